@@ -1,0 +1,66 @@
+# ALTM: one Makefile for the whole project. `make run` serves the demo, `make test` proves it works.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/altm
+DEB_PACKAGES := chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core gettext postgresql-client
+PYTEST_ARGS ?= -n 2
+
+.PHONY: run install sysdeps test test-sqlite test-postgres lint format bench load backup restore clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the PDF and browser tests need; installed only when run as root on Debian.
+sysdeps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installation des paquets Debian :$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	  fi; \
+	else \
+	  for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo "Attention : paquet $$p absent (installez-le en root)."; done; \
+	fi
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install sysdeps
+	$(MAKE) test-sqlite
+	@if DATABASE_URL=$(PG_URL) $(PY) scripts/ensure_pg.py; then \
+	  $(MAKE) test-postgres; \
+	elif [ "$${CI:-}" = "true" ]; then \
+	  echo "PostgreSQL est obligatoire en CI."; exit 1; \
+	else \
+	  echo "PostgreSQL injoignable : suite lancée sur SQLite seulement."; \
+	fi
+
+test-sqlite: install
+	@echo "== Suite de tests sur SQLite =="
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== Suite de tests sur PostgreSQL ($(PG_URL)) =="
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles *.egg-info

@@ -1,0 +1,60 @@
+"""The navigation each role sees. Entries whose page does not exist yet are left out."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+# (url name, label, icon) per role, in the order they show.
+NAVIGATION = {
+    Role.MEDIATOR: [
+        ("mediation:entry", _("Saisie"), "plus-circle"),
+        ("mediation:tally", _("Tournée"), "person-walking"),
+        ("mediation:my_interventions", _("Mes saisies"), "list-ul"),
+        ("mediation:followup_list", _("Mes suivis"), "people"),
+        ("mediation:conflict_list", _("Conflits"), "chat-left-dots"),
+        ("partners:referral_list", _("Mises en relation"), "arrow-left-right"),
+        ("mediation:technical_list", _("Veille technique"), "tools"),
+    ],
+    Role.MANAGER: [
+        ("reporting:team_dashboard", _("Tableau de bord"), "speedometer2"),
+        ("mediation:team_interventions", _("Saisies de l'équipe"), "list-ul"),
+        ("mediation:daily_report", _("Compte rendu"), "calendar-day"),
+        ("mediation:entry", _("Saisie"), "plus-circle"),
+        ("mediation:followup_list", _("Suivis"), "people"),
+        ("mediation:conflict_list", _("Conflits"), "chat-left-dots"),
+        ("partners:referral_list", _("Mises en relation"), "arrow-left-right"),
+        ("mediation:technical_list", _("Veille technique"), "tools"),
+    ],
+    Role.DIRECTOR: [
+        ("reporting:overview", _("Vue d'ensemble"), "speedometer2"),
+        ("reporting:evaluation", _("Évaluation"), "table"),
+        ("reporting:project_list", _("Projet de service"), "bullseye"),
+        ("partners:convention_list", _("Conventions"), "file-earmark-text"),
+        ("partners:organisation_list", _("Partenaires"), "building"),
+        ("mediation:team_interventions", _("Saisies"), "list-ul"),
+        ("altm:audit_list", _("Journal d'audit"), "journal-text"),
+    ],
+    Role.COUNSELLOR: [
+        ("partners:counsellor_home", _("Mises en relation reçues"), "inbox"),
+    ],
+    Role.ADMIN: [
+        ("admin:index", _("Administration"), "gear"),
+    ],
+}
+
+
+def navigation_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    entries = []
+    for url_name, label, icon in NAVIGATION.get(user.role, []):
+        try:
+            entries.append({"url": reverse(url_name), "label": label, "icon": icon, "name": url_name})
+        except NoReverseMatch:
+            continue
+    return entries
+
+
+def navigation(request):
+    return {"navigation": navigation_for(request.user)}

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import User
+from mediation import demo as mediation_demo
+from partners import demo as partners_demo
+
+DEMO_LOADERS = [mediation_demo.load, partners_demo.load]
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (sans effet si elles sont déjà là)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Ne rien faire si la base contient déjà des utilisateurs."
+        )
+
+    def handle(self, *args, **options):
+        if options["if_empty"] and User.objects.exists():
+            self.stdout.write("La base contient déjà des données : démonstration non chargée.")
+            return
+        if not settings.DEMO_MODE:
+            raise CommandError("Les données de démonstration ne se chargent qu'en mode démo (ALTM_DEMO=true).")
+        accounts = []
+        for loader in DEMO_LOADERS:
+            accounts.extend(loader(stdout=self.stdout) or [])
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
+        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {mediation_demo.DEMO_PASSWORD}) :")
+        for user in accounts:
+            self.stdout.write(f"  {user.username:<16} {user.get_role_display():<32} {user.get_full_name()}")

@@ -1,0 +1,30 @@
+"""The activity types of DOMAIN §3, loaded by a data migration. Administrators may add more later."""
+
+# code, family, French label, flags
+ACTIVITY_TYPES = [
+    ("conflict_real_time", "conflict", "Gestion de conflit en temps réel", {}),
+    ("conflict_deferred", "conflict", "Suivi de conflit en temps différé", {"uses_conflict_case": True}),
+    ("shuttle", "conflict", "Navette (rencontres séparées)", {"uses_conflict_case": True}),
+    ("round_table", "conflict", "Table ronde", {"uses_conflict_case": True}),
+    ("conflict_prevention", "conflict", "Prévention de situation conflictuelle", {}),
+    ("rule_reminder", "conflict", "Rappel à la règle", {"in_tally": True}),
+    ("awareness", "conflict", "Sensibilisation", {"uses_theme": True, "uses_landlord": True}),
+    ("resident_consultation", "conflict", "Concertation habitants", {}),
+    ("liaison_sheet", "conflict", "Fiche de liaison", {"uses_partner": True}),
+    ("referral", "partnership", "Mise en relation", {"uses_mode": True, "uses_partner": True}),
+    ("project_facilitation", "partnership", "Facilitation de projet", {"uses_theme": True}),
+    ("workshop", "partnership", "Atelier (citoyenneté, café médiation, milieu scolaire)", {"uses_theme": True}),
+    ("communication", "partnership", "Action de communication", {}),
+    ("partner_meeting", "partnership", "Rencontre partenariale", {"uses_partner": True}),
+    ("physical_help", "assistance", "Aide physique", {"in_tally": True}),
+    ("moral_support", "assistance", "Aide morale", {"in_tally": True}),
+    ("administrative_help", "assistance", "Aide administrative", {"uses_person": True}),
+    ("active_listening", "assistance", "Écoute active", {"in_tally": True}),
+    ("tw_transmission", "technical_watch", "Transmission (signalement)", {"uses_landlord": True}),
+    ("tw_securing", "technical_watch", "Sécurisation", {"uses_landlord": True}),
+    ("tw_intervention", "technical_watch", "Intervention technique", {"uses_landlord": True}),
+    ("presence", "presence", "Présence active de proximité", {"in_tally": True, "uses_duration": True}),
+    ("social_watch", "presence", "Veille sociale / diagnostic d'ambiance", {"in_tally": True}),
+    ("cultural_intermediation", "presence", "Intermédiation culturelle", {}),
+    ("training", "presence", "Formation / échange de pratiques", {"uses_duration": True}),
+]

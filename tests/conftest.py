@@ -1,0 +1,62 @@
+import os
+
+import pytest
+from django.conf import settings
+
+from tests.world import World, build_world
+
+
+class InvalidTemplateVariable(str):
+    """Fail loudly on unknown template variables in our own templates (les-emplois does the same)."""
+
+    def __mod__(self, other):
+        raise AssertionError(f"Variable de gabarit inconnue : {other!r}")
+
+
+@pytest.fixture(autouse=True)
+def _strict_templates(settings):
+    settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+# --- Browser tests (Playwright on Debian's Chromium) -------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+def pytest_configure(config):
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    assert settings.LANGUAGE_CODE == "fr"

@@ -1,0 +1,3 @@
+from tests.matrix import Route, expect  # noqa: F401
+
+ROUTES: list = []

@@ -1,0 +1,26 @@
+from django.apps import apps
+from django.core.management import call_command
+
+from accounts.models import Role, User
+
+
+def row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_load_demo_twice_leaves_same_row_counts(db, capsys):
+    call_command("load_demo")
+    first = row_counts()
+    call_command("load_demo")
+    assert row_counts() == first
+    assert first["mediation.Territory"] == 4
+    assert first["mediation.Team"] == 3
+    assert User.objects.filter(role=Role.MEDIATOR).count() == 12
+    out = capsys.readouterr().out
+    assert "direction" in out and "altm-demo-2026" in out
+
+
+def test_load_demo_if_empty_skips_a_used_database(db, capsys):
+    User.objects.create_user("quelqu.un", password="x" * 12)
+    call_command("load_demo", "--if-empty")
+    assert User.objects.count() == 1
