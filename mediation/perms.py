@@ -1,6 +1,9 @@
 """Who may see what in field activity. Deny by default: an unknown role sees nothing."""
 
+from datetime import timedelta
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import Role
 
@@ -49,3 +52,17 @@ def can_log_activity(user) -> bool:
 
 def can_review_team(user) -> bool:
     return user.is_authenticated and user.role in (Role.MANAGER, Role.DIRECTOR)
+
+
+EDIT_WINDOW_DAYS = 7
+
+
+def can_edit_intervention(user, intervention) -> bool:
+    """Authors edit or delete their own lines for 7 days; managers correct their team's lines."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.MANAGER and intervention.team_id in team_ids(user):
+        return True
+    if intervention.author_id == user.pk and user.role in (Role.MEDIATOR, Role.MANAGER):
+        return timezone.now() - intervention.created_at <= timedelta(days=EDIT_WINDOW_DAYS)
+    return False
