@@ -1,0 +1,36 @@
+"""PDF rendering with WeasyPrint: a Django template in, PDF bytes out. Static files are read from disk."""
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from weasyprint import HTML, default_url_fetcher
+
+STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
+
+
+def _url_fetcher(url: str, *args, **kwargs):
+    """Serve /static/… from the static finders; refuse anything on the network."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("", "file") and parsed.path.startswith(STATIC_PREFIX):
+        path = finders.find(parsed.path[len(STATIC_PREFIX) :])
+        if path:
+            return default_url_fetcher(Path(path).as_uri())
+    if parsed.scheme == "data":
+        return default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"ressource externe refusée dans un PDF : {url}")
+
+
+def render_pdf(template_name: str, context: dict, request=None) -> bytes:
+    html = render_to_string(template_name, context, request=request)
+    return HTML(string=html, base_url="file:///", url_fetcher=_url_fetcher).write_pdf()
+
+
+def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
