@@ -44,3 +44,19 @@ def test_short_passwords_are_refused(world, client):
     )
     assert response.status_code == 200
     assert "au minimum 12 caractères" in response.content.decode()
+
+
+def test_home_sends_each_role_to_the_first_page_of_its_navigation(world):
+    from altm.context_processors import navigation_for
+
+    for role in ["mediator", "manager", "director", "counsellor", "admin"]:
+        client = Client()
+        user = world.user(role)
+        client.force_login(user)
+        response = client.get(reverse("home"))
+        entries = navigation_for(user)
+        if entries:
+            assert response.status_code == 302
+            assert response["Location"] == entries[0]["url"]
+        else:
+            assert "À venir" in response.content.decode()

@@ -30,7 +30,7 @@ def expect(default: int = 403, *, anonymous: int = 302, **roles: int) -> dict[st
 @dataclass
 class Route:
     name: str
-    expected: dict[str, int]
+    expected: dict[str, int] | Callable  # or world -> dict, when it depends on the data
     kwargs: Callable | None = None  # world -> URL kwargs (objects belong to team A / organisation A)
     method: str = "get"
     data: dict = field(default_factory=dict)
