@@ -161,6 +161,12 @@ class AgeBand(models.TextChoices):
     SENIOR_60 = "60_plus", _("60 ans et plus")
 
 
+class PersonQuerySet(models.QuerySet):
+    def of_teams(self, team_ids):
+        """Persons whose owning team is one of `team_ids` (the owning team sees its persons without a log)."""
+        return self.filter(team_id__in=team_ids, anonymised_at__isnull=True)
+
+
 class Person(models.Model):
     """Minimal record of a person a mediator follows or refers: no name beyond an alias or first name."""
 
@@ -184,6 +190,8 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("personne")
         verbose_name_plural = _("personnes")
@@ -192,6 +200,33 @@ class Person(models.Model):
     def __str__(self):
         return self.alias if not self.anonymised_at else _("Personne anonymisée n°%(id)s") % {"id": self.pk}
 
+    def get_absolute_url(self):
+        return reverse("mediation:person_detail", args=[self.pk])
+
+    def age_on(self, day) -> int | None:
+        """Age reached during `day`'s year (the record keeps a birth year, never a birth date)."""
+        return day.year - self.birth_year if self.birth_year else None
+
+
+class PersonReadLog(models.Model):
+    """One opening of a person's record by someone outside its owning team (who, when, why)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="read_logs", verbose_name=_("personne"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("consultée par")
+    )
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("consultation de fiche personne")
+        verbose_name_plural = _("journal des consultations de fiches")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "at"], name="person_read_log_person_at")]
+
+    def __str__(self):
+        return f"{self.user} · {self.person_id} · {self.at:%d/%m/%Y %H:%M}"
+
 
 class FollowUpKind(models.TextChoices):
     YOUNG_ADULT = "young_adult", _("Suivi jeune adulte (16-25 ans)")
@@ -199,7 +234,22 @@ class FollowUpKind(models.TextChoices):
     RESIDENT_REFERENT = "resident_referent", _("Habitant référent")
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from mediation import perms
+
+        return perms.visible_followups(user, self)
+
+    def active(self):
+        return self.filter(ended_on__isnull=True)
+
+    def due_by(self, day):
+        """Active follow-ups whose next action is due on `day` or earlier."""
+        return self.active().filter(next_action_on__lte=day)
+
+
 class FollowUp(models.Model):
+    uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="followups", verbose_name=_("personne"))
     kind = models.CharField(_("type de suivi"), max_length=20, choices=FollowUpKind.choices)
     mediator = models.ForeignKey(
@@ -214,6 +264,11 @@ class FollowUp(models.Model):
     next_action_on = models.DateField(_("prochaine action le"), null=True, blank=True)
     next_action = models.CharField(_("prochaine action"), max_length=200, blank=True)
     note = models.TextField(_("observations"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("suivi")
@@ -226,10 +281,16 @@ class FollowUp(models.Model):
                 violation_error_message=_("La fin du suivi ne peut pas précéder son début."),
             )
         ]
-        indexes = [models.Index(fields=["kind", "started_on", "ended_on"])]
+        indexes = [
+            models.Index(fields=["kind", "started_on", "ended_on"]),
+            models.Index(fields=["team", "next_action_on"], name="followup_team_next_action"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.person}"
+
+    def get_absolute_url(self):
+        return reverse("mediation:followup_edit", args=[self.pk])
 
 
 # --- Conflict cases -----------------------------------------------------------------------------------------
@@ -254,7 +315,24 @@ class ConflictOutcome(models.TextChoices):
     HANDED_OVER = "handed_over", _("Relais passé à un service compétent")
 
 
+class ConflictCaseQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from mediation import perms
+
+        return perms.visible_conflict_cases(user, self)
+
+    def open_first(self):
+        """Open cases and agreements to follow before closed ones, most recent first."""
+        closed_last = models.Case(models.When(status=ConflictStatus.CLOSED, then=1), default=0)
+        return self.alias(closed_last=closed_last).order_by("closed_last", "-opened_on", "-id")
+
+    def agreement_due_by(self, day):
+        """Agreements whose follow-up date is `day` or earlier."""
+        return self.filter(status=ConflictStatus.AGREEMENT, agreement_followup_on__lte=day)
+
+
 class ConflictCase(models.Model):
+    uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("intitulé"), max_length=150, help_text=_("Sans nom de personne, sauf nécessité."))
     territory = models.ForeignKey(
         Territory, on_delete=models.PROTECT, related_name="conflict_cases", verbose_name=_("secteur")
@@ -277,10 +355,13 @@ class ConflictCase(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = ConflictCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("situation de conflit")
         verbose_name_plural = _("situations de conflit")
         ordering = ["-opened_on", "-id"]
+        indexes = [models.Index(fields=["team", "status"], name="conflict_team_status")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="closed") | (Q(closed_on__isnull=False) & ~Q(outcome="")),
@@ -292,10 +373,20 @@ class ConflictCase(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("mediation:conflict_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ConflictStatus.CLOSED
+
 
 class SessionKind(models.TextChoices):
+    """Each value is also the code of the activity type the session is counted as."""
+
     SHUTTLE = "shuttle", _("Navette (rencontres séparées)")
     ROUND_TABLE = "round_table", _("Table ronde")
+    DEFERRED = "conflict_deferred", _("Contact de suivi en temps différé")
 
 
 class ConflictSession(models.Model):
@@ -328,8 +419,30 @@ class TechnicalReportStatus(models.TextChoices):
     RESOLVED = "resolved", _("Résolu")
 
 
+class TechnicalReportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from mediation import perms
+
+        return perms.visible_technical_reports(user, self)
+
+    def open_first(self):
+        """Open, then transmitted, then resolved reports; most recent first within each."""
+        rank = models.Case(
+            models.When(status=TechnicalReportStatus.OPEN, then=0),
+            models.When(status=TechnicalReportStatus.TRANSMITTED, then=1),
+            default=2,
+        )
+        return self.alias(status_rank=rank).order_by("status_rank", "-reported_on", "-id")
+
+    def active_between(self, start, end):
+        """Reports pending at some point from `start` to `end`: reported by `end`, not resolved before `start`."""
+        return self.filter(reported_on__lte=end).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gte=start))
+
+
 class TechnicalReport(models.Model):
     """A technical-watch transmission to a landlord (danger or major nuisance)."""
+
+    uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
 
     landlord = models.ForeignKey(
         Landlord, on_delete=models.PROTECT, related_name="technical_reports", verbose_name=_("bailleur")
@@ -359,9 +472,17 @@ class TechnicalReport(models.Model):
         related_name="technical_report",
         verbose_name=_("ligne d'activité"),
     )
+    actions = models.ManyToManyField(
+        "Intervention",
+        blank=True,
+        related_name="technical_actions",
+        verbose_name=_("sécurisations et interventions"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = TechnicalReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("signalement technique")
@@ -383,6 +504,9 @@ class TechnicalReport(models.Model):
 
     def __str__(self):
         return f"{self.landlord} · {self.place}"
+
+    def get_absolute_url(self):
+        return reverse("mediation:technical_detail", args=[self.pk])
 
 
 # --- Interventions ------------------------------------------------------------------------------------------

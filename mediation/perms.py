@@ -66,3 +66,62 @@ def can_edit_intervention(user, intervention) -> bool:
     if intervention.author_id == user.pk and user.role in (Role.MEDIATOR, Role.MANAGER):
         return timezone.now() - intervention.created_at <= timedelta(days=EDIT_WINDOW_DAYS)
     return False
+
+
+# --- Case work: conflict cases, follow-ups, technical watch, person records ------------------------------------
+
+
+def _team_scoped(user, queryset: QuerySet) -> QuerySet:
+    """Director sees every row; mediators and managers the rows of their teams; anyone else nothing."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.role == Role.DIRECTOR:
+        return queryset
+    if user.role in (Role.MANAGER, Role.MEDIATOR):
+        return queryset.filter(team_id__in=team_ids(user))
+    return queryset.none()
+
+
+def visible_conflict_cases(user, cases: QuerySet) -> QuerySet:
+    return _team_scoped(user, cases)
+
+
+def visible_technical_reports(user, reports: QuerySet) -> QuerySet:
+    return _team_scoped(user, reports)
+
+
+def visible_followups(user, followups: QuerySet) -> QuerySet:
+    """Follow-ups hold personal data: only the owning team's mediators and managers see them."""
+    if not user.is_authenticated or user.role not in (Role.MANAGER, Role.MEDIATOR):
+        return followups.none()
+    return followups.filter(team_id__in=team_ids(user))
+
+
+def can_work_on_team(user, team_id: int) -> bool:
+    """Mediators and managers act (log, update, close) on their own teams' cases and reports."""
+    return can_log_activity(user) and team_id in team_ids(user)
+
+
+def is_in_owning_team(user, person) -> bool:
+    return user.is_authenticated and user.role in (Role.MEDIATOR, Role.MANAGER) and person.team_id in team_ids(user)
+
+
+# Extra rules giving access to a person's record outside the owning team: callables (user, person) -> bool.
+# The partners app appends its own (e.g. a counsellor with a valid referral or share for this person).
+PERSON_ACCESS_RULES: list = []
+
+
+def can_view_person(user, person) -> bool:
+    """The owning team and the director see a person's record; anyone else only where a rule allows.
+
+    Every opening by someone outside the owning team is written to the read log (see `mediation.views.persons`).
+    """
+    if not user.is_authenticated:
+        return False
+    if is_in_owning_team(user, person) or user.role == Role.DIRECTOR:
+        return True
+    return any(rule(user, person) for rule in PERSON_ACCESS_RULES)
+
+
+def must_log_person_read(user, person) -> bool:
+    return not is_in_owning_team(user, person)
