@@ -67,6 +67,8 @@ if PRODUCTION:
         raise ImproperlyConfigured("ALTM_ENV=production refuse DEBUG=true.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALTM_ENV=production exige ALLOWED_HOSTS.")
+    if not env_bool("ALTM_TWO_FACTOR", True):
+        raise ImproperlyConfigured("ALTM_ENV=production refuse ALTM_TWO_FACTOR=false.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
     "altm",
     "accounts",
     "mediation",
@@ -92,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -165,6 +170,29 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Directors and administrators confirm each login with a TOTP code (django-otp); see accounts/middleware.py.
+# ALTM_TWO_FACTOR=false exists only for load tests on 127.0.0.1; production refuses it.
+ALTM_TWO_FACTOR = env_bool("ALTM_TWO_FACTOR", True)
+ALTM_TWO_FACTOR_ROLES = ["director", "admin"]
+OTP_TOTP_ISSUER = "ALTM"
+
+# Content-Security-Policy (django-csp 4): only our own static files; no inline script, no inline style.
+# Bootstrap's JS sets styles through the CSSOM, which style-src does not restrict.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]

@@ -23,6 +23,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("compte/", include("accounts.urls")),
     path("", include("mediation.urls")),
     path("partenaires/", include("partners.urls")),
     path("bilans/", include("reporting.urls")),

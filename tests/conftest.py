@@ -26,6 +26,18 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_only_where_tested(request, settings):
+    """Two-factor authentication is enforced only in tests marked `two_factor`.
+
+    `tests/accounts/test_two_factor.py` proves it on every URL of the matrix. Elsewhere a director or administrator
+    logged in with `client.force_login` goes straight to the page, without a TOTP device (whose lookup would add one
+    query per page). To log in a verified director in a marked test, use `tests.otp.verified_login`.
+    """
+    if request.node.get_closest_marker("two_factor") is None:
+        settings.ALTM_TWO_FACTOR = False
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

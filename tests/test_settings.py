@@ -44,3 +44,23 @@ def test_check_deploy_is_clean_in_production():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_switch_off_two_factor():
+    result = run_manage(
+        "check", ALTM_ENV="production", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="a.org", ALTM_TWO_FACTOR="false"
+    )
+    assert result.returncode != 0
+    assert "ALTM_TWO_FACTOR" in result.stderr
+
+
+def test_production_sends_hsts_and_secure_cookies():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+    )
+    result = run_manage("shell", "-c", code, ALTM_ENV="production", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="a.org")
+    assert result.returncode == 0, result.stderr
+    hsts, session_secure, csrf_secure, ssl_redirect = result.stdout.strip().splitlines()[-1].split()
+    assert int(hsts) >= 365 * 24 * 60 * 60
+    assert (session_secure, csrf_secure, ssl_redirect) == ("True", "True", "True")

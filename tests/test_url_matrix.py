@@ -6,6 +6,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.matrix import ROLES, Route
+from tests.matrix import accounts as accounts_routes
 from tests.matrix import altm as altm_routes
 from tests.matrix import mediation as mediation_routes
 from tests.matrix import partners as partners_routes
@@ -13,6 +14,7 @@ from tests.matrix import reporting as reporting_routes
 
 ROUTES: list[Route] = [
     *altm_routes.ROUTES,
+    *accounts_routes.ROUTES,
     *mediation_routes.ROUTES,
     *partners_routes.ROUTES,
     *reporting_routes.ROUTES,
