@@ -7,26 +7,31 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from weasyprint import HTML, default_url_fetcher
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
 
 
-def _url_fetcher(url: str, *args, **kwargs):
-    """Serve /static/… from the static finders; refuse anything on the network."""
-    parsed = urlparse(url)
-    if parsed.scheme in ("", "file") and parsed.path.startswith(STATIC_PREFIX):
-        path = finders.find(parsed.path[len(STATIC_PREFIX) :])
-        if path:
-            return default_url_fetcher(Path(path).as_uri())
-    if parsed.scheme == "data":
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"ressource externe refusée dans un PDF : {url}")
+class _StaticOnlyFetcher(URLFetcher):
+    """Serve /static/… from the static finders and data: URIs; refuse anything on the network."""
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme in ("", "file") and parsed.path.startswith(STATIC_PREFIX):
+            path = finders.find(parsed.path[len(STATIC_PREFIX) :])
+            if path:
+                return super().fetch(Path(path).as_uri(), headers)
+        if parsed.scheme == "data":
+            return super().fetch(url, headers)
+        raise ValueError(f"ressource externe refusée dans un PDF : {url}")
 
 
 def render_pdf(template_name: str, context: dict, request=None) -> bytes:
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, base_url="file:///", url_fetcher=_url_fetcher).write_pdf()
+    return HTML(
+        string=html, base_url="file:///", url_fetcher=_StaticOnlyFetcher(allowed_protocols=("file", "data"))
+    ).write_pdf()
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
