@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.results import RowResult
 
 from mediation import models
+from mediation.resources import InterchangeCSV, InterchangeXLSX, InterventionResource
 
 
 @admin.register(models.Territory)
@@ -36,3 +41,65 @@ class ActivityTypeAdmin(admin.ModelAdmin):
     list_filter = ["family", "is_active", "in_tally"]
     list_editable = ["order", "in_tally", "is_active"]
     search_fields = ["code", "label"]
+
+
+@admin.register(models.Intervention)
+class InterventionAdmin(ImportExportModelAdmin):
+    """Read-only list of intervention lines with import and export in the interchange format (DOMAIN §8).
+
+    Lines are written by the services (entry, tally, import), never edited here: the import goes through the same
+    all-or-nothing bulk service as the `import_interventions` command and writes its own audit trail.
+    """
+
+    resource_classes = [InterventionResource]
+    import_formats = [InterchangeCSV, InterchangeXLSX]
+    export_formats = [InterchangeCSV, InterchangeXLSX]
+    import_template_name = "admin/mediation/intervention/import.html"
+    skip_admin_log = True  # the audit trail (altm.AuditEntry) records every imported line
+    list_display = ["date", "activity_type", "count", "territory", "site", "author", "team", "source", "external_id"]
+    list_filter = ["source", "territory", "team", "activity_type__family"]
+    list_select_related = ["activity_type", "territory", "site", "author", "team"]
+    date_hierarchy = "date"
+    search_fields = ["external_id", "note"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def process_result(self, result, request):
+        # The confirm step imports for real: if the data changed since the preview and a row became invalid,
+        # nothing was written; show the errors instead of a success message.
+        if result.has_errors() or result.has_validation_errors():
+            context = self.admin_site.each_context(request)
+            context.update(
+                {
+                    "title": _("Import"),
+                    "opts": self.model._meta,
+                    "result": result,
+                    "form": self.get_import_form_class(request)(
+                        self.get_import_formats(), self.get_import_resource_classes(request)
+                    ),
+                    "import_error_display": self.import_error_display,
+                    "fields_list": [],
+                }
+            )
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, [self.import_template_name], context)
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        messages.success(
+            request,
+            _("Import terminé : %(new)s ligne(s) créée(s), %(updated)s mise(s) à jour, %(skipped)s inchangée(s).")
+            % {
+                "new": result.totals[RowResult.IMPORT_TYPE_NEW],
+                "updated": result.totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skipped": result.totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
