@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mediation.views import interventions
+from mediation.views import exports, interventions
 
 app_name = "mediation"
 
@@ -15,6 +15,7 @@ urlpatterns = [
         name="api_intervention_undo",
     ),
     path("saisies/", interventions.my_interventions, name="my_interventions"),
+    path("saisies/export/", exports.intervention_export, name="intervention_export"),
     path("saisies/<int:pk>/", interventions.intervention_edit, name="intervention_edit"),
     path("saisies/<int:pk>/supprimer/", interventions.intervention_delete, name="intervention_delete"),
     path("equipe/saisies/", interventions.team_interventions, name="team_interventions"),

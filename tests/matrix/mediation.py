@@ -45,3 +45,14 @@ ROUTES += [
     Route("mediation:intervention_delete", expect(**_LINE_A), kwargs=lambda world: {"pk": _team_a_line(world).pk}),
     Route("mediation:daily_report", expect(manager=200, manager_other_team=200, director=200)),
 ]
+
+
+# --- Import / export of intervention lines (interchange format, DOMAIN §8) ----------------------------------
+
+ROUTES += [
+    # Whoever sees intervention lines may export them (their scope only); counsellors and administrators do not.
+    Route(
+        "mediation:intervention_export",
+        expect(mediator=200, mediator_other_team=200, manager=200, manager_other_team=200, director=200),
+    ),
+]
