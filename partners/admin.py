@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partners import models
 
@@ -16,3 +18,85 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     filter_horizontal = ["sites"]
     inlines = [PartnerContactInline]
+
+
+class AmendmentInline(admin.TabularInline):
+    model = models.Amendment
+    extra = 0
+
+
+class CommitmentInline(admin.TabularInline):
+    model = models.Commitment
+    extra = 0
+
+
+@admin.register(models.Convention)
+class ConventionAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "signed_on", "status_today", "term_today"]
+    list_filter = ["organisation", "tacit_renewal"]
+    search_fields = ["title", "organisation__name"]
+    filter_horizontal = ["sites"]
+    inlines = [AmendmentInline, CommitmentInline]
+
+    @admin.display(description=_("statut aujourd'hui"))
+    def status_today(self, obj):
+        return obj.schedule(timezone.localdate()).status_label
+
+    @admin.display(description=_("terme en cours"))
+    def term_today(self, obj):
+        return obj.schedule(timezone.localdate()).term
+
+
+@admin.register(models.PartnerEvent)
+class PartnerEventAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "convention", "site", "situations_reviewed"]
+    list_filter = ["kind", "convention"]
+    date_hierarchy = "date"
+
+
+@admin.register(models.Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ["date", "direction", "mode", "partner_name", "team", "status", "follow_up_on"]
+    list_filter = ["direction", "mode", "status", "team"]
+    date_hierarchy = "date"
+    search_fields = ["partner_name", "counsellor_name"]
+    # Referrals are recorded through the service (it records the intervention line and the share too).
+    readonly_fields = [f.name for f in models.Referral._meta.concrete_fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class JournalAdmin(admin.ModelAdmin):
+    """Journals are read-only everywhere, the admin included."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Consent)
+class ConsentAdmin(JournalAdmin):
+    list_display = ["given_on", "person", "recipient_organisation", "purpose", "form", "expires_on", "recorded_by"]
+    list_filter = ["form", "purpose", "recipient_organisation"]
+    date_hierarchy = "given_on"
+
+
+@admin.register(models.ConsentWithdrawal)
+class ConsentWithdrawalAdmin(JournalAdmin):
+    list_display = ["withdrawn_on", "consent", "recorded_by"]
+
+
+@admin.register(models.InformationShare)
+class InformationShareAdmin(JournalAdmin):
+    list_display = ["shared_on", "person", "recipient_name", "legal_basis", "shared_by"]
+    list_filter = ["legal_basis", "purpose", "to_organisation"]
+    date_hierarchy = "shared_on"

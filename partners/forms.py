@@ -1,0 +1,373 @@
+"""Forms of the partners app. They validate input; the services decide and write."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mediation.models import Gender, Person, ReferralMode, Site, Territory
+from partners import perms
+from partners.models import (
+    Amendment,
+    Commitment,
+    ConsentForm,
+    Convention,
+    EventKind,
+    InformationCategory,
+    LegalBasis,
+    PartnerContact,
+    PartnerEvent,
+    PartnerOrganisation,
+    ReferralStatus,
+    SharingPurpose,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names (or on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        parts = [str(person)]
+        if person.birth_year:
+            parts.append(str(person.birth_year))
+        return " · ".join(parts + [person.territory.name])
+
+
+class CategoriesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", InformationCategory.choices)
+        super().__init__(**kwargs)
+
+
+# --- Conventions --------------------------------------------------------------------------------------------
+
+
+class ConventionForm(forms.ModelForm):
+    class Meta:
+        model = Convention
+        fields = [
+            "organisation",
+            "title",
+            "agency_signatory",
+            "partner_signatory",
+            "signed_on",
+            "duration_months",
+            "tacit_renewal",
+            "notice_months",
+            "termination_days",
+            "last_review_on",
+            "non_renewal_notified_on",
+            "formal_notice_on",
+            "sites",
+            "note",
+        ]
+        widgets = {
+            "signed_on": DateInput(),
+            "last_review_on": DateInput(),
+            "non_renewal_notified_on": DateInput(),
+            "formal_notice_on": DateInput(),
+            "sites": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = Site.objects.select_related("territory").filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        signed_on = data.get("signed_on")
+        for name in ("non_renewal_notified_on", "formal_notice_on", "last_review_on"):
+            value = data.get(name)
+            if value and not signed_on:
+                self.add_error(name, _("Une convention non signée ne peut pas avoir cette date."))
+            elif value and signed_on and value < signed_on:
+                self.add_error(name, _("Cette date ne peut pas précéder la signature."))
+        return data
+
+
+class AmendmentForm(forms.ModelForm):
+    class Meta:
+        model = Amendment
+        fields = ["number", "signed_on", "subject"]
+        widgets = {"signed_on": DateInput(), "subject": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.convention = convention
+        if not self.is_bound:
+            self.initial["number"] = convention.amendments.count() + 1
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        if self.instance.convention.amendments.filter(number=number).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("Un avenant porte déjà ce numéro."))
+        return number
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["kind", "planned_per_year", "per_site", "description"]
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.convention = convention
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        if self.instance.convention.commitments.filter(kind=kind).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("Cet engagement figure déjà dans la convention."))
+        return kind
+
+
+class PartnerEventForm(forms.ModelForm):
+    class Meta:
+        model = PartnerEvent
+        fields = [
+            "kind",
+            "date",
+            "site",
+            "title",
+            "agency_attendees",
+            "partner_attendees",
+            "situations_reviewed",
+            "climate_diagnosis",
+            "immersion_direction",
+            "days",
+            "note",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "climate_diagnosis": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.convention = convention
+        sites = convention.sites.all()
+        self.fields["site"].queryset = sites if sites.exists() else Site.objects.filter(is_active=True)
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == EventKind.IMMERSION:
+            if not data.get("immersion_direction"):
+                self.add_error("immersion_direction", _("Précisez qui est accueilli chez qui."))
+            if not data.get("days"):
+                self.add_error("days", _("Indiquez le nombre de jours d'immersion."))
+        elif data.get("immersion_direction"):
+            data["immersion_direction"] = ""
+        if kind == EventKind.MEETING and not data.get("site"):
+            self.add_error("site", _("Une rencontre se tient sur un site commun."))
+        return data
+
+
+# --- Referrals ----------------------------------------------------------------------------------------------
+
+
+class ReferralForm(forms.Form):
+    uuid = forms.UUIDField(widget=forms.HiddenInput)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    mode = forms.ChoiceField(label=_("Modalité"), choices=ReferralMode.choices, widget=forms.RadioSelect)
+    organisation = forms.ModelChoiceField(label=_("Partenaire"), queryset=PartnerOrganisation.objects.none())
+    counsellor = forms.ModelChoiceField(label=_("Conseiller"), queryset=PartnerContact.objects.none(), required=False)
+    territory = forms.ModelChoiceField(label=_("Secteur"), queryset=Territory.objects.none())
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False)
+    person = PersonChoiceField(
+        label=_("Personne"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Obligatoire pour une mise en relation téléphonique ou physique ; jamais gardée en simple."),
+    )
+    beneficiary_gender = forms.ChoiceField(
+        label=_("Bénéficiaire"), choices=Gender.choices, initial=Gender.UNKNOWN, required=False
+    )
+    reason = forms.CharField(
+        label=_("Motif"),
+        max_length=300,
+        required=False,
+        help_text=_("Le strict nécessaire, par exemple « recherche de formation »."),
+    )
+    follow_up_on = forms.DateField(label=_("À vérifier le"), widget=DateInput(), required=False)
+    oral_consent_now = forms.BooleanField(
+        label=_("La personne donne maintenant son accord pour que ses coordonnées et le motif soient transmis"),
+        required=False,
+    )
+    counsellor_agreed = forms.BooleanField(
+        label=_("Le conseiller a donné son accord (mise en relation physique)"), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from mediation.perms import entry_territories
+
+        self.fields["organisation"].queryset = PartnerOrganisation.objects.filter(is_active=True)
+        self.fields["counsellor"].queryset = PartnerContact.objects.select_related("organisation")
+        territories = entry_territories(user, Territory.objects.all())
+        self.fields["territory"].queryset = territories
+        self.fields["site"].queryset = Site.objects.filter(territory__in=territories, is_active=True).select_related(
+            "territory"
+        )
+        self.fields["person"].queryset = perms.workable_persons(user, Person.objects.select_related("territory"))
+        if not self.is_bound:
+            today = timezone.localdate()
+            self.initial.setdefault("uuid", uuid.uuid4())
+            self.initial.setdefault("date", today)
+            self.initial.setdefault("mode", ReferralMode.SIMPLE)
+            if len(territories) == 1:
+                self.initial.setdefault("territory", territories[0].pk)
+
+    def clean(self):
+        data = super().clean()
+        counsellor, organisation = data.get("counsellor"), data.get("organisation")
+        if counsellor and organisation and counsellor.organisation_id != organisation.pk:
+            self.add_error("counsellor", _("Ce conseiller ne travaille pas chez ce partenaire."))
+        if data.get("date") and data["date"] > timezone.localdate():
+            self.add_error("date", _("Une mise en relation ne peut pas être datée dans le futur."))
+        return data
+
+
+class IncomingReferralForm(forms.Form):
+    """A counsellor refers a young person to the mediators (direction partner → agency)."""
+
+    uuid = forms.UUIDField(widget=forms.HiddenInput)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    mode = forms.ChoiceField(label=_("Modalité"), choices=ReferralMode.choices, widget=forms.RadioSelect)
+    territory = forms.ModelChoiceField(
+        label=_("Secteur où vit le jeune"), queryset=Territory.objects.filter(teams__isnull=False).distinct()
+    )
+    alias = forms.CharField(label=_("Prénom ou pseudonyme"), max_length=80, required=False)
+    birth_year = forms.IntegerField(label=_("Année de naissance"), required=False, min_value=1900)
+    gender = forms.ChoiceField(label=_("Genre"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    reason = forms.CharField(label=_("Motif"), max_length=300, required=False)
+    person_agreed = forms.BooleanField(
+        label=_("Le jeune est d'accord pour être contacté par les médiateurs"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("uuid", uuid.uuid4())
+            self.initial.setdefault("date", timezone.localdate())
+            self.initial.setdefault("mode", ReferralMode.TELEPHONE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") and data["mode"] != ReferralMode.SIMPLE and not data.get("alias"):
+            self.add_error("alias", _("Indiquez au moins un prénom ou un pseudonyme pour que l'équipe le retrouve."))
+        year = data.get("birth_year")
+        if year and year > timezone.localdate().year:
+            self.add_error("birth_year", _("Année de naissance dans le futur."))
+        return data
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Nouveau statut"), choices=(), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Motif"), max_length=300, required=False, help_text=_("Obligatoire si sans suite ou abandonnée.")
+    )
+
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(ReferralStatus.choices)
+        self.fields["status"].choices = [(status, labels[status]) for status in allowed]
+
+
+# --- Consent and shares -------------------------------------------------------------------------------------
+
+
+class ConsentRecordForm(forms.Form):
+    person = PersonChoiceField(label=_("Personne"), queryset=Person.objects.none())
+    recipient_organisation = forms.ModelChoiceField(
+        label=_("Destinataire"),
+        queryset=PartnerOrganisation.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Le partenaire à qui la personne accepte que l'on transmette ces informations."),
+    )
+    purpose = forms.ChoiceField(label=_("Finalité"), choices=[("", "—"), *SharingPurpose.choices], required=False)
+    categories = CategoriesField(label=_("Informations concernées"))
+    form = forms.ChoiceField(
+        label=_("Forme de l'accord"), choices=ConsentForm.choices, widget=forms.RadioSelect, initial=ConsentForm.ORAL
+    )
+    given_on = forms.DateField(label=_("Accord donné le"), widget=DateInput())
+    expires_on = forms.DateField(
+        label=_("Valable jusqu'au"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Conseillé : au plus un an. La personne peut le retirer à tout moment."),
+    )
+    note = forms.CharField(label=_("Précision"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = perms.workable_persons(user, Person.objects.select_related("territory"))
+        if not self.is_bound:
+            self.initial.setdefault("given_on", timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("recipient_organisation") and not data.get("purpose"):
+            self.add_error("recipient_organisation", _("Indiquez le destinataire ou la finalité du consentement."))
+        return data
+
+
+class WithdrawConsentForm(forms.Form):
+    note = forms.CharField(label=_("Précision (facultatif)"), max_length=300, required=False)
+
+
+class ShareForm(forms.Form):
+    person = PersonChoiceField(label=_("Personne"), queryset=Person.objects.none())
+    to_organisation = forms.ModelChoiceField(
+        label=_("Partenaire destinataire"), queryset=PartnerOrganisation.objects.filter(is_active=True)
+    )
+    recipient_name = forms.CharField(label=_("Professionnel destinataire"), max_length=150, required=False)
+    purpose = forms.ChoiceField(label=_("Finalité"), choices=SharingPurpose.choices)
+    categories = CategoriesField(label=_("Informations transmises (le strict nécessaire)"))
+    legal_basis = forms.ChoiceField(label=_("Base légale"), choices=LegalBasis.choices, widget=forms.RadioSelect)
+    justification = forms.CharField(
+        label=_("Pourquoi ce partage est nécessaire"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    coordinator_name = forms.CharField(
+        label=_("Coordonnateur désigné par le maire (L121-6-2)"), max_length=150, required=False
+    )
+    parents_informed = forms.TypedChoiceField(
+        label=_("Parents informés au préalable (L226-2-2)"),
+        choices=[("", "—"), ("yes", _("Oui")), ("no", _("Non"))],
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+        required=False,
+    )
+    parents_not_informed_reason = forms.CharField(
+        label=_("Sinon, pourquoi les informer serait contraire à l'intérêt de l'enfant"),
+        max_length=300,
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = perms.workable_persons(user, Person.objects.select_related("territory"))

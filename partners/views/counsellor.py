@@ -1,0 +1,99 @@
+"""The partner counsellor's pages: what is addressed to their organisation, and referring a young person."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from altm.decorators import role_required
+from partners import perms
+from partners.forms import IncomingReferralForm, apply_errors
+from partners.models import InformationShare, PartnerContact, PartnerOrganisation, Referral, ReferralDirection
+from partners.services import record_incoming_referral
+
+INBOX_SIZE = 100
+
+
+def _organisation(user) -> PartnerOrganisation:
+    organisation_id = perms.counsellor_organisation_id(user)
+    if organisation_id is None:
+        raise PermissionDenied  # a counsellor account not attached to an organisation sees nothing
+    return get_object_or_404(PartnerOrganisation, pk=organisation_id)
+
+
+@role_required(Role.COUNSELLOR)
+def counsellor_home(request):
+    organisation = _organisation(request.user)
+    today = timezone.localdate()
+    referrals = Referral.objects.for_user(request.user).select_related(
+        "person", "territory", "information_share__consent__withdrawal"
+    )
+    received = list(referrals.filter(direction=ReferralDirection.TO_PARTNER).overdue_first(today)[:INBOX_SIZE])
+    sent = list(referrals.filter(direction=ReferralDirection.TO_AGENCY).order_by("-date", "-id")[:INBOX_SIZE])
+    shares = list(
+        InformationShare.objects.for_user(request.user)
+        .select_related("person", "consent__withdrawal")
+        .filter(referral__isnull=True)
+        .order_by("-shared_on", "-id")[:INBOX_SIZE]
+    )
+    for share in shares:
+        share.person_shown = share.consent is None or share.consent.state_on(today) == "valid"
+    from partners.views.referrals import person_shown_to
+
+    for referral in received:
+        referral.person_shown = person_shown_to(request.user, referral)
+    return render(
+        request,
+        "partners/counsellor_home.html",
+        {
+            "organisation": organisation,
+            "received": received,
+            "sent": sent,
+            "shares": shares,
+            "today": today,
+            "open_count": sum(1 for r in received if r.is_open),
+        },
+    )
+
+
+@role_required(Role.COUNSELLOR)
+def counsellor_referral_create(request):
+    organisation = _organisation(request.user)
+    form = IncomingReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral, created = record_incoming_referral(
+                actor=request.user,
+                organisation=organisation,
+                counsellor=PartnerContact.objects.filter(user=request.user).first(),
+                uuid=data["uuid"],
+                date=data["date"],
+                mode=data["mode"],
+                territory=data["territory"],
+                alias=data["alias"],
+                birth_year=data["birth_year"],
+                gender=data["gender"],
+                reason=data["reason"],
+                person_agreed=data["person_agreed"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Orientation transmise à l'équipe de médiation.") if created else _("Déjà transmise."),
+            )
+            return redirect("partners:counsellor_home")
+    return render(request, "partners/counsellor_referral_form.html", {"form": form, "organisation": organisation})
+
+
+@role_required(Role.COUNSELLOR, Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
+def share_detail(request, pk):
+    share = perms.get_share_for_user(request.user, pk)
+    shown = share.consent is None or share.consent.state_on(timezone.localdate()) == "valid"
+    if request.user.role != Role.COUNSELLOR:
+        shown = True
+    return render(request, "partners/share_detail.html", {"share": share, "person_shown": shown})

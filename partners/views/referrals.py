@@ -1,0 +1,157 @@
+"""Referrals ("mises en relation"): the team's list, recording one, its page and its status."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from altm.decorators import role_required
+from partners import perms
+from partners.forms import ReferralForm, ReferralStatusForm, apply_errors
+from partners.models import Referral, ReferralDirection, ReferralStatus
+from partners.services import record_referral, referral_follow_up_default, update_referral_status
+
+STAFF = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
+PAGE_SIZE = 50
+
+
+def person_shown_to(user, referral) -> bool:
+    """A counsellor sees the person of a referral only while the basis of the transmission still holds."""
+    if referral.person_id is None:
+        return False
+    if user.role != Role.COUNSELLOR:
+        return True
+    if referral.direction == ReferralDirection.TO_AGENCY:
+        return True
+    share = getattr(referral, "information_share", None)
+    if share is None or share.consent is None:
+        return share is not None
+    return share.consent.state_on(timezone.localdate()) == "valid"
+
+
+@role_required(*STAFF)
+def referral_list(request):
+    today = timezone.localdate()
+    referrals = Referral.objects.for_user(request.user).select_related("territory", "team", "person")
+    show = request.GET.get("statut", "ouvertes")
+    if show == "ouvertes":
+        referrals = referrals.open()
+    elif show in ReferralStatus.values:
+        referrals = referrals.filter(status=show)
+    overdue_count = Referral.objects.for_user(request.user).overdue_on(today).count()
+    page = Paginator(referrals.overdue_first(today), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partners/referral_list.html",
+        {
+            "page": page,
+            "today": today,
+            "show": show,
+            "statuses": ReferralStatus.choices,
+            "overdue_count": overdue_count,
+            "can_record": perms.can_record_referral(request.user),
+        },
+    )
+
+
+@role_required(Role.MEDIATOR, Role.MANAGER)
+def referral_create(request):
+    form = ReferralForm(request.POST or None, user=request.user)
+    consent_hint = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral, created = record_referral(
+                actor=request.user,
+                uuid=data["uuid"],
+                date=data["date"],
+                mode=data["mode"],
+                organisation=data["organisation"],
+                counsellor=data["counsellor"],
+                territory=data["territory"],
+                site=data["site"],
+                person=data["person"],
+                beneficiary_gender=data["beneficiary_gender"] or None,
+                reason=data["reason"],
+                follow_up_on=data["follow_up_on"] or referral_follow_up_default(data["date"]),
+                counsellor_agreed=data["counsellor_agreed"],
+                oral_consent_now=data["oral_consent_now"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            if data.get("person") is not None:
+                consent_hint = (
+                    reverse("partners:consent_create")
+                    + f"?personne={data['person'].pk}&destinataire={data['organisation'].pk}"
+                )
+        else:
+            if created:
+                messages.success(request, _("Mise en relation enregistrée (et comptée dans l'activité)."))
+            else:
+                messages.info(request, _("Cette mise en relation était déjà enregistrée."))
+            return redirect(referral.get_absolute_url())
+    return render(request, "partners/referral_form.html", {"form": form, "consent_hint": consent_hint})
+
+
+@role_required(*STAFF, Role.COUNSELLOR)
+def referral_detail(request, pk):
+    referral = perms.get_referral_for_user(request.user, pk)
+    allowed = perms.allowed_statuses(request.user, referral)
+    share = getattr(referral, "information_share", None) if hasattr(referral, "information_share") else None
+    return render(
+        request,
+        "partners/referral_detail.html",
+        {
+            "referral": referral,
+            "share": share,
+            "status_form": ReferralStatusForm(allowed=allowed) if allowed else None,
+            "person_shown": person_shown_to(request.user, referral),
+            "today": timezone.localdate(),
+            "back_url": reverse(
+                "partners:counsellor_home" if request.user.role == Role.COUNSELLOR else "partners:referral_list"
+            ),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.MEDIATOR, Role.MANAGER, Role.COUNSELLOR)
+def referral_status(request, pk):
+    referral = perms.get_referral_for_user(request.user, pk)
+    allowed = perms.allowed_statuses(request.user, referral)
+    if not allowed:
+        raise PermissionDenied
+    form = ReferralStatusForm(request.POST, allowed=allowed)
+    if form.is_valid():
+        try:
+            update_referral_status(
+                actor=request.user,
+                referral=referral,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Statut mis à jour."))
+            return redirect(referral.get_absolute_url())
+    return render(
+        request,
+        "partners/referral_detail.html",
+        {
+            "referral": referral,
+            "share": getattr(referral, "information_share", None) if hasattr(referral, "information_share") else None,
+            "status_form": form,
+            "person_shown": person_shown_to(request.user, referral),
+            "today": timezone.localdate(),
+            "back_url": reverse(
+                "partners:counsellor_home" if request.user.role == Role.COUNSELLOR else "partners:referral_list"
+            ),
+        },
+        status=400,
+    )
