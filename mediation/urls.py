@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mediation.views import exports, interventions
+from mediation.views import conflicts, exports, followups, interventions, persons, technical
 
 app_name = "mediation"
 
@@ -20,4 +20,19 @@ urlpatterns = [
     path("saisies/<int:pk>/supprimer/", interventions.intervention_delete, name="intervention_delete"),
     path("equipe/saisies/", interventions.team_interventions, name="team_interventions"),
     path("equipe/compte-rendu/", interventions.daily_report, name="daily_report"),
+    # Case work: conflict cases, follow-ups, person records, technical watch
+    path("conflits/", conflicts.conflict_list, name="conflict_list"),
+    path("conflits/nouveau/", conflicts.conflict_create, name="conflict_create"),
+    path("conflits/<int:pk>/", conflicts.conflict_detail, name="conflict_detail"),
+    path("conflits/<int:pk>/rencontre/", conflicts.conflict_session_add, name="conflict_session_add"),
+    path("conflits/<int:pk>/accord/", conflicts.conflict_agreement, name="conflict_agreement"),
+    path("conflits/<int:pk>/cloture/", conflicts.conflict_close, name="conflict_close"),
+    path("suivis/", followups.followup_list, name="followup_list"),
+    path("suivis/nouveau/", followups.followup_create, name="followup_create"),
+    path("suivis/<int:pk>/", followups.followup_edit, name="followup_edit"),
+    path("personnes/<int:pk>/", persons.person_detail, name="person_detail"),
+    path("veille-technique/", technical.technical_list, name="technical_list"),
+    path("veille-technique/nouveau/", technical.technical_create, name="technical_create"),
+    path("veille-technique/synthese/", technical.technical_synthesis, name="technical_synthesis"),
+    path("veille-technique/<int:pk>/", technical.technical_detail, name="technical_detail"),
 ]

@@ -1,3 +1,19 @@
+from django.urls import path
+
+from reporting import views
+
 app_name = "reporting"
 
-urlpatterns = []
+urlpatterns = [
+    path("tableau-de-bord/", views.team_dashboard, name="team_dashboard"),
+    path("vue-d-ensemble/", views.overview, name="overview"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/export.<str:fmt>", views.evaluation_export, name="evaluation_export"),
+    path("evaluation/figer/", views.freeze, name="freeze"),
+    path("evaluation/fige/<int:year>/", views.frozen_detail, name="frozen_detail"),
+    path("evaluation/fige/<int:year>/bilan.pdf", views.frozen_pdf, name="frozen_pdf"),
+    path("projets/", views.project_list, name="project_list"),
+    path("projets/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projets/<int:pk>/bilan.pdf", views.project_pdf, name="project_pdf"),
+    path("projets/<int:pk>/saisie/<int:year>/", views.project_entry, name="project_entry"),
+]

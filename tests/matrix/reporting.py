@@ -1,3 +1,35 @@
-from tests.matrix import Route, expect  # noqa: F401
+from tests.matrix import Route, expect
 
-ROUTES: list = []
+DIRECTOR_ONLY = expect(director=200)
+
+
+def project_2017(world):
+    from reporting.models import ServiceProject
+
+    return {"pk": ServiceProject.objects.get(start_year=2017).pk}
+
+
+def frozen_2025(world):
+    from reporting.models import FrozenReport
+
+    FrozenReport.objects.get_or_create(
+        year=2025,
+        defaults={"figures": {"territories": [], "values": {}}, "pdf": b"%PDF-1.7 test", "frozen_by": world.director},
+    )
+    return {"year": 2025}
+
+
+ROUTES = [
+    Route("reporting:team_dashboard", expect(manager=200, manager_other_team=200, director=200)),
+    Route("reporting:overview", DIRECTOR_ONLY),
+    Route("reporting:evaluation", DIRECTOR_ONLY),
+    Route("reporting:evaluation_export", DIRECTOR_ONLY, kwargs=lambda world: {"fmt": "csv"}),
+    # Freezing needs a POST; the director is sent to the frozen report.
+    Route("reporting:freeze", expect(director=302), method="post", data={"year": 2024}),
+    Route("reporting:frozen_detail", DIRECTOR_ONLY, kwargs=frozen_2025),
+    Route("reporting:frozen_pdf", DIRECTOR_ONLY, kwargs=frozen_2025),
+    Route("reporting:project_list", DIRECTOR_ONLY),
+    Route("reporting:project_detail", DIRECTOR_ONLY, kwargs=project_2017),
+    Route("reporting:project_pdf", DIRECTOR_ONLY, kwargs=project_2017),
+    Route("reporting:project_entry", DIRECTOR_ONLY, kwargs=lambda world: {**project_2017(world), "year": 2017}),
+]

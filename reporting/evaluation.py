@@ -1,0 +1,206 @@
+"""The evaluation tables (seed 001 layout): years side by side, by territory, one section per mission.
+
+`build_evaluation()` computes the figures once; the HTML page, the PDF, the XLSX and the CSV all read the
+returned `EvaluationReport`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mediation.models import Territory
+from reporting import indicators
+from reporting.indicators import ALL, EVALUATION_CODES, REGISTRY, SECTIONS, Period
+
+CSV_HEADER = ["indicator", "territory", "year", "value"]
+
+# Family act totals for the "mix by mission" chart: the acts of each mission, sub-rows ("dont") excluded.
+FAMILY_TOTALS = {
+    "conflict": [
+        "conflict.interventions",
+        "conflict.rule_reminders",
+        "conflict.awareness",
+        "conflict.resident_consultations",
+        "conflict.liaison_sheets",
+    ],
+    "partnership": ["partnership.referrals", "partnership.project_facilitations"],
+    "assistance": [
+        "assistance.physical_help",
+        "assistance.moral_support",
+        "assistance.administrative_help",
+        "assistance.active_listening",
+    ],
+    "technical_watch": ["technical_watch.total"],
+}
+
+
+class YearsError(ValueError):
+    pass
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """'2014-2016' or '2016' → (first, last). Raises YearsError with a French message."""
+    text = (text or "").strip()
+    parts = [part.strip() for part in text.split("-")]
+    try:
+        if len(parts) == 1:
+            first = last = int(parts[0])
+        elif len(parts) == 2:
+            first, last = int(parts[0]), int(parts[1])
+        else:
+            raise ValueError
+    except ValueError as exc:
+        raise YearsError(_("Période invalide : écrivez une année (2016) ou deux années (2014-2016).")) from exc
+    if not (2000 <= first <= 2100 and 2000 <= last <= 2100):
+        raise YearsError(_("Les années doivent être comprises entre 2000 et 2100."))
+    if first > last:
+        raise YearsError(_("La première année doit précéder la dernière."))
+    if last - first > 9:
+        raise YearsError(_("Dix années au plus dans un même tableau."))
+    return first, last
+
+
+@dataclass
+class Row:
+    code: str
+    label: str
+    is_detail: bool
+    values: list[int]  # one per year, whole agency (or selected territory)
+    by_territory: list[tuple[str, str, list[int]]]  # (code, name, one value per year)
+
+    @property
+    def trend(self) -> int | None:
+        """Change from the first to the last year, in %, when it means something."""
+        if len(self.values) < 2 or not self.values[0]:
+            return None
+        return round((self.values[-1] - self.values[0]) * 100 / self.values[0])
+
+
+@dataclass
+class EvaluationReport:
+    first_year: int
+    last_year: int
+    territories: list[tuple[str, str]]  # (code, name) shown, in order
+    territory: tuple[str, str] | None  # the filter, if any
+    values: dict[tuple[str, str, int], int]  # (code, territory code or ALL, year) → value
+    generated_at: object = field(default_factory=timezone.now)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+    @property
+    def period_label(self) -> str:
+        return str(self.first_year) if self.first_year == self.last_year else f"{self.first_year}-{self.last_year}"
+
+    @property
+    def scope_label(self) -> str:
+        return self.territory[1] if self.territory else str(_("Toute l'agence"))
+
+    def value(self, code: str, territory: str, year: int) -> int:
+        return self.values.get((code, territory, year), 0)
+
+    def sections(self) -> list[dict]:
+        result = []
+        for section in SECTIONS:
+            rows = []
+            for code in EVALUATION_CODES:
+                indicator = REGISTRY[code]
+                if indicator.section != section.code:
+                    continue
+                rows.append(
+                    Row(
+                        code=code,
+                        label=str(indicator.label),
+                        is_detail=str(indicator.label).startswith("dont"),
+                        values=[self.value(code, ALL, year) for year in self.years],
+                        by_territory=[
+                            (t_code, t_name, [self.value(code, t_code, year) for year in self.years])
+                            for t_code, t_name in self.territories
+                        ],
+                    )
+                )
+            if rows:
+                result.append({"code": section.code, "label": section.label, "rows": rows})
+        return result
+
+    def csv_rows(self) -> list[tuple[str, str, int, int]]:
+        """Long format: every indicator × (each territory, then ALL) × year, values as plain integers."""
+        rows = []
+        for code in EVALUATION_CODES:
+            for territory in [*(t_code for t_code, _name in self.territories), ALL]:
+                for year in self.years:
+                    rows.append((code, territory, year, int(self.value(code, territory, year))))
+        return rows
+
+    def figures(self) -> dict:
+        """JSON-ready snapshot of every value, for frozen reports: {code: {territory: {year: value}}}."""
+        data: dict = {}
+        for code, territory, year, value in self.csv_rows():
+            data.setdefault(code, {}).setdefault(territory, {})[str(year)] = value
+        return data
+
+    def family_totals(self) -> dict[str, list[int]]:
+        return {
+            family: [sum(self.value(code, ALL, year) for code in codes) for year in self.years]
+            for family, codes in FAMILY_TOTALS.items()
+        }
+
+
+def build_evaluation(first_year: int, last_year: int, *, territory: Territory | None = None) -> EvaluationReport:
+    """Compute the evaluation for the years (both included), whole agency or one territory."""
+    from mediation.models import FollowUp, Intervention
+
+    interventions = Intervention.objects.all()
+    followups = FollowUp.objects.all()
+    if territory is not None:
+        interventions = interventions.filter(territory=territory)
+        followups = followups.filter(territory=territory)
+        territories = [(territory.code, territory.name)]
+    else:
+        territories = list(Territory.objects.order_by("name").values_list("code", "name"))
+    table = indicators.compute(
+        EVALUATION_CODES,
+        period=Period(date(first_year, 1, 1), date(last_year, 12, 31)),
+        by=("territory", "year"),
+        interventions=interventions,
+        followups=followups,
+    )
+    values = {(code, t_code, year): value for (code, t_code, year), value in table.values.items()}
+    return EvaluationReport(
+        first_year=first_year,
+        last_year=last_year,
+        territories=territories,
+        territory=(territory.code, territory.name) if territory else None,
+        values=values,
+    )
+
+
+def compare_figures(frozen: dict, live: dict) -> list[dict]:
+    """What changed between a frozen snapshot and the live figures: [{code, label, territory, year, before, after}]."""
+    changes = []
+    for code in sorted(set(frozen) | set(live)):
+        territories = set(frozen.get(code, {})) | set(live.get(code, {}))
+        for territory in sorted(territories, key=lambda t: (t == ALL, t)):
+            before_years = frozen.get(code, {}).get(territory, {})
+            after_years = live.get(code, {}).get(territory, {})
+            for year in sorted(set(before_years) | set(after_years)):
+                before, after = before_years.get(year, 0), after_years.get(year, 0)
+                if before != after:
+                    label = REGISTRY[code].label if code in REGISTRY else code
+                    changes.append(
+                        {
+                            "code": code,
+                            "label": label,
+                            "territory": territory,
+                            "year": int(year),
+                            "before": before,
+                            "after": after,
+                            "delta": after - before,
+                        }
+                    )
+    return changes

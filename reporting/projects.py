@@ -1,0 +1,121 @@
+"""The service-project report: value, target and % achieved per indicator and year.
+
+Computed indicators are calculated together in ONE registry computation for all the project's years; targets
+and manual values come in one query each. The structure (parts → stakes → axes → indicators) comes in one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from reporting import indicators
+from reporting.indicators import ALL, REGISTRY, Period
+from reporting.models import IndicatorTarget, IndicatorValue, ProjectIndicator, ServiceProject
+
+
+@dataclass
+class Cell:
+    year: int
+    value: Decimal | int | None
+    target: Decimal | None
+    is_future: bool
+
+    @property
+    def achieved(self) -> float | None:
+        """% of the target reached; None without a target or a value."""
+        if self.value is None or not self.target:
+            return None
+        return float(self.value) * 100 / float(self.target)
+
+    @property
+    def level(self) -> str:
+        achieved = self.achieved
+        if achieved is None:
+            return "none"
+        if achieved >= 100:
+            return "reached"
+        if achieved >= 75:
+            return "close"
+        return "behind"
+
+
+@dataclass
+class IndicatorLine:
+    indicator: ProjectIndicator
+    cells: list[Cell]
+
+    @property
+    def registry_label(self) -> str:
+        code = self.indicator.registry_code
+        return str(REGISTRY[code].label) if code in REGISTRY else code
+
+
+def project_indicators(project: ServiceProject):
+    return (
+        ProjectIndicator.objects.filter(axis__stake__part__project=project)
+        .select_related("axis__stake__part")
+        .order_by("axis__stake__part__number", "axis__stake__number", "axis__number", "order", "id")
+    )
+
+
+def build_project_report(project: ServiceProject, *, today: date | None = None) -> list[dict]:
+    """[{part, stakes: [{stake, axes: [{axis, lines: [IndicatorLine]}]}]}] for the project's years."""
+    today = today or date.today()
+    items = list(project_indicators(project))
+    ids = [item.pk for item in items]
+    targets = {(t.indicator_id, t.year): t.value for t in IndicatorTarget.objects.filter(indicator_id__in=ids)}
+    manual = {(v.indicator_id, v.year): v.value for v in IndicatorValue.objects.filter(indicator_id__in=ids)}
+    codes = sorted({item.registry_code for item in items if item.is_computed and item.registry_code in REGISTRY})
+    computed = None
+    if codes:
+        computed = indicators.compute(
+            codes,
+            period=Period(date(project.start_year, 1, 1), date(project.end_year, 12, 31)),
+            by=("year",),
+        )
+    parts: list[dict] = []
+    for item in items:
+        axis = item.axis
+        stake = axis.stake
+        part = stake.part
+        if not parts or parts[-1]["part"].pk != part.pk:
+            parts.append({"part": part, "stakes": []})
+        stakes = parts[-1]["stakes"]
+        if not stakes or stakes[-1]["stake"].pk != stake.pk:
+            stakes.append({"stake": stake, "axes": []})
+        axes = stakes[-1]["axes"]
+        if not axes or axes[-1]["axis"].pk != axis.pk:
+            axes.append({"axis": axis, "lines": []})
+        cells = []
+        for year in project.years:
+            is_future = year > today.year
+            if item.is_computed:
+                value = None if (is_future or computed is None) else computed.get(item.registry_code, year)
+            else:
+                value = manual.get((item.pk, year))
+            cells.append(Cell(year=year, value=value, target=targets.get((item.pk, year)), is_future=is_future))
+        axes[-1]["lines"].append(IndicatorLine(indicator=item, cells=cells))
+    return parts
+
+
+def summary(parts: list[dict]) -> dict:
+    """How many (indicator, year) pairs with a target are reached, close, behind, or without value yet."""
+    counts = {"reached": 0, "close": 0, "behind": 0, "pending": 0, "targets": 0}
+    for part in parts:
+        for stake in part["stakes"]:
+            for axis in stake["axes"]:
+                for line in axis["lines"]:
+                    for cell in line.cells:
+                        if cell.target is None:
+                            continue
+                        counts["targets"] += 1
+                        if cell.achieved is None:
+                            counts["pending"] += 1
+                        else:
+                            counts[cell.level] += 1
+    return counts
+
+
+__all__ = ["ALL", "build_project_report", "summary", "project_indicators"]

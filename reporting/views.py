@@ -1,0 +1,294 @@
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from altm.decorators import role_required
+from altm.pdf import pdf_response, render_pdf
+from mediation.models import Team
+from reporting import dashboard as dashboards
+from reporting import exports, indicators, perms, services
+from reporting.evaluation import EvaluationReport, build_evaluation, compare_figures
+from reporting.forms import EvaluationForm, FreezeForm, IndicatorEntryForm, default_years
+from reporting.models import FrozenReport, IndicatorTarget, IndicatorValue, ServiceProject
+from reporting.projects import build_project_report, project_indicators, summary
+
+# --- Evaluation ---------------------------------------------------------------------------------------------
+
+
+def _evaluation_form(request) -> EvaluationForm:
+    data = request.GET.copy()
+    if not data.get("years"):
+        data["years"] = default_years()
+    return EvaluationForm(data)
+
+
+@role_required(Role.DIRECTOR)
+def evaluation(request):
+    form = _evaluation_form(request)
+    report = None
+    if form.is_valid():
+        first, last = form.cleaned_data["years"]
+        report = build_evaluation(first, last, territory=form.cleaned_data["territory"])
+    context = {
+        "form": form,
+        "query": request.GET.urlencode() or f"years={form.data['years']}",
+        "freeze_form": FreezeForm(initial={"year": date.today().year - 1}),
+        "frozen_reports": FrozenReport.objects.select_related("frozen_by").defer("pdf", "figures"),
+        "formats": [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("csv", "CSV"), ("html", "HTML")],
+    }
+    if report is not None:
+        context.update(exports.context(report))
+    return render(request, "reporting/evaluation.html", context)
+
+
+@role_required(Role.DIRECTOR)
+def evaluation_export(request, fmt: str):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    form = _evaluation_form(request)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(reverse("reporting:evaluation") + "?" + request.GET.urlencode())
+    first, last = form.cleaned_data["years"]
+    report = build_evaluation(first, last, territory=form.cleaned_data["territory"])
+    content = exports.render(report, fmt)
+    name = exports.filename(report, fmt)
+    if fmt == "pdf":
+        return pdf_response(content, name, inline=False)
+    response = HttpResponse(content, content_type=exports.FORMATS[fmt][0])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- Frozen reports -----------------------------------------------------------------------------------------
+
+
+@role_required(Role.DIRECTOR)
+@require_POST
+def freeze(request):
+    if not perms.can_freeze_reports(request.user):
+        raise PermissionDenied
+    form = FreezeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("reporting:evaluation")
+    try:
+        frozen = services.freeze_annual_report(
+            actor=request.user, year=form.cleaned_data["year"], note=form.cleaned_data["note"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:evaluation")
+    messages.success(request, _("Le bilan %(year)s est figé.") % {"year": frozen.year})
+    return redirect(frozen)
+
+
+def frozen_report_as_evaluation(frozen: FrozenReport) -> EvaluationReport:
+    """The frozen figures in the evaluation layout (territories as they were)."""
+    data = frozen.figures
+    values = {}
+    for code, by_territory in data["values"].items():
+        for territory, by_year in by_territory.items():
+            for year, value in by_year.items():
+                values[(code, territory, int(year))] = value
+    return EvaluationReport(
+        first_year=frozen.year,
+        last_year=frozen.year,
+        territories=[tuple(item) for item in data["territories"]],
+        territory=None,
+        values=values,
+        generated_at=frozen.frozen_at,
+    )
+
+
+@role_required(Role.DIRECTOR)
+def frozen_detail(request, year: int):
+    frozen = get_object_or_404(FrozenReport.objects.select_related("frozen_by"), year=year)
+    report = frozen_report_as_evaluation(frozen)
+    live = build_evaluation(year, year)
+    changes = compare_figures(frozen.figures["values"], live.figures())
+    territory_names = dict(report.territories) | dict(live.territories)
+    for change in changes:
+        change["territory_name"] = territory_names.get(change["territory"], _("Toute l'agence"))
+    return render(
+        request,
+        "reporting/frozen_detail.html",
+        {"frozen": frozen, "changes": changes, **exports.context(report)},
+    )
+
+
+@role_required(Role.DIRECTOR)
+def frozen_pdf(request, year: int):
+    frozen = get_object_or_404(FrozenReport, year=year)
+    return pdf_response(bytes(frozen.pdf), f"bilan-{year}-fige.pdf")
+
+
+# --- Service projects ---------------------------------------------------------------------------------------
+
+
+@role_required(Role.DIRECTOR)
+def project_list(request):
+    projects = ServiceProject.objects.annotate(indicator_count=Count("parts__stakes__axes__indicators"))
+    return render(request, "reporting/project_list.html", {"projects": projects})
+
+
+def _project_context(project: ServiceProject) -> dict:
+    parts = build_project_report(project)
+    return {"project": project, "parts": parts, "summary": summary(parts), "years": project.years}
+
+
+@role_required(Role.DIRECTOR)
+def project_detail(request, pk: int):
+    project = get_object_or_404(ServiceProject, pk=pk)
+    return render(request, "reporting/project_detail.html", _project_context(project))
+
+
+@role_required(Role.DIRECTOR)
+def project_pdf(request, pk: int):
+    project = get_object_or_404(ServiceProject, pk=pk)
+    context = {**_project_context(project), "generated_at": date.today()}
+    pdf = render_pdf("reporting/project_pdf.html", context)
+    return pdf_response(pdf, f"projet-de-service-{project.start_year}-{project.end_year}.pdf")
+
+
+@role_required(Role.DIRECTOR)
+def project_entry(request, pk: int, year: int):
+    """Targets of every indicator and values of manual indicators, for one year of the project."""
+    project = get_object_or_404(ServiceProject, pk=pk)
+    if year not in project.years:
+        raise Http404
+    items = list(project_indicators(project))
+    ids = [item.pk for item in items]
+    targets = {t.indicator_id: t for t in IndicatorTarget.objects.filter(indicator_id__in=ids, year=year)}
+    values = {v.indicator_id: v for v in IndicatorValue.objects.filter(indicator_id__in=ids, year=year)}
+    forms = []
+    for item in items:
+        initial = {}
+        if item.pk in targets:
+            initial["target"] = _plain(targets[item.pk].value)
+        if item.pk in values:
+            initial["value"] = _plain(values[item.pk].value)
+            initial["note"] = values[item.pk].note
+        forms.append(
+            IndicatorEntryForm(request.POST or None, initial=initial, indicator=item, prefix=f"ind-{item.pk}")
+        )
+    if request.method == "POST":
+        if all(form.is_valid() for form in forms):
+            entries = {}
+            for form in forms:
+                entry = {"target": form.cleaned_data["target"]}
+                if not form.indicator.is_computed:
+                    entry["value"] = form.cleaned_data["value"]
+                    entry["note"] = form.cleaned_data["note"]
+                entries[form.indicator.pk] = entry
+            changed = services.save_indicator_entries(actor=request.user, project=project, year=year, entries=entries)
+            messages.success(request, _("%(count)s modification(s) enregistrée(s).") % {"count": changed})
+            return redirect("reporting:project_detail", pk=project.pk)
+        messages.error(
+            request, _("Certaines saisies sont invalides : rien n'a été enregistré. Corrigez-les ci-dessous.")
+        )
+    grouped = []
+    for form in forms:
+        axis = form.indicator.axis
+        if not grouped or grouped[-1]["axis"].pk != axis.pk:
+            grouped.append({"axis": axis, "forms": []})
+        grouped[-1]["forms"].append(form)
+    return render(
+        request,
+        "reporting/project_entry.html",
+        {"project": project, "year": year, "groups": grouped, "years": project.years},
+    )
+
+
+def _plain(value) -> str:
+    text = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+    return text.replace(".", ",")
+
+
+# --- Dashboards ---------------------------------------------------------------------------------------------
+
+
+def _anchor(request) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return date.today()
+
+
+@role_required(Role.MANAGER, Role.DIRECTOR)
+def team_dashboard(request):
+    kind = request.GET.get("period") if request.GET.get("period") in ("week", "month") else "week"
+    teams = list(Team.objects.for_user(request.user).order_by("name"))
+    selected = None
+    team_id = request.GET.get("team")
+    if team_id:
+        selected = next((team for team in teams if str(team.pk) == team_id), None)
+        if selected is None:
+            raise Http404
+    scope = [selected] if selected else teams
+    board = dashboards.build_dashboard(
+        user=request.user, kind=kind, anchor=_anchor(request), group="mediator", teams=scope
+    )
+    return render(
+        request,
+        "reporting/team_dashboard.html",
+        {"board": board, "teams": teams, "selected": selected, "kind": kind, **_navigation(board, kind, selected)},
+    )
+
+
+def _navigation(board, kind: str, selected) -> dict:
+    from datetime import timedelta
+
+    previous_anchor = board.current.start - timedelta(days=1)
+    next_anchor = board.current.end + timedelta(days=1)
+    team = f"&team={selected.pk}" if selected else ""
+    return {
+        "previous_query": f"period={kind}&date={previous_anchor.isoformat()}{team}",
+        "next_query": f"period={kind}&date={next_anchor.isoformat()}{team}" if next_anchor <= date.today() else "",
+        "team_query": team,
+    }
+
+
+@role_required(Role.DIRECTOR)
+def overview(request):
+    kind = request.GET.get("period") if request.GET.get("period") in ("week", "month") else "month"
+    board = dashboards.build_dashboard(user=request.user, kind=kind, anchor=_anchor(request), group="team")
+    today = date.today()
+    year_table = indicators.compute(
+        ["conflict.interventions", "partnership.referrals", "assistance.active_listening", "technical_watch.total"],
+        period=indicators.Period(date(today.year, 1, 1), today),
+        by=(),
+    )
+    year_figures = [(indicators.REGISTRY[code].label, year_table.get(code)) for code in year_table.codes]
+    return render(
+        request,
+        "reporting/overview.html",
+        {
+            "board": board,
+            "kind": kind,
+            "year": today.year,
+            "year_figures": year_figures,
+            "alerts": _convention_alerts(request.user, today),
+            **_navigation(board, kind, None),
+        },
+    )
+
+
+def _convention_alerts(user, today):
+    try:
+        from partners.alerts import convention_alerts
+    except ImportError:
+        return None
+    return convention_alerts(user, today)
