@@ -47,6 +47,77 @@ ROUTES += [
 ]
 
 
+# --- Case work: conflict cases, follow-ups, person records, technical watch (objects of team A) ---------------
+
+
+def casework_objects(world) -> dict:
+    """One conflict case, follow-up (and its person) and technical report of team A, made once per world."""
+    if "casework" not in world.extra:
+        from datetime import date
+
+        from mediation import services
+        from mediation.models import ConflictParties, FollowUpKind
+
+        day = date(2026, 11, 2)
+        case, _ = services.open_conflict_case(
+            actor=world.mediator,
+            title="Nuisances sonores bâtiment C",
+            territory=world.territory_a,
+            parties=ConflictParties.RESIDENTS,
+            opened_on=day,
+        )
+        followup, _ = services.record_followup(
+            actor=world.mediator,
+            kind=FollowUpKind.ISOLATED,
+            team=world.team_a,
+            started_on=day,
+            new_person={"alias": "Mme R.", "birth_year": 1950, "gender": "F", "territory": world.territory_a},
+        )
+        report, _ = services.record_technical_report(
+            actor=world.mediator,
+            territory=world.territory_a,
+            site=world.site_a,
+            place="Allée 3, hall",
+            problem="Éclairage du hall hors service",
+            reported_on=day,
+        )
+        world.extra["casework"] = {"case": case, "followup": followup, "report": report}
+    return world.extra["casework"]
+
+
+def _pk(kind):
+    def kwargs(world):
+        objects = casework_objects(world)
+        target = objects["followup"].person if kind == "person" else objects[kind]
+        return {"pk": target.pk}
+
+    return kwargs
+
+
+_READERS = {"mediator": 200, "mediator_other_team": 200, "manager": 200, "manager_other_team": 200, "director": 200}
+_WORKERS = {"mediator": 200, "mediator_other_team": 200, "manager": 200, "manager_other_team": 200}
+_TEAM_A_WORK = {"mediator": 200, "mediator_other_team": 404, "manager": 200, "manager_other_team": 404}
+_TEAM_A_READ = {**_TEAM_A_WORK, "director": 200}
+
+ROUTES += [
+    Route("mediation:conflict_list", expect(**_READERS)),
+    Route("mediation:conflict_create", expect(**_WORKERS)),
+    Route("mediation:conflict_detail", expect(**_TEAM_A_READ), kwargs=_pk("case")),
+    Route("mediation:conflict_session_add", expect(**_TEAM_A_WORK), kwargs=_pk("case")),
+    Route("mediation:conflict_agreement", expect(**_TEAM_A_WORK), kwargs=_pk("case")),
+    Route("mediation:conflict_close", expect(**_TEAM_A_WORK), kwargs=_pk("case")),
+    Route("mediation:followup_list", expect(**_WORKERS)),
+    Route("mediation:followup_create", expect(**_WORKERS)),
+    Route("mediation:followup_edit", expect(**_TEAM_A_WORK), kwargs=_pk("followup")),
+    # The director is outside every team: asked why, then logged. Other roles: 404 unless a rule allows.
+    Route("mediation:person_detail", expect(404, **_TEAM_A_READ), kwargs=_pk("person")),
+    Route("mediation:technical_list", expect(**_READERS)),
+    Route("mediation:technical_create", expect(**_WORKERS)),
+    Route("mediation:technical_detail", expect(**_TEAM_A_READ), kwargs=_pk("report")),
+    Route("mediation:technical_synthesis", expect(**_READERS)),
+]
+
+
 # --- Import / export of intervention lines (interchange format, DOMAIN §8) ----------------------------------
 
 ROUTES += [

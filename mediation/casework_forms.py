@@ -1,0 +1,418 @@
+"""Forms of the case-work pages: conflict cases, follow-ups, person records, technical watch.
+
+They only check and choose; every write goes through `mediation.services`, whose French messages are shown next
+to the field they concern (`apply_service_errors`).
+"""
+
+import uuid
+from datetime import date, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from mediation import perms
+from mediation.models import (
+    AgeBand,
+    ConflictOutcome,
+    ConflictParties,
+    ConflictStatus,
+    FollowUpKind,
+    Gender,
+    Landlord,
+    Person,
+    SessionKind,
+    Site,
+    TechnicalReportStatus,
+    Territory,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class SiteSelect(forms.Select):
+    """Site options carry their territory and landlord, so the page filters them and pre-fills the landlord."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-territory"] = str(instance.territory_id)
+            option["attrs"]["data-landlord"] = str(instance.landlord_id or "")
+        return option
+
+
+def _counter():
+    return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "text-center"})
+
+
+def _date_field(label, *, required=True, initial_today=True, required_message=None, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        initial=timezone.localdate if initial_today else None,
+        widget=DateInput(),
+        help_text=help_text,
+        error_messages={"required": required_message or _("Indiquez la date."), "invalid": _("Date invalide.")},
+    )
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the form fields it names, the rest at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class SubmissionForm(forms.Form):
+    """A form whose page carries a fresh UUID, so a double submit or a retry saves once."""
+
+    uuid = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("uuid", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
+
+def _entry_territories(user):
+    return perms.entry_territories(user, Territory.objects.all()).order_by("name")
+
+
+def _entry_sites(territories):
+    return (
+        Site.objects.filter(territory__in=territories.values("pk"), is_active=True)
+        .select_related("territory")
+        .order_by("name")
+    )
+
+
+# --- Conflict cases -----------------------------------------------------------------------------------------
+
+
+class ConflictCaseForm(SubmissionForm):
+    is_real_time = forms.TypedChoiceField(
+        label=_("Gestion"),
+        choices=[
+            ("1", _("En temps réel (conflit géré sur place)")),
+            ("0", _("En temps différé (suivi dans la durée)")),
+        ],
+        coerce=lambda value: value == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Indiquez si le conflit est géré en temps réel ou différé.")},
+    )
+    title = forms.CharField(
+        label=_("Intitulé"),
+        max_length=150,
+        help_text=_(
+            "Sans nom de personne, sauf nécessité : « nuisances sonores bâtiment C », « conflit de parking »…"
+        ),
+        error_messages={"required": _("Donnez un intitulé à la situation.")},
+    )
+    parties = forms.ChoiceField(
+        label=_("Parties"),
+        choices=ConflictParties.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Indiquez entre qui se joue le conflit.")},
+    )
+    parties_description = forms.CharField(
+        label=_("Description des parties"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Décrivez les parties sans les nommer (« locataire du 3e », « gardien »), sauf nécessité."),
+    )
+    territory = forms.ModelChoiceField(label=_("Secteur"), queryset=Territory.objects.none(), empty_label=None)
+    site = forms.ModelChoiceField(
+        label=_("Site"),
+        queryset=Site.objects.none(),
+        required=False,
+        widget=SiteSelect,
+        empty_label=_("Sans site précis"),
+    )
+    opened_on = _date_field(_("Ouverte le"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        territories = _entry_territories(user)
+        self.fields["territory"].queryset = territories
+        self.fields["site"].queryset = _entry_sites(territories)
+
+
+class ConflictSessionForm(SubmissionForm):
+    kind = forms.ChoiceField(
+        label=_("Type de rencontre"),
+        choices=SessionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez le type de rencontre.")},
+    )
+    date = _date_field(_("Date"))
+    outcome = forms.CharField(
+        label=_("Résultat"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ce qui a été dit ou décidé, sans nom de personne sauf nécessité."),
+    )
+    agreement_reached = forms.BooleanField(label=_("Accord trouvé (table ronde)"), required=False)
+    women = forms.IntegerField(label=_("Femmes rencontrées"), required=False, min_value=0, widget=_counter())
+    men = forms.IntegerField(label=_("Hommes rencontrés"), required=False, min_value=0, widget=_counter())
+    unknown = forms.IntegerField(label=_("Non précisé"), required=False, min_value=0, widget=_counter())
+
+    def clean(self):
+        data = super().clean()
+        for name in ("women", "men", "unknown"):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data
+
+
+class ConflictAgreementForm(forms.Form):
+    agreement_on = _date_field(
+        _("Protocole d'accord signé le"), required_message=_("Indiquez la date du protocole d'accord.")
+    )
+    agreement_followup_on = _date_field(
+        _("Suivi de l'accord prévu le"),
+        initial_today=False,
+        required_message=_("Indiquez quand vérifier que l'accord tient."),
+        help_text=_("La situation apparaîtra « à suivre » à partir de cette date."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement_followup_on"].initial = timezone.localdate() + timedelta(days=30)
+
+
+class ConflictCloseForm(forms.Form):
+    closed_on = _date_field(_("Clôturée le"), required_message=_("Indiquez la date de clôture."))
+    outcome = forms.ChoiceField(
+        label=_("Issue"),
+        choices=ConflictOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Indiquez l'issue de la situation.")},
+    )
+    outcome_note = forms.CharField(label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConflictFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("Tous les statuts")), *ConflictStatus.choices]
+    )
+    territory = forms.ModelChoiceField(
+        label=_("Secteur"), required=False, queryset=Territory.objects.none(), empty_label=_("Tous les secteurs")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = _visible_territories(user)
+
+
+def _visible_territories(user):
+    if user.role == Role.DIRECTOR:
+        return Territory.objects.order_by("name")
+    return Territory.objects.filter(teams__id__in=perms.team_ids(user)).distinct().order_by("name")
+
+
+# --- Follow-ups and persons ---------------------------------------------------------------------------------
+
+
+class FollowUpCreateForm(SubmissionForm):
+    person = forms.ModelChoiceField(
+        label=_("Personne déjà connue"),
+        required=False,
+        queryset=Person.objects.none(),
+        empty_label=_("Nouvelle personne"),
+        help_text=_("Choisissez-la si votre équipe la suit déjà ; sinon, remplissez les champs ci-dessous."),
+    )
+    alias = forms.CharField(
+        label=_("Prénom ou pseudonyme"),
+        required=False,
+        max_length=80,
+        help_text=_("Pas de nom de famille : le prénom ou un pseudonyme suffit."),
+    )
+    birth_year = forms.IntegerField(
+        label=_("Année de naissance"),
+        required=False,
+        min_value=1900,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": _("ex. 2006")}),
+        help_text=_("Ou, à défaut, la tranche d'âge."),
+    )
+    age_band = forms.ChoiceField(
+        label=_("Tranche d'âge"), required=False, choices=[("", _("Déduite de l'année")), *AgeBand.choices]
+    )
+    gender = forms.ChoiceField(label=_("Genre"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    territory = forms.ModelChoiceField(
+        label=_("Secteur"), required=False, queryset=Territory.objects.none(), empty_label=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Type de suivi"),
+        choices=FollowUpKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez le type de suivi.")},
+    )
+    started_on = _date_field(_("Début du suivi"))
+    next_action_on = _date_field(_("Prochaine action le"), required=False, initial_today=False)
+    next_action = forms.CharField(label=_("Prochaine action"), required=False, max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["person"].queryset = Person.objects.of_teams(perms.team_ids(user)).order_by("alias", "id")
+        self.fields["territory"].queryset = _entry_territories(user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person") is None:
+            if not data.get("alias") and "alias" not in self.errors:
+                self.add_error(
+                    "alias", _("Indiquez un prénom ou un pseudonyme, ou choisissez une personne déjà connue.")
+                )
+            if not data.get("territory") and "territory" not in self.errors:
+                self.add_error("territory", _("Choisissez un secteur."))
+        return data
+
+    def new_person(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "alias": data["alias"].strip(),
+            "birth_year": data.get("birth_year"),
+            "age_band": data.get("age_band") or "",
+            "gender": data["gender"],
+            "territory": data["territory"],
+        }
+
+
+class FollowUpEditForm(forms.Form):
+    next_action_on = _date_field(_("Prochaine action le"), required=False, initial_today=False)
+    next_action = forms.CharField(label=_("Prochaine action"), required=False, max_length=200)
+    note = forms.CharField(label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    ended_on = _date_field(
+        _("Fin du suivi"),
+        required=False,
+        initial_today=False,
+        help_text=_("Remplissez-la pour terminer le suivi."),
+    )
+
+
+class FollowUpFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("Tous les types")), *FollowUpKind.choices]
+    )
+    scope = forms.ChoiceField(
+        label=_("Voir"),
+        required=False,
+        choices=[("mine", _("Mes suivis")), ("team", _("Toute l'équipe"))],
+    )
+    ended = forms.BooleanField(label=_("Inclure les suivis terminés"), required=False)
+
+
+class PersonReadReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Pourquoi consultez-vous cette fiche ?"),
+        required=False,
+        max_length=300,
+        help_text=_("Facultatif. Votre consultation est enregistrée au journal, avec ce motif."),
+    )
+
+
+# --- Technical watch ----------------------------------------------------------------------------------------
+
+
+class TechnicalReportForm(SubmissionForm):
+    territory = forms.ModelChoiceField(label=_("Secteur"), queryset=Territory.objects.none(), empty_label=None)
+    site = forms.ModelChoiceField(
+        label=_("Site"),
+        queryset=Site.objects.none(),
+        required=False,
+        widget=SiteSelect,
+        empty_label=_("Sans site précis"),
+    )
+    landlord = forms.ModelChoiceField(
+        label=_("Bailleur"),
+        queryset=Landlord.objects.order_by("name"),
+        required=False,
+        empty_label=_("Celui du site"),
+        help_text=_("Repris du site quand il en a un."),
+    )
+    place = forms.CharField(
+        label=_("Lieu précis"),
+        max_length=200,
+        help_text=_("Adresse, allée, étage…"),
+        error_messages={"required": _("Indiquez le lieu précis.")},
+    )
+    equipment = forms.CharField(
+        label=_("Équipement"), required=False, max_length=100, help_text=_("Ascenseur, éclairage, porte de hall…")
+    )
+    problem = forms.CharField(
+        label=_("Problème constaté"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Décrivez le problème constaté.")},
+    )
+    is_danger = forms.BooleanField(label=_("Danger pour les personnes"), required=False)
+    reported_on = _date_field(_("Constaté le"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        territories = _entry_territories(user)
+        self.fields["territory"].queryset = territories
+        self.fields["site"].queryset = _entry_sites(territories)
+
+
+class TechnicalAdvanceForm(forms.Form):
+    status = forms.ChoiceField(choices=TechnicalReportStatus.choices, widget=forms.HiddenInput)
+    on = _date_field(_("Date"))
+
+
+class TechnicalActionForm(SubmissionForm):
+    code = forms.ChoiceField(
+        label=_("Action"),
+        choices=[("tw_securing", _("Sécurisation")), ("tw_intervention", _("Intervention technique"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez l'action.")},
+    )
+    date = _date_field(_("Date"))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TechnicalFilterForm(forms.Form):
+    landlord = forms.ModelChoiceField(
+        label=_("Bailleur"), required=False, queryset=Landlord.objects.order_by("name"), empty_label=_("Tous")
+    )
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("Tous les statuts")), *TechnicalReportStatus.choices]
+    )
+
+
+def iso_week(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+class SynthesisForm(forms.Form):
+    landlord = forms.ModelChoiceField(
+        label=_("Bailleur"), required=False, queryset=Landlord.objects.order_by("name"), empty_label=_("Tous")
+    )
+    week = forms.CharField(
+        label=_("Semaine"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "week", "pattern": r"\d{4}-W\d{2}", "placeholder": "2026-W48"}),
+    )
+
+    def clean_week(self) -> tuple[date, date]:
+        value = (self.cleaned_data.get("week") or "").strip()
+        if not value:
+            monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+            return monday, monday + timedelta(days=6)
+        try:
+            year, week = value.upper().split("-W")
+            monday = date.fromisocalendar(int(year), int(week), 1)
+        except ValueError:
+            raise ValidationError(_("Semaine invalide : attendu AAAA-Wss, par exemple 2026-W48.")) from None
+        return monday, monday + timedelta(days=6)

@@ -1,0 +1,217 @@
+"""Conflict cases: open, log sessions (each one an intervention line, once), agreement, closing."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from altm.decorators import role_required
+from mediation import perms, services
+from mediation.casework_forms import (
+    ConflictAgreementForm,
+    ConflictCaseForm,
+    ConflictCloseForm,
+    ConflictFilterForm,
+    ConflictSessionForm,
+    apply_service_errors,
+)
+from mediation.models import ConflictCase, ConflictStatus, Intervention
+
+READERS = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
+WORKERS = (Role.MEDIATOR, Role.MANAGER)
+SOON_DAYS = 7
+
+
+def _get_case_for_user(user, pk: int) -> ConflictCase:
+    """The case if the user may see it, else 404."""
+    cases = ConflictCase.objects.for_user(user).select_related("territory", "site", "team", "created_by")
+    return get_object_or_404(cases, pk=pk)
+
+
+def _get_case_to_work_on(user, pk: int) -> ConflictCase:
+    case = _get_case_for_user(user, pk)
+    if not perms.can_work_on_team(user, case.team_id):
+        raise Http404
+    return case
+
+
+@role_required(*READERS)
+def conflict_list(request):
+    form = ConflictFilterForm(request.GET or None, user=request.user)
+    cases = (
+        ConflictCase.objects.for_user(request.user)
+        .select_related("territory", "site", "team")
+        .annotate(session_count=Count("sessions"))
+        .open_first()
+    )
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            cases = cases.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["territory"]:
+            cases = cases.filter(territory=form.cleaned_data["territory"])
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    due_count = ConflictCase.objects.for_user(request.user).agreement_due_by(today).count()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "mediation/conflict_list.html",
+        {
+            "form": form,
+            "page": page,
+            "today": today,
+            "soon": today + timedelta(days=SOON_DAYS),
+            "due_count": due_count,
+            "query": query.urlencode(),
+            "can_create": perms.can_log_activity(request.user),
+        },
+    )
+
+
+@role_required(*WORKERS)
+def conflict_create(request):
+    form = ConflictCaseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case, created = services.open_conflict_case(actor=request.user, **data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if created:
+                messages.success(request, _("Situation ouverte."))
+            return redirect(case)
+    return render(
+        request,
+        "mediation/casework_form.html",
+        {
+            "form": form,
+            "title": _("Nouvelle situation de conflit"),
+            "intro": _(
+                "Temps réel : le conflit est géré sur place, la ligne « gestion de conflit en temps réel » est "
+                "comptée. Temps différé : la situation est suivie dans la durée (navettes, tables rondes)."
+            ),
+            "submit_label": _("Ouvrir la situation"),
+            "back_url": "mediation:conflict_list",
+            "site_picker": True,
+        },
+    )
+
+
+@role_required(*READERS)
+def conflict_detail(request, pk: int):
+    case = _get_case_for_user(request.user, pk)
+    sessions = case.sessions.select_related("intervention__author").order_by("date", "id")
+    other_lines = (
+        Intervention.objects.filter(conflict_case=case, conflict_session__isnull=True)
+        .select_related("activity_type", "author")
+        .order_by("date", "id")
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "mediation/conflict_detail.html",
+        {
+            "case": case,
+            "sessions": sessions,
+            "other_lines": other_lines,
+            "today": today,
+            "agreement_due": case.status == ConflictStatus.AGREEMENT
+            and case.agreement_followup_on is not None
+            and case.agreement_followup_on <= today,
+            "can_work": perms.can_work_on_team(request.user, case.team_id) and not case.is_closed,
+        },
+    )
+
+
+def _case_action(request, pk, *, form_class, title, submit_label, intro, handle):
+    case = _get_case_to_work_on(request.user, pk)
+    if case.is_closed:
+        messages.warning(request, _("Cette situation est clôturée."))
+        return redirect(case)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = handle(case, form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if message:
+                messages.success(request, message)
+            return redirect(case)
+    return render(
+        request,
+        "mediation/casework_form.html",
+        {
+            "form": form,
+            "title": title,
+            "subtitle": case.title,
+            "intro": intro,
+            "submit_label": submit_label,
+            "back_href": case.get_absolute_url(),
+        },
+    )
+
+
+@role_required(*WORKERS)
+def conflict_session_add(request, pk: int):
+    def handle(case, data):
+        _session, created = services.record_conflict_session(actor=request.user, case=case, **data)
+        return _("Rencontre enregistrée et comptée dans l'activité.") if created else None
+
+    return _case_action(
+        request,
+        pk,
+        form_class=ConflictSessionForm,
+        title=_("Nouvelle rencontre"),
+        submit_label=_("Enregistrer la rencontre"),
+        intro=_("La rencontre est aussi comptée dans l'activité (navette, table ronde ou suivi en temps différé)."),
+        handle=handle,
+    )
+
+
+@role_required(*WORKERS)
+def conflict_agreement(request, pk: int):
+    def handle(case, data):
+        services.record_conflict_agreement(
+            actor=request.user,
+            case=case,
+            agreement_on=data["agreement_on"],
+            followup_on=data["agreement_followup_on"],
+        )
+        return _("Protocole d'accord enregistré : la situation est à suivre.")
+
+    return _case_action(
+        request,
+        pk,
+        form_class=ConflictAgreementForm,
+        title=_("Protocole d'accord"),
+        submit_label=_("Enregistrer l'accord"),
+        intro=_("Indiquez la date de l'accord et quand vérifier qu'il tient."),
+        handle=handle,
+    )
+
+
+@role_required(*WORKERS)
+def conflict_close(request, pk: int):
+    def handle(case, data):
+        services.close_conflict_case(actor=request.user, case=case, **data)
+        return _("Situation clôturée.")
+
+    return _case_action(
+        request,
+        pk,
+        form_class=ConflictCloseForm,
+        title=_("Clôturer la situation"),
+        submit_label=_("Clôturer"),
+        intro=_("Une situation clôturée ne reçoit plus de rencontre."),
+        handle=handle,
+    )

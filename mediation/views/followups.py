@@ -1,0 +1,138 @@
+"""Follow-ups ("suivis"): my follow-ups with what is due, start one, plan the next action or end it."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, F, IntegerField, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from altm.decorators import role_required
+from mediation import services
+from mediation.casework_forms import FollowUpCreateForm, FollowUpEditForm, FollowUpFilterForm, apply_service_errors
+from mediation.models import FollowUp
+from mediation.services import team_for
+
+WORKERS = (Role.MEDIATOR, Role.MANAGER)
+
+
+def _get_followup_for_user(user, pk: int) -> FollowUp:
+    followups = FollowUp.objects.for_user(user).select_related("person", "mediator", "team", "territory")
+    return get_object_or_404(followups, pk=pk)
+
+
+@role_required(*WORKERS)
+def followup_list(request):
+    """Mediators see their own follow-ups by default (or their team's); managers their teams'. Due ones first."""
+    user = request.user
+    form = FollowUpFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    scope = data.get("scope") or ("mine" if user.role == Role.MEDIATOR else "team")
+    today = timezone.localdate()
+    followups = FollowUp.objects.for_user(user).select_related("person", "mediator", "territory")
+    if scope == "mine":
+        followups = followups.filter(mediator=user)
+    if not data.get("ended"):
+        followups = followups.active()
+    if data.get("kind"):
+        followups = followups.filter(kind=data["kind"])
+    due_first = Case(
+        When(ended_on__isnull=True, next_action_on__lte=today, then=0),
+        When(next_action_on__isnull=False, then=1),
+        default=2,
+        output_field=IntegerField(),
+    )
+    followups = followups.alias(due_rank=due_first).order_by(
+        "due_rank", F("next_action_on").asc(nulls_last=True), "person__alias", "id"
+    )
+    page = Paginator(followups, 30).get_page(request.GET.get("page"))
+    due_count = FollowUp.objects.for_user(user).filter(**({"mediator": user} if scope == "mine" else {}))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "mediation/followup_list.html",
+        {
+            "form": form,
+            "page": page,
+            "today": today,
+            "scope": scope,
+            "due_count": due_count.due_by(today).count(),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@role_required(*WORKERS)
+def followup_create(request):
+    form = FollowUpCreateForm(request.POST or None, user=request.user, initial=_initial_person(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = data["person"]
+        territory = person.territory if person else data["territory"]
+        team = person.team if person else team_for(request.user, territory)
+        try:
+            followup, created = services.record_followup(
+                actor=request.user,
+                uuid=data["uuid"],
+                kind=data["kind"],
+                team=team,
+                started_on=data["started_on"],
+                person=person,
+                new_person=None if person else form.new_person(),
+                next_action_on=data["next_action_on"],
+                next_action=data["next_action"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if created:
+                messages.success(request, _("Suivi commencé."))
+            return redirect(followup.person)
+    return render(
+        request,
+        "mediation/casework_form.html",
+        {
+            "form": form,
+            "title": _("Nouveau suivi"),
+            "intro": _(
+                "Données minimales : un prénom ou un pseudonyme, l'année de naissance ou la tranche d'âge, "
+                "le genre et le secteur. Rien d'autre n'est nécessaire."
+            ),
+            "submit_label": _("Commencer le suivi"),
+            "back_url": "mediation:followup_list",
+        },
+    )
+
+
+def _initial_person(request) -> dict:
+    """`?personne=<id>` pre-selects a person the team already follows (from the person's page)."""
+    value = request.GET.get("personne", "")
+    return {"person": value} if value.isdigit() else {}
+
+
+@role_required(*WORKERS)
+def followup_edit(request, pk: int):
+    followup = _get_followup_for_user(request.user, pk)
+    initial = {
+        "next_action_on": followup.next_action_on,
+        "next_action": followup.next_action,
+        "note": followup.note,
+        "ended_on": followup.ended_on,
+    }
+    form = FollowUpEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_followup(actor=request.user, followup=followup, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Suivi terminé.") if followup.ended_on else _("Suivi mis à jour."))
+            return redirect("mediation:followup_list")
+    return render(
+        request,
+        "mediation/followup_edit.html",
+        {"followup": followup, "form": form, "today": timezone.localdate()},
+    )

@@ -1,0 +1,53 @@
+"""A person's record: minimal data, follow-ups, linked activity; openings from outside the team are logged."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from accounts.models import Role
+from mediation import perms, services
+from mediation.casework_forms import PersonReadReasonForm
+from mediation.models import Intervention, Person
+
+LINES_SHOWN = 50
+
+
+def _get_person_for_user(user, pk: int) -> Person:
+    person = get_object_or_404(Person.objects.select_related("territory", "team"), pk=pk)
+    if not perms.can_view_person(user, person):
+        raise Http404
+    return person
+
+
+@login_required
+def person_detail(request, pk: int):
+    """The owning team reads freely. Anyone else is asked why (optional), and the opening is logged first."""
+    person = _get_person_for_user(request.user, pk)
+    logged_reader = perms.must_log_person_read(request.user, person)
+    if logged_reader:
+        form = PersonReadReasonForm(request.POST or None)
+        if request.method != "POST" or not form.is_valid():
+            return render(request, "mediation/person_read_reason.html", {"person": person, "form": form})
+        services.log_person_read(user=request.user, person=person, reason=form.cleaned_data["reason"])
+    followups = person.followups.select_related("mediator", "territory").order_by("-started_on", "-id")
+    lines = (
+        Intervention.objects.filter(person=person)
+        .select_related("activity_type", "author", "site")
+        .order_by("-date", "-id")[:LINES_SHOWN]
+    )
+    read_logs = None
+    if request.user.role == Role.DIRECTOR:
+        read_logs = person.read_logs.select_related("user").order_by("-at", "-id")
+    return render(
+        request,
+        "mediation/person_detail.html",
+        {
+            "person": person,
+            "followups": followups,
+            "lines": lines,
+            "lines_shown": LINES_SHOWN,
+            "read_logs": read_logs,
+            "logged_reader": logged_reader,
+            "can_follow": perms.is_in_owning_team(request.user, person),
+        },
+    )
