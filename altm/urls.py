@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("compte/", include("accounts.urls")),
+    path("journal/", include("altm.audit_urls")),
     path("", include("mediation.urls")),
     path("partenaires/", include("partners.urls")),
     path("bilans/", include("reporting.urls")),

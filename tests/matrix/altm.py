@@ -2,6 +2,14 @@ from altm.context_processors import navigation_for
 from tests.matrix import ROLES, Route, expect
 
 
+def audited_site(world):
+    from altm.audit import log_change
+    from altm.models import AuditAction
+
+    entry = log_change(actor=world.director, instance=world.site_a, action=AuditAction.CREATE)
+    return {"content_type_id": entry.content_type_id, "object_id": entry.object_id}
+
+
 def home_expectations(world):
     return {role: 302 if role == "anonymous" or navigation_for(world.user(role)) else 200 for role in ROLES}
 
@@ -21,4 +29,7 @@ ROUTES = [
         kwargs=lambda world: {"uidb64": "MQ", "token": "jeton-invalide"},
     ),
     Route("password_reset_complete", expect(default=200, anonymous=200)),
+    # The audit trail is for the direction only.
+    Route("altm:audit_list", expect(director=200)),
+    Route("altm:audit_object", expect(director=200), kwargs=audited_site),
 ]
