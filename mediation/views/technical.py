@@ -292,7 +292,7 @@ def _landlord_overview(user, start: date, end: date) -> list[dict]:
         )
     }
     empty = {"total": 0, "new": 0, "resolved": 0}
-    return [{"landlord": landlord, **counts.get(landlord.pk, empty)} for landlord in Landlord.objects.order_by("name")]
+    return [{**counts.get(landlord.pk, empty), "landlord": landlord} for landlord in Landlord.objects.order_by("name")]
 
 
 @role_required(*READERS)
