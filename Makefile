@@ -62,5 +62,13 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Backups of the database named by DATABASE_URL (pg_dump -Fc for PostgreSQL, online backup API for SQLite).
+backup: install
+	$(PY) scripts/backup.py backup $(if $(KEEP),--keep $(KEEP))
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage : make restore FILE=backups/altm-AAAAMMJJ-HHMMSS.dump [YES=1]"; exit 1; }
+	$(PY) scripts/backup.py restore "$(FILE)" $(if $(YES),--yes)
+
 clean:
 	rm -rf $(VENV) staticfiles *.egg-info
