@@ -3,9 +3,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from mediation import demo as mediation_demo
+from mediation import demo_casework
 from partners import demo as partners_demo
 
-DEMO_LOADERS = [mediation_demo.load, partners_demo.load]
+DEMO_LOADERS = [mediation_demo.load, demo_casework.load, partners_demo.load]
 
 
 class Command(BaseCommand):
