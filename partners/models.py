@@ -361,13 +361,21 @@ class ReferralQuerySet(models.QuerySet):
         return self.open().filter(follow_up_on__lt=day)
 
     def overdue_first(self, day: date):
-        """Overdue follow-ups first (oldest due first), then the others, most recent first."""
-        overdue = models.Case(
+        """Overdue follow-ups first, then the other open ones by due date, then closed ones, most recent first."""
+        rank = models.Case(
             models.When(status__in=OPEN_REFERRAL_STATUSES, follow_up_on__lt=day, then=0),
-            default=1,
+            models.When(status__in=OPEN_REFERRAL_STATUSES, then=1),
+            default=2,
             output_field=models.IntegerField(),
         )
-        return self.alias(overdue_rank=overdue).order_by("overdue_rank", "follow_up_on", "-date", "-id")
+        due = models.Case(
+            models.When(status__in=OPEN_REFERRAL_STATUSES, then=models.F("follow_up_on")),
+            default=None,
+            output_field=models.DateField(),
+        )
+        return self.alias(overdue_rank=rank, due_on=due).order_by(
+            "overdue_rank", models.F("due_on").asc(nulls_last=True), "-date", "-id"
+        )
 
 
 class Referral(models.Model):

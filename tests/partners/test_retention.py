@@ -1,0 +1,110 @@
+"""Retention: persons without contact for two years are anonymised; every count stays the same."""
+
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from mediation.models import FollowUp, FollowUpKind, Intervention, Person
+from mediation.services import record_intervention
+from partners.models import Referral
+from tests.partners.factories import make_consent, make_person, make_referral
+
+TODAY = timezone.localdate()
+LONG_AGO = TODAY - timedelta(days=800)
+
+
+def evaluation_counts():
+    """What the evaluation tables are built from: lines and beneficiaries by activity, referrals by mode."""
+    lines = dict(
+        Intervention.objects.values_list("activity_type__code")
+        .annotate(n=Sum("count"))
+        .values_list("activity_type__code", "n")
+    )
+    women_men = Intervention.objects.aggregate(w=Sum("women"), m=Sum("men"), u=Sum("unknown"))
+    referrals = dict(Referral.objects.values_list("mode").annotate(n=Count("id")).values_list("mode", "n"))
+    persons = dict(Person.objects.values_list("gender").annotate(n=Count("id")).values_list("gender", "n"))
+    followups = FollowUp.objects.values("kind").annotate(n=Count("id")).count()
+    return lines, women_men, referrals, persons, followups
+
+
+def old_person(world, alias="Karim"):
+    person = make_person(world, alias=alias, contact="06 00 00 00 00", last_contact_on=LONG_AGO)
+    Person.objects.filter(pk=person.pk).update(created_at=timezone.now() - timedelta(days=900))
+    make_consent(world, person, given_on=LONG_AGO - timedelta(days=1))
+    make_referral(world, person=person, date=LONG_AGO, reason="Cherche un CAP cuisine")
+    record_intervention(
+        actor=world.mediator,
+        date=LONG_AGO,
+        territory=world.territory_a,
+        activity_type=world.activity("administrative_help"),
+        person=person,
+        men=1,
+        note=f"Aide pour le dossier de {alias}",
+    )
+    FollowUp.objects.create(
+        person=person,
+        kind=FollowUpKind.YOUNG_ADULT,
+        mediator=world.mediator,
+        team=world.team_a,
+        territory=world.territory_a,
+        started_on=LONG_AGO,
+        ended_on=LONG_AGO + timedelta(days=30),
+        note="Vit chez sa tante",
+    )
+    return person
+
+
+def test_retention_anonymises_and_keeps_every_count(world, capsys):
+    old = old_person(world)
+    recent = make_person(world, alias="Léa", last_contact_on=TODAY - timedelta(days=30))
+    counts = evaluation_counts()
+    call_command("apply_retention")
+    out = capsys.readouterr().out
+    assert f"1 personne(s) sans contact depuis le {(TODAY - timedelta(days=730)):%d/%m/%Y} anonymisée(s)" in out
+    old.refresh_from_db()
+    assert old.anonymised_at is not None
+    assert old.alias == f"Anonymisé n°{old.pk}" and old.contact == "" and old.birth_year is None
+    assert old.gender == "M" and old.team == world.team_a  # what the counts need stays
+    assert not Intervention.objects.filter(note__contains="Karim").exists()
+    assert FollowUp.objects.get(person=old).note == ""
+    assert Referral.objects.get(person=old).reason == ""
+    recent.refresh_from_db()
+    assert recent.anonymised_at is None and recent.alias == "Léa"
+    assert evaluation_counts() == counts
+
+
+def test_recent_activity_protects_a_person_with_an_old_last_contact_date(world):
+    person = old_person(world)
+    record_intervention(
+        actor=world.mediator,
+        date=TODAY - timedelta(days=100),
+        territory=world.territory_a,
+        activity_type=world.activity("moral_support"),
+        person=person,
+    )
+    call_command("apply_retention")
+    person.refresh_from_db()
+    assert person.anonymised_at is None
+
+
+def test_dry_run_shows_and_changes_nothing(world, capsys):
+    person = old_person(world)
+    call_command("apply_retention", "--dry-run")
+    out = capsys.readouterr().out
+    assert "Simulation : 1 personne(s)" in out and f"n°{person.pk}" in out and "Rien n'a été modifié" in out
+    person.refresh_from_db()
+    assert person.anonymised_at is None and person.alias == "Karim"
+
+
+def test_days_option_and_idempotence(world, capsys):
+    person = make_person(world, last_contact_on=TODAY - timedelta(days=40))
+    Person.objects.filter(pk=person.pk).update(created_at=timezone.now() - timedelta(days=40))
+    call_command("apply_retention", "--days", "60")
+    assert "Aucune personne" in capsys.readouterr().out
+    call_command("apply_retention", "--days", "30")
+    person.refresh_from_db()
+    assert person.anonymised_at is not None
+    call_command("apply_retention", "--days", "30")
+    assert "rien à anonymiser" in capsys.readouterr().out
