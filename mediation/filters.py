@@ -101,4 +101,3 @@ def intervention_totals(queryset: QuerySet) -> dict:
         men=Coalesce(Sum("men"), 0),
         unknown=Coalesce(Sum("unknown"), 0),
     )
-

@@ -188,7 +188,7 @@ class InterventionForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
     def place_summary(self, with_date: bool = True) -> str:
-        """"Aujourd'hui · Lyon 8 · Santy": the pre-filled context in one line."""
+        """ "Aujourd'hui · Lyon 8 · Santy": the pre-filled context in one line."""
         parts = []
         if with_date:
             value = self["date"].value()

@@ -2,8 +2,8 @@
 
 import json
 import uuid
-from html import unescape
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse

@@ -1,0 +1,159 @@
+"""Browser journeys on a 390-px phone (Playwright + Debian's Chromium): the tally and the quick entry keep what
+the mediator taps while the network is cut, and send each line exactly once when it comes back."""
+
+import os
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from mediation import services
+from mediation.models import Intervention, InterventionSource
+from tests.world import PASSWORD
+
+PHONE = {"width": 390, "height": 844}
+SHOTS = os.environ.get("ALTM_SCREENSHOTS")  # a folder: save screenshots there to look at the pages
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.browser_context_args(viewport=PHONE),
+]
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"))
+
+
+def log_in(page, live_server, user):
+    page.goto(live_server.url + reverse("login"))
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def row(page, world, code):
+    return page.locator(f"[data-tally-row='{world.activity(code).pk}']")
+
+
+def test_tally_with_the_network_cut_saves_every_tap_once(page, context, live_server, world):
+    log_in(page, live_server, world.mediator)
+    page.goto(live_server.url + reverse("mediation:tally"))
+    badge = page.locator("[data-outbox-badge]")
+    expect(badge).to_have_text("✓ Tout est envoyé")
+
+    context.set_offline(True)
+    listening, reminder, support = (
+        row(page, world, "active_listening"),
+        row(page, world, "rule_reminder"),
+        row(page, world, "moral_support"),
+    )
+    for _ in range(3):
+        listening.locator("[data-tally-plus]").click()
+    reminder.locator("[data-tally-plus]").click()
+    reminder.locator("[data-tally-plus]").click()
+    page.locator("label[for=split-F]").click()
+    support.locator("[data-tally-plus]").click()
+    listening.locator("[data-tally-minus]").click()  # takes back an unsent tap: it leaves the queue
+
+    expect(badge).to_have_text("5 en attente d'envoi")
+    expect(listening.locator("[data-tally-count]")).to_have_text("2")
+    expect(reminder.locator("[data-tally-count]")).to_have_text("2")
+    expect(support.locator("[data-tally-count]")).to_have_text("1")
+    expect(page.locator("[data-tally-total]")).to_have_text("5")
+    expect(page.locator("[data-outbox-list] li")).to_have_count(5)
+    expect(page.locator("[data-outbox-status]")).to_contain_text("Hors connexion")
+    shot(page, "tally_offline")
+    assert Intervention.objects.count() == 0
+
+    # The mediator closes the page before the network comes back: the queue stays on the phone, and goes out
+    # as soon as the tally is opened again with the network.
+    page.close()
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("mediation:tally"))
+    badge = page.locator("[data-outbox-badge]")
+    listening, reminder = row(page, world, "active_listening"), row(page, world, "rule_reminder")
+    expect(badge).to_have_text("✓ Tout est envoyé", timeout=15_000)
+    expect(listening.locator("[data-tally-count]")).to_have_text("2")
+    shot(page, "tally_sent")
+
+    lines = Intervention.objects.filter(author=world.mediator)
+    assert lines.count() == 5
+    assert {line.source for line in lines} == {InterventionSource.TALLY}
+    by_code = {}
+    for line in lines.select_related("activity_type"):
+        by_code[line.activity_type.code] = by_code.get(line.activity_type.code, 0) + line.count
+    assert by_code == {"active_listening": 2, "rule_reminder": 2, "moral_support": 1}
+    support_line = lines.get(activity_type__code="moral_support")
+    assert (support_line.women, support_line.men, support_line.unknown) == (1, 0, 0)
+    assert all(line.date == timezone.localdate() and line.team == world.team_a for line in lines)
+
+    # −1 on a tap already sent asks the server to undo that line.
+    reminder.locator("[data-tally-minus]").click()
+    expect(reminder.locator("[data-tally-count]")).to_have_text("1")
+    expect(badge).to_have_text("✓ Tout est envoyé", timeout=15_000)
+    assert lines.filter(activity_type__code="rule_reminder").count() == 1
+    assert Intervention.objects.count() == 4
+
+
+def test_quick_entry_on_a_phone(page, context, live_server, world):
+    services.record_intervention(
+        actor=world.mediator,
+        uuid=uuid.uuid4(),
+        date=timezone.localdate(),
+        territory=world.territory_a,
+        site=world.site_a,
+        activity_type=world.activity("presence"),
+    )
+    log_in(page, live_server, world.mediator)
+    page.goto(live_server.url + reverse("mediation:entry"))
+    expect(page.locator("[data-context-summary]")).to_have_text("Aujourd'hui · Lyon 8 · Santy")
+    badge = page.locator("[data-outbox-badge]")
+    expect(badge).to_have_text("✓ Tout est envoyé")
+
+    # A common act: the activity, the count (+ twice), save.
+    listening = world.activity("active_listening")
+    page.locator(f"label[for=activity-{listening.pk}]").click()
+    expect(page.locator("[data-extra=mode]")).to_be_hidden()
+    page.locator("#div_id_count [data-step='1']").click()
+    page.locator("#div_id_count [data-step='1']").click()
+    page.locator("[data-save]").click()
+    expect(page.locator("[data-confirm-toast]")).to_contain_text("Enregistré ✓ Écoute active × 3 · Santy")
+    shot(page, "entry_saved")
+    line = Intervention.objects.get(activity_type=listening)
+    assert (line.count, line.site, line.source) == (3, world.site_a, InterventionSource.ENTRY)
+    expect(page.locator("#id_count")).to_have_value("1")  # ready for the next act
+
+    # A referral asks for its mode: refused in French next to the field, the choice stays in the form.
+    referral = world.activity("referral")
+    page.locator(f"label[for=activity-{referral.pk}]").click()
+    expect(page.locator("[data-extra=mode]")).to_be_visible()
+    shot(page, "entry_referral")
+    page.locator("[data-save]").click()
+    expect(page.locator("[data-error-for=mode]")).to_have_text("Choisissez la modalité de la mise en relation.")
+    expect(page.locator(f"#activity-{referral.pk}")).to_be_checked()
+    expect(badge).to_have_text("✓ Tout est envoyé")
+    shot(page, "entry_error")
+    page.locator("label[for=mode-telephone]").click()
+    page.locator("[data-save]").click()
+    expect(page.locator("[data-confirm-toast]")).to_contain_text("Enregistré ✓ Mise en relation × 1")
+    assert Intervention.objects.get(activity_type=referral).mode == "telephone"
+
+    # Without network: kept on the phone, sent once when the network is back.
+    context.set_offline(True)
+    reminder = world.activity("rule_reminder")
+    page.locator(f"label[for=activity-{reminder.pk}]").click()
+    page.locator("[data-save]").click()
+    expect(page.locator("[data-confirm-toast]")).to_contain_text("Gardé sur ce téléphone")
+    expect(badge).to_have_text("1 en attente d'envoi")
+    shot(page, "entry_offline")
+    assert not Intervention.objects.filter(activity_type=reminder).exists()
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(badge).to_have_text("✓ Tout est envoyé", timeout=15_000)
+    assert Intervention.objects.filter(activity_type=reminder).count() == 1

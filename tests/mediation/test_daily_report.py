@@ -1,0 +1,103 @@
+"""Daily team report ("compte rendu"): one team, one day, grouped by mediator and by activity, with totals."""
+
+from datetime import date, timedelta
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from mediation import services
+from mediation.models import Intervention, InterventionSource
+
+DAY = date(2026, 11, 2)
+
+
+def log(world, *, author=None, code="active_listening", day=DAY, territory=None, **extra):
+    line, _ = services.record_intervention(
+        actor=author or world.mediator,
+        date=day,
+        territory=territory or world.territory_a,
+        activity_type=world.activity(code),
+        **extra,
+    )
+    return line
+
+
+@pytest.fixture
+def day_of_team_a(world):
+    for _ in range(3):
+        log(world, source=InterventionSource.TALLY, women=1)
+    log(world, code="rule_reminder", source=InterventionSource.TALLY)
+    log(world, code="referral", mode="telephone", partner_name="Mission Locale", note="Jeune de 19 ans", men=1)
+    log(world, author=world.manager, code="partner_meeting", count=2, site=world.site_a)
+    log(world, day=DAY - timedelta(days=1), count=40)  # the day before
+    log(world, author=world.mediator_other_team, territory=world.territory_b, count=50)  # team B
+
+
+def test_report_groups_by_activity_and_mediator_with_totals(client, world, day_of_team_a):
+    client.force_login(world.manager)
+    response = client.get(reverse("mediation:daily_report"), {"date": DAY.isoformat()})
+    assert response.status_code == 200
+    assert response.context["team"] == world.team_a  # the manager's team by default
+    assert response.context["totals"] == {"lines": 6, "acts": 7, "women": 3, "men": 1, "unknown": 0}
+    by_activity = {row["activity_type__label"]: row["acts"] for row in response.context["by_activity"]}
+    assert by_activity == {
+        "Écoute active": 3,
+        "Rappel à la règle": 1,
+        "Mise en relation": 1,
+        "Rencontre partenariale": 2,
+    }
+    mediators = {m["name"]: m for m in response.context["mediators"]}
+    assert set(mediators) == {"Amina Benali", "Sophie Lambert"}
+    amina = mediators["Amina Benali"]
+    assert amina["totals"]["acts"] == 5
+    assert {t["activity_type__label"]: t["acts"] for t in amina["tallies"]} == {
+        "Écoute active": 3,
+        "Rappel à la règle": 1,
+    }
+    assert [e.activity_type.code for e in amina["entries"]] == ["referral"]
+    html = unescape(response.content.decode())
+    assert "Compte rendu du lundi 2 novembre 2026 · Équipe Lyon 8" in html
+    assert "Mise en relation (Téléphonique) · Mission Locale" in html and "Jeune de 19 ans" in html
+    assert "Écoute active : <strong>3</strong>" in html
+    assert f"?date={(DAY - timedelta(days=1)).isoformat()}&team={world.team_a.pk}" in html
+    assert f"?date={(DAY + timedelta(days=1)).isoformat()}&team={world.team_a.pk}" in html
+    assert "data-print" in html
+
+
+def test_another_team_is_404_for_a_manager_and_open_to_the_director(client, world, day_of_team_a):
+    url = reverse("mediation:daily_report")
+    client.force_login(world.manager_other_team)
+    assert client.get(url, {"date": DAY.isoformat(), "team": world.team_a.pk}).status_code == 404
+    assert client.get(url, {"date": DAY.isoformat(), "team": "x"}).status_code == 404
+    own = client.get(url, {"date": DAY.isoformat()})
+    assert own.context["team"] == world.team_b and own.context["totals"]["acts"] == 50
+    client.force_login(world.director)
+    response = client.get(url, {"date": DAY.isoformat(), "team": world.team_a.pk})
+    assert response.status_code == 200 and response.context["totals"]["acts"] == 7
+
+
+def test_an_empty_day_says_so(client, world):
+    client.force_login(world.manager)
+    response = client.get(reverse("mediation:daily_report"), {"date": "2026-01-01"})
+    assert "Aucune saisie pour cette équipe ce jour-là." in unescape(response.content.decode())
+
+
+def test_an_unreadable_date_falls_back_to_today_with_a_message(client, world):
+    client.force_login(world.manager)
+    response = client.get(reverse("mediation:daily_report"), {"date": "hier"}, follow=True)
+    assert response.status_code == 200
+    assert "Date illisible" in unescape(response.content.decode())
+
+
+@pytest.mark.parametrize("repeat", [1, 12])
+def test_query_count_does_not_grow(client, world, django_assert_num_queries, repeat):
+    for _ in range(repeat):
+        log(world, source=InterventionSource.TALLY)
+        log(world, code="referral", mode="simple")
+        log(world, author=world.manager, code="presence")
+    assert Intervention.objects.count() == 3 * repeat
+    client.force_login(world.manager)
+    # session and user (2), teams (1), by activity, by mediator, tallies, entries (4), session save (3)
+    with django_assert_num_queries(10):
+        client.get(reverse("mediation:daily_report"), {"date": DAY.isoformat()})

@@ -1,0 +1,147 @@
+"""Lists of lines: my entries, my team's entries; filters, totals of the filtered set, pagination, scoping."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from mediation import services
+from mediation.models import Intervention
+
+
+def log(world, *, author=None, territory=None, site=None, code="active_listening", day=date(2026, 11, 2), **extra):
+    line, _ = services.record_intervention(
+        actor=author or world.mediator,
+        date=day,
+        territory=territory or world.territory_a,
+        site=site,
+        activity_type=world.activity(code),
+        **extra,
+    )
+    return line
+
+
+def bulk_lines(world, n, *, author=None):
+    """n lines at once (the service is exercised elsewhere; here only the list's query count matters)."""
+    author = author or world.mediator
+    Intervention.objects.bulk_create(
+        Intervention(
+            date=date(2026, 10, 1) + timedelta(days=i % 30),
+            territory=world.territory_a,
+            site=world.site_a if i % 2 else None,
+            author=author,
+            team=world.team_a,
+            activity_type=world.activity("rule_reminder" if i % 3 else "active_listening"),
+            count=1 + i % 4,
+            women=i % 2,
+            men=1,
+        )
+        for i in range(n)
+    )
+
+
+def test_my_list_shows_only_my_lines_with_totals(client, world):
+    log(world, count=3, women=1, men=2)
+    log(world, code="rule_reminder", count=2, unknown=4)
+    log(world, author=world.manager, count=7)  # same team, another author
+    log(world, author=world.mediator_other_team, territory=world.territory_b, count=9)
+    client.force_login(world.mediator)
+    response = client.get(reverse("mediation:my_interventions"))
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 2
+    assert response.context["totals"] == {"lines": 2, "acts": 5, "women": 1, "men": 2, "unknown": 4}
+    assert "mediator" not in response.context["form"].fields  # it is me
+
+
+def test_team_list_scoping(client, world):
+    log(world, count=3)
+    log(world, author=world.manager, count=7)
+    log(world, author=world.mediator_other_team, territory=world.territory_b, count=9)
+    client.force_login(world.manager)
+    response = client.get(reverse("mediation:team_interventions"))
+    assert response.context["totals"]["acts"] == 10  # team A only
+    client.force_login(world.manager_other_team)
+    assert client.get(reverse("mediation:team_interventions")).context["totals"]["acts"] == 9
+    client.force_login(world.director)
+    assert client.get(reverse("mediation:team_interventions")).context["totals"]["acts"] == 19
+    client.force_login(world.mediator)
+    assert client.get(reverse("mediation:team_interventions")).status_code == 403
+
+
+def test_filters_apply_to_rows_and_totals(client, world):
+    log(world, day=date(2026, 10, 30), count=1)
+    log(world, day=date(2026, 11, 2), site=world.site_a, count=2)
+    log(world, day=date(2026, 11, 3), code="rule_reminder", count=4)
+    log(world, author=world.manager, day=date(2026, 11, 2), count=8)
+    client.force_login(world.manager)
+    url = reverse("mediation:team_interventions")
+    period = {"start": "2026-11-01", "end": "2026-11-30"}
+    assert client.get(url, period).context["totals"]["acts"] == 14
+    assert client.get(url, {**period, "site": world.site_a.pk}).context["totals"]["acts"] == 2
+    activity = world.activity("rule_reminder").pk
+    assert client.get(url, {**period, "activity": activity}).context["totals"]["acts"] == 4
+    assert client.get(url, {**period, "mediator": world.manager.pk}).context["totals"]["acts"] == 8
+    assert client.get(url, {"territory": world.territory_a.pk}).context["totals"]["acts"] == 15
+
+
+def test_bad_period_is_explained_in_french(client, world):
+    client.force_login(world.manager)
+    response = client.get(reverse("mediation:team_interventions"), {"start": "2026-11-10", "end": "2026-11-01"})
+    assert response.context["form"].errors["end"] == ["La fin de période précède le début."]
+
+
+def test_other_team_filter_values_are_refused(client, world):
+    log(world, author=world.mediator_other_team, territory=world.territory_b, count=9)
+    client.force_login(world.manager)
+    response = client.get(reverse("mediation:team_interventions"), {"territory": world.territory_b.pk})
+    assert "territory" in response.context["form"].errors
+    assert response.context["totals"]["acts"] == 0
+
+
+def test_pagination_by_50_keeps_filters_and_totals_cover_every_page(client, world):
+    bulk_lines(world, 60)
+    client.force_login(world.mediator)
+    url = reverse("mediation:my_interventions")
+    first = client.get(url, {"start": "2026-10-01"})
+    assert len(first.context["rows"]) == 50
+    assert first.context["totals"]["lines"] == 60
+    assert "?start=2026-10-01&amp;page=2" in first.content.decode()
+    second = client.get(url, {"start": "2026-10-01", "page": 2})
+    assert len(second.context["rows"]) == 10
+
+
+def test_edit_links_only_where_allowed(client, world):
+    mine = log(world)
+    theirs = log(world, author=world.manager)
+    client.force_login(world.manager)
+    rows = {
+        row["line"].pk: row["editable"] for row in client.get(reverse("mediation:team_interventions")).context["rows"]
+    }
+    assert rows == {mine.pk: True, theirs.pk: True}  # the manager corrects the team's lines
+    client.force_login(world.director)
+    rows = {
+        row["line"].pk: row["editable"] for row in client.get(reverse("mediation:team_interventions")).context["rows"]
+    }
+    assert rows == {mine.pk: False, theirs.pk: False}
+
+
+@pytest.mark.parametrize("rows", [5, 60])
+def test_my_list_query_count_does_not_grow(client, world, django_assert_num_queries, rows):
+    bulk_lines(world, rows)
+    client.force_login(world.mediator)
+    url = reverse("mediation:my_interventions")
+    activity = world.activity("rule_reminder").pk
+    # Session and user (2), team ids (1), the activity filter's value (1), totals (1), page rows (1),
+    # the filter form's choices (territories, sites, activities: 3), session save (3: savepoint, update, release).
+    with django_assert_num_queries(12):
+        client.get(url, {"activity": activity})
+
+
+@pytest.mark.parametrize("rows", [5, 60])
+def test_team_list_query_count_does_not_grow(client, world, django_assert_num_queries, rows):
+    bulk_lines(world, rows)
+    bulk_lines(world, rows, author=world.manager)
+    client.force_login(world.manager)
+    # Same as above without the activity filter, plus the mediator choices.
+    with django_assert_num_queries(12):
+        client.get(reverse("mediation:team_interventions"))
