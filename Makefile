@@ -70,5 +70,11 @@ restore: install
 	@test -n "$(FILE)" || { echo "Usage : make restore FILE=backups/altm-AAAAMMJJ-HHMMSS.dump [YES=1]"; exit 1; }
 	$(PY) scripts/backup.py restore "$(FILE)" $(if $(YES),--yes)
 
+# Reporting at 1,000,000 interventions (PostgreSQL, database altm_bench rebuilt each run); then the import bench.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/altm_bench
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_PG_URL) $(PY) scripts/bench.py
+	@if $(MAKE) -n bench-import >/dev/null 2>&1; then $(MAKE) bench-import; fi
+
 clean:
 	rm -rf $(VENV) staticfiles *.egg-info

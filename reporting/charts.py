@@ -4,13 +4,18 @@ HTML page and in the PDF. Every chart comes with a text alternative that states 
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
 import io
+import json
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from django.core.cache import cache  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
@@ -49,9 +54,29 @@ class Chart:
 
 def _to_svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(figure)
     return buffer.getvalue()
+
+
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def cached(function):
+    """Drawing is the slow part of a report: the same title and figures give the same SVG, so keep it a day
+    in the cache (the HTML page and the PDF made right after it share one drawing)."""
+
+    @functools.wraps(function)
+    def wrapper(title, categories, series, **kwargs):
+        payload = json.dumps([function.__name__, str(title), list(categories), series, kwargs], default=str)
+        key = "altm-chart-" + hashlib.sha256(payload.encode()).hexdigest()
+        chart = cache.get(key)
+        if chart is None:
+            chart = function(title, categories, series, **kwargs)
+            cache.set(key, chart, CACHE_SECONDS)
+        return chart
+
+    return wrapper
 
 
 def _thousands(axis):
@@ -59,9 +84,11 @@ def _thousands(axis):
     axis.set_major_locator(MaxNLocator(nbins=5, integer=True))
 
 
+@cached
 def grouped_bars(title: str, categories: list[str], series: list[tuple[str, list[int]]], *, unit: str = "") -> Chart:
     """Bars grouped by category (e.g. years), one colour per series."""
-    figure, axes = plt.subplots(figsize=(7.2, 2.9))
+    figure, axes = plt.subplots(figsize=(7.6, 3.0))
+    figure.subplots_adjust(left=0.08, right=0.66 if len(series) > 1 else 0.98, top=0.88, bottom=0.12)
     count = max(len(series), 1)
     width = 0.8 / count
     for index, (name, values) in enumerate(series):
@@ -83,9 +110,12 @@ def grouped_bars(title: str, categories: list[str], series: list[tuple[str, list
     return Chart(title=title, svg=_to_svg(figure), description=f"{title}. {description}.")
 
 
+@cached
 def stacked_share(title: str, categories: list[str], series: list[tuple[str, list[int]]]) -> Chart:
     """100 % horizontal bars: the share of each series in each category (e.g. activity mix per year)."""
-    figure, axes = plt.subplots(figsize=(7.2, 0.55 * max(len(categories), 1) + 1.1))
+    height = 0.55 * max(len(categories), 1) + 1.4
+    figure, axes = plt.subplots(figsize=(7.6, height))
+    figure.subplots_adjust(left=0.09, right=0.95, top=1 - 0.4 / height, bottom=0.75 / height)
     totals = [sum(values[i] for _name, values in series) for i in range(len(categories))]
     left = [0.0] * len(categories)
     parts = []
@@ -103,7 +133,7 @@ def stacked_share(title: str, categories: list[str], series: list[tuple[str, lis
     axes.invert_yaxis()
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{int(value)} %"))
     axes.set_title(title, loc="left")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(len(series), 4))
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 / (height - 1.15)), ncol=min(len(series), 4))
     description = "; ".join(
         f"{cat} : "
         + ", ".join(f"{name} {round(shares[i])} %" for name, shares in parts)
@@ -113,9 +143,11 @@ def stacked_share(title: str, categories: list[str], series: list[tuple[str, lis
     return Chart(title=title, svg=_to_svg(figure), description=f"{title}. {description}.")
 
 
+@cached
 def line_trend(title: str, categories: list[str], series: list[tuple[str, list[int]]]) -> Chart:
     """Lines over time (weeks, months), one per series."""
-    figure, axes = plt.subplots(figsize=(7.2, 2.6))
+    figure, axes = plt.subplots(figsize=(7.6, 2.8))
+    figure.subplots_adjust(left=0.08, right=0.72 if len(series) > 1 else 0.98, top=0.88, bottom=0.25)
     for index, (name, values) in enumerate(series):
         axes.plot(categories, values, marker="o", markersize=3, label=name, color=PALETTE[index % len(PALETTE)])
     _thousands(axes.yaxis)
@@ -131,5 +163,29 @@ def line_trend(title: str, categories: list[str], series: list[tuple[str, list[i
     description = "; ".join(
         f"{name} : " + ", ".join(f"{cat} {fr_int(v)}" for cat, v in zip(categories, values, strict=True))
         for name, values in series
+    )
+    return Chart(title=title, svg=_to_svg(figure), description=f"{title}. {description}.")
+
+
+@cached
+def paired_bars(title: str, categories: list[str], series: list[tuple[str, list[int]]]) -> Chart:
+    """Horizontal bars, one group per (long-labelled) category: e.g. planned vs held per commitment."""
+    height = 0.5 * max(len(categories), 1) + 1.0
+    figure, axes = plt.subplots(figsize=(7.6, height))
+    figure.subplots_adjust(left=0.45, right=0.97, top=1 - 0.35 / height, bottom=0.55 / height)
+    count = max(len(series), 1)
+    width = 0.8 / count
+    for index, (name, values) in enumerate(series):
+        positions = [i - 0.4 + width * (index + 0.5) for i in range(len(categories))]
+        bars = axes.barh(positions, values, height=width * 0.9, label=name, color=PALETTE[index % len(PALETTE)])
+        axes.bar_label(bars, labels=[fr_int(v) for v in values], fontsize=7, padding=2, color="#333333")
+    axes.set_yticks(range(len(categories)), [textwrap.fill(c, 38) for c in categories], fontsize=8)
+    axes.invert_yaxis()
+    _thousands(axes.xaxis)
+    axes.set_title(title, loc="left")
+    axes.legend(loc="lower right")
+    description = "; ".join(
+        f"{cat} : " + ", ".join(f"{name} {fr_int(values[i])}" for name, values in series)
+        for i, cat in enumerate(categories)
     )
     return Chart(title=title, svg=_to_svg(figure), description=f"{title}. {description}.")

@@ -222,19 +222,10 @@ def _with_total(queryset) -> dict:
 
 
 def _open_referrals(*, user, teams=None):
-    """Referrals awaiting the partner's confirmation, once the partners app has them."""
-    try:
-        from partners.models import Referral
-    except ImportError:
-        return None
-    queryset = Referral.objects.all()
-    for_user = getattr(queryset, "for_user", None)
-    if for_user is not None:
-        queryset = for_user(user)
-    awaiting = getattr(queryset, "awaiting_confirmation", None)
-    if awaiting is None:
-        return None
-    queryset = awaiting()
-    if teams is not None and hasattr(Referral, "team"):
+    """Referrals still waiting for the partner's confirmation (proposed or done), overdue first."""
+    from partners.models import Referral
+
+    queryset = Referral.objects.for_user(user).open()
+    if teams is not None:
         queryset = queryset.filter(team__in=teams)
-    return _with_total(queryset.order_by("id"))
+    return _with_total(queryset.overdue_first(date.today()))

@@ -292,3 +292,43 @@ def _convention_alerts(user, today):
     except ImportError:
         return None
     return convention_alerts(user, today)
+
+
+# --- Annual partnership review ------------------------------------------------------------------------------
+
+
+def _review_context(request, pk: int, year: int) -> dict:
+    from partners.models import Convention
+    from reporting import charts
+    from reporting.partnership import build_convention_review
+
+    convention = get_object_or_404(Convention.objects.for_user(request.user).select_related("organisation"), pk=pk)
+    if not 2000 <= year <= date.today().year + 1:
+        raise Http404
+    review = build_convention_review(convention, year)
+    chart = None
+    if review.commitments:
+        chart = charts.paired_bars(
+            _("Engagements %(year)s : prévu et réalisé") % {"year": year},
+            [str(item.label) for item in review.commitments],
+            [
+                (_("Prévu"), [item.planned for item in review.commitments]),
+                (_("Réalisé"), [item.realised for item in review.commitments]),
+            ],
+        )
+    years = list(
+        range(max(year - 3, convention.signed_on.year if convention.signed_on else year - 3), date.today().year + 1)
+    )
+    return {"review": review, "chart": chart, "year": year, "years": years, "generated_at": date.today()}
+
+
+@role_required(Role.MANAGER, Role.DIRECTOR)
+def convention_review(request, pk: int, year: int):
+    return render(request, "reporting/convention_review.html", _review_context(request, pk, year))
+
+
+@role_required(Role.MANAGER, Role.DIRECTOR)
+def convention_review_pdf(request, pk: int, year: int):
+    context = _review_context(request, pk, year)
+    pdf = render_pdf("reporting/convention_review_pdf.html", context)
+    return pdf_response(pdf, f"bilan-convention-{pk}-{year}.pdf")

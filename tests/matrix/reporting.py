@@ -19,6 +19,19 @@ def frozen_2025(world):
     return {"year": 2025}
 
 
+def convention(world):
+    from datetime import date
+
+    from partners.models import Convention
+
+    item, _created = Convention.objects.get_or_create(
+        organisation=world.organisation, title="Convention ALTM – Mission Locale", signed_on=date(2024, 3, 1)
+    )
+    return {"pk": item.pk, "year": 2025}
+
+
+CONVENTION_READERS = expect(manager=200, manager_other_team=200, director=200)
+
 ROUTES = [
     Route("reporting:team_dashboard", expect(manager=200, manager_other_team=200, director=200)),
     Route("reporting:overview", DIRECTOR_ONLY),
@@ -28,6 +41,8 @@ ROUTES = [
     Route("reporting:freeze", expect(director=302), method="post", data={"year": 2024}),
     Route("reporting:frozen_detail", DIRECTOR_ONLY, kwargs=frozen_2025),
     Route("reporting:frozen_pdf", DIRECTOR_ONLY, kwargs=frozen_2025),
+    Route("reporting:convention_review", CONVENTION_READERS, kwargs=convention),
+    Route("reporting:convention_review_pdf", CONVENTION_READERS, kwargs=convention),
     Route("reporting:project_list", DIRECTOR_ONLY),
     Route("reporting:project_detail", DIRECTOR_ONLY, kwargs=project_2017),
     Route("reporting:project_pdf", DIRECTOR_ONLY, kwargs=project_2017),
