@@ -7,6 +7,8 @@ to the field they concern (`apply_service_errors`).
 import uuid
 from datetime import date, timedelta
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -73,7 +75,30 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class SubmissionForm(forms.Form):
+class CaseworkForm(forms.Form):
+    """Rendered by crispy inside the page's own <form> tag; `layout_rows` groups small fields on one row."""
+
+    layout_rows: list[tuple[str, ...]] = []
+
+    @property
+    def helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        grouped = {name for row in self.layout_rows for name in row}
+        items = []
+        for name in self.fields:
+            if name in grouped:
+                row = next(row for row in self.layout_rows if name in row)
+                if name == row[0]:
+                    items.append(Row(*(Column(n, css_class="col") for n in row)))
+            elif name not in grouped:
+                items.append(name)
+        helper.layout = Layout(*items)
+        return helper
+
+
+class SubmissionForm(CaseworkForm):
     """A form whose page carries a fresh UUID, so a double submit or a retry saves once."""
 
     uuid = forms.UUIDField(widget=forms.HiddenInput)
@@ -93,6 +118,22 @@ def _entry_sites(territories):
         .select_related("territory")
         .order_by("name")
     )
+
+
+class FilterForm(forms.Form):
+    """A small GET form drawn by hand in a row of filters: give its widgets Bootstrap's classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
 
 
 # --- Conflict cases -----------------------------------------------------------------------------------------
@@ -162,9 +203,11 @@ class ConflictSessionForm(SubmissionForm):
         help_text=_("Ce qui a été dit ou décidé, sans nom de personne sauf nécessité."),
     )
     agreement_reached = forms.BooleanField(label=_("Accord trouvé (table ronde)"), required=False)
-    women = forms.IntegerField(label=_("Femmes rencontrées"), required=False, min_value=0, widget=_counter())
-    men = forms.IntegerField(label=_("Hommes rencontrés"), required=False, min_value=0, widget=_counter())
+    women = forms.IntegerField(label=_("Femmes"), required=False, min_value=0, widget=_counter())
+    men = forms.IntegerField(label=_("Hommes"), required=False, min_value=0, widget=_counter())
     unknown = forms.IntegerField(label=_("Non précisé"), required=False, min_value=0, widget=_counter())
+
+    layout_rows = [("women", "men", "unknown")]
 
     def clean(self):
         data = super().clean()
@@ -174,7 +217,7 @@ class ConflictSessionForm(SubmissionForm):
         return data
 
 
-class ConflictAgreementForm(forms.Form):
+class ConflictAgreementForm(CaseworkForm):
     agreement_on = _date_field(
         _("Protocole d'accord signé le"), required_message=_("Indiquez la date du protocole d'accord.")
     )
@@ -190,7 +233,7 @@ class ConflictAgreementForm(forms.Form):
         self.fields["agreement_followup_on"].initial = timezone.localdate() + timedelta(days=30)
 
 
-class ConflictCloseForm(forms.Form):
+class ConflictCloseForm(CaseworkForm):
     closed_on = _date_field(_("Clôturée le"), required_message=_("Indiquez la date de clôture."))
     outcome = forms.ChoiceField(
         label=_("Issue"),
@@ -201,7 +244,7 @@ class ConflictCloseForm(forms.Form):
     outcome_note = forms.CharField(label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ConflictFilterForm(forms.Form):
+class ConflictFilterForm(FilterForm):
     status = forms.ChoiceField(
         label=_("Statut"), required=False, choices=[("", _("Tous les statuts")), *ConflictStatus.choices]
     )
@@ -261,6 +304,8 @@ class FollowUpCreateForm(SubmissionForm):
     next_action_on = _date_field(_("Prochaine action le"), required=False, initial_today=False)
     next_action = forms.CharField(label=_("Prochaine action"), required=False, max_length=200)
 
+    layout_rows = [("birth_year", "age_band")]
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -301,7 +346,7 @@ class FollowUpEditForm(forms.Form):
     )
 
 
-class FollowUpFilterForm(forms.Form):
+class FollowUpFilterForm(FilterForm):
     kind = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("Tous les types")), *FollowUpKind.choices]
     )
@@ -381,7 +426,7 @@ class TechnicalActionForm(SubmissionForm):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TechnicalFilterForm(forms.Form):
+class TechnicalFilterForm(FilterForm):
     landlord = forms.ModelChoiceField(
         label=_("Bailleur"), required=False, queryset=Landlord.objects.order_by("name"), empty_label=_("Tous")
     )
@@ -395,7 +440,7 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-class SynthesisForm(forms.Form):
+class SynthesisForm(FilterForm):
     landlord = forms.ModelChoiceField(
         label=_("Bailleur"), required=False, queryset=Landlord.objects.order_by("name"), empty_label=_("Tous")
     )

@@ -181,29 +181,30 @@ CONFLICTS = [
     ),
 ]
 
+# (alias, gender): first names or aliases only, as a follow-up needs no more.
 ALIASES = [
-    "Yanis",
-    "Lina",
-    "Mme R.",
-    "Sofiane",
-    "Inès",
-    "M. Bernard",
-    "Kylian",
-    "Maëlys",
-    "Ibrahim",
-    "Chloé",
-    "Mme Lopez",
-    "Nassim",
-    "Jade",
-    "M. Diallo",
-    "Rayan",
-    "Sarah",
-    "Mme Petit",
-    "Adam",
-    "Yasmine",
-    "M. Huet",
-    "Noah",
-    "Aya",
+    ("Yanis", Gender.MAN),
+    ("Lina", Gender.WOMAN),
+    ("Mme R.", Gender.WOMAN),
+    ("Sofiane", Gender.MAN),
+    ("Inès", Gender.WOMAN),
+    ("M. Bernard", Gender.MAN),
+    ("Kylian", Gender.MAN),
+    ("Maëlys", Gender.WOMAN),
+    ("Ibrahim", Gender.MAN),
+    ("Chloé", Gender.WOMAN),
+    ("Mme Lopez", Gender.WOMAN),
+    ("Nassim", Gender.MAN),
+    ("Jade", Gender.WOMAN),
+    ("M. Diallo", Gender.MAN),
+    ("Rayan", Gender.MAN),
+    ("Sarah", Gender.WOMAN),
+    ("Mme Petit", Gender.WOMAN),
+    ("Adam", Gender.MAN),
+    ("Yasmine", Gender.WOMAN),
+    ("M. Huet", Gender.MAN),
+    ("Noah", Gender.MAN),
+    ("Aya", Gender.WOMAN),
 ]
 
 # Technical reports: (site name, place, equipment, problem, danger)
@@ -298,7 +299,7 @@ def _load_followups(today: date, rng: random.Random) -> int:
     teams = list(Team.objects.order_by("name"))
     kinds = [FollowUpKind.YOUNG_ADULT, FollowUpKind.YOUNG_ADULT, FollowUpKind.ISOLATED, FollowUpKind.RESIDENT_REFERENT]
     actions = ["Rendez-vous Mission Locale", "Appel de courtoisie", "Visite à domicile", "Point CV", "Relance CAF"]
-    for n, alias in enumerate(ALIASES):
+    for n, (alias, gender) in enumerate(ALIASES):
         key = demo_uuid(f"followup-{n}")
         if FollowUp.objects.filter(uuid=key).exists():
             continue
@@ -325,7 +326,7 @@ def _load_followups(today: date, rng: random.Random) -> int:
                 "alias": alias,
                 "birth_year": birth_year if n % 5 else None,
                 "age_band": "" if n % 5 else services.age_band_for(birth_year, today),
-                "gender": Gender.WOMAN if n % 2 else Gender.MAN,
+                "gender": gender,
                 "territory": territory,
             },
             next_action_on=None if next_offset is None else today + timedelta(days=next_offset),
