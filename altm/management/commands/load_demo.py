@@ -5,8 +5,9 @@ from accounts.models import User
 from mediation import demo as mediation_demo
 from mediation import demo_casework
 from partners import demo as partners_demo
+from reporting import demo as reporting_demo
 
-DEMO_LOADERS = [mediation_demo.load, demo_casework.load, partners_demo.load]
+DEMO_LOADERS = [mediation_demo.load, demo_casework.load, partners_demo.load, reporting_demo.load]
 
 
 class Command(BaseCommand):
