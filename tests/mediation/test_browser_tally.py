@@ -10,7 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mediation import services
-from mediation.models import Intervention, InterventionSource
+from mediation.activity_types import ACTIVITY_TYPES
+from mediation.models import ActivityType, Intervention, InterventionSource
 from tests.world import PASSWORD
 
 PHONE = {"width": 390, "height": 844}
@@ -18,9 +19,19 @@ SHOTS = os.environ.get("ALTM_SCREENSHOTS")  # a folder: save screenshots there t
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.browser_context_args(viewport=PHONE),
 ]
+
+
+@pytest.fixture(autouse=True)
+def activity_types(transactional_db):
+    """Live-server tests run in real transactions and the database is emptied after each one, reference data
+    included: put the activity types of the data migration back, the way the migration does."""
+    for order, (code, family, label, flags) in enumerate(ACTIVITY_TYPES, start=1):
+        ActivityType.objects.update_or_create(
+            code=code, defaults={"family": family, "label": label, "order": order * 10, **flags}
+        )
 
 
 def shot(page, name):
