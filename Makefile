@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/altm
 DEB_PACKAGES := chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core gettext postgresql-client
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run install sysdeps test test-sqlite test-postgres lint format bench load backup restore clean
+.PHONY: run install sysdeps test test-sqlite test-postgres lint format bench load fault backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,24 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Load test: gunicorn on 127.0.0.1 + PostgreSQL (demo data + 1M interventions), 50 locust users for LOAD_TIME seconds.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/altm_load
+LOAD_USERS ?= 50
+LOAD_TIME ?= 60
+LOAD_WORKERS ?= 3
+LOAD_ROWS ?= 1000000
+LOAD_PORT ?= 8006
+load: install
+	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) $(PY) -W ignore scripts/load_test.py --users $(LOAD_USERS) \
+	  --time $(LOAD_TIME) --workers $(LOAD_WORKERS) --rows $(LOAD_ROWS) --port $(LOAD_PORT)
+
+# Same run, PostgreSQL restarted FAULT_AFTER seconds in (pg_ctlcluster PG_CLUSTER restart).
+PG_CLUSTER ?= 15 main
+FAULT_AFTER ?= 20
+fault: install
+	PG_CLUSTER="$(PG_CLUSTER)" FAULT_AFTER=$(FAULT_AFTER) LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) LOAD_WORKERS=$(LOAD_WORKERS) \
+	  LOAD_ROWS=$(LOAD_ROWS) LOAD_PORT=$(LOAD_PORT) PY=$(PY) scripts/fault_test.sh
 
 # Backups of the database named by DATABASE_URL (pg_dump -Fc for PostgreSQL, online backup API for SQLite).
 backup: install
