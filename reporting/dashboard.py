@@ -100,8 +100,10 @@ class Dashboard:
 
 
 def _person_label(row) -> str:
-    full = f"{row['author__first_name']} {row['author__last_name']}".strip()
-    return full or row["author__username"] or str(_("Sans médiateur"))
+    if row["author_id"] is None:
+        return str(_("Sans médiateur"))
+    full = f"{row['author__first_name'] or ''} {row['author__last_name'] or ''}".strip()
+    return full or row["author__username"]
 
 
 def build_dashboard(*, user, kind: str, anchor: date, group: str, teams=None, today: date | None = None) -> Dashboard:
