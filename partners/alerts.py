@@ -43,7 +43,7 @@ def alerts_for(conventions, today: date, window: int = dates.ALERT_DAYS) -> list
                         "reconduction tacite au %(term)s."
                     )
                     % {
-                        "convention": convention,
+                        "convention": convention.organisation.name,
                         "deadline": f"{deadline:%d/%m/%Y}",
                         "left": left,
                         "term": f"{schedule.term:%d/%m/%Y}",
@@ -65,7 +65,7 @@ def alerts_for(conventions, today: date, window: int = dates.ALERT_DAYS) -> list
                         if left < 0
                         else _("%(convention)s : bilan annuel à dresser avant le %(date)s.")
                     )
-                    % {"convention": convention, "date": f"{review:%d/%m/%Y}"},
+                    % {"convention": convention.organisation.name, "date": f"{review:%d/%m/%Y}"},
                     level="danger" if left <= 15 else "warning",
                 )
             )
@@ -80,7 +80,7 @@ def alerts_for(conventions, today: date, window: int = dates.ALERT_DAYS) -> list
                     days_left=left,
                     message=_("%(convention)s : résiliation effective le %(date)s (mise en demeure du %(notice)s).")
                     % {
-                        "convention": convention,
+                        "convention": convention.organisation.name,
                         "date": f"{effective:%d/%m/%Y}",
                         "notice": f"{convention.formal_notice_on:%d/%m/%Y}",
                     },

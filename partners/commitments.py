@@ -36,7 +36,10 @@ def progress_by_convention(conventions, year: int) -> dict[int, list[CommitmentP
     aggregate over events grouped by convention, kind, direction and site.
     """
     ids = [c.pk for c in conventions]
-    commitments = list(Commitment.objects.filter(convention_id__in=ids).order_by("convention_id", "kind"))
+    order = list(CommitmentKind.values)
+    commitments = sorted(
+        Commitment.objects.filter(convention_id__in=ids), key=lambda c: (c.convention_id, order.index(c.kind))
+    )
     site_counts = dict(
         Commitment.objects.filter(convention_id__in=ids)
         .values_list("convention_id")

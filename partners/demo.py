@@ -236,13 +236,13 @@ def load_conventions(today: date, mission_locale: PartnerOrganisation, adsea: Pa
 
 # alias -> (team name, territory code, birth year offset from this year, gender)
 PERSONS = {
-    "Yanis": ("Équipe Lyon 7-8", "L8", 19, Gender.MAN),
-    "Sarah": ("Équipe Lyon 7-8", "L8", 22, Gender.WOMAN),
+    "Youssef": ("Équipe Lyon 7-8", "L8", 19, Gender.MAN),
+    "Léa": ("Équipe Lyon 7-8", "L8", 22, Gender.WOMAN),
     "Mehdi": ("Équipe Lyon 7-8", "L7", 24, Gender.MAN),
-    "Aya": ("Équipe Lyon 7-8", "L8", 18, Gender.WOMAN),
+    "Camille": ("Équipe Lyon 7-8", "L8", 18, Gender.WOMAN),
     "Lucas": ("Équipe Lyon 7-8", "L8", 15, Gender.MAN),
-    "Lina": ("Équipe Lyon 9", "L9", 20, Gender.WOMAN),
-    "Nassim": ("Équipe Lyon 9", "L9", 17, Gender.MAN),
+    "Anaïs": ("Équipe Lyon 9", "L9", 20, Gender.WOMAN),
+    "Bilal": ("Équipe Lyon 9", "L9", 17, Gender.MAN),
 }
 
 
@@ -283,7 +283,7 @@ def _consent(person, organisation, *, actor, given_on, expires_on, categories, p
 def load_consents_and_shares(today, persons, mission_locale, adsea, mediator, mediator_l9) -> None:
     employment = [*REFERRAL_CATEGORIES, InformationCategory.EMPLOYMENT]
     _consent(
-        persons["Yanis"],
+        persons["Youssef"],
         mission_locale,
         actor=mediator,
         given_on=today - timedelta(days=40),
@@ -292,7 +292,7 @@ def load_consents_and_shares(today, persons, mission_locale, adsea, mediator, me
         form=ConsentForm.WRITTEN,
     )
     _consent(  # expired two months ago
-        persons["Sarah"],
+        persons["Léa"],
         mission_locale,
         actor=mediator,
         given_on=today - timedelta(days=420),
@@ -310,7 +310,7 @@ def load_consents_and_shares(today, persons, mission_locale, adsea, mediator, me
     if not hasattr(mehdi, "withdrawal"):
         services.withdraw_consent(actor=mediator, consent=mehdi, note="Ne souhaite plus être suivi par l'ADSEA.")
     _consent(
-        persons["Lina"],
+        persons["Anaïs"],
         adsea,
         actor=mediator_l9,
         given_on=today - timedelta(days=15),
@@ -318,17 +318,17 @@ def load_consents_and_shares(today, persons, mission_locale, adsea, mediator, me
         categories=list(REFERRAL_CATEGORIES),
     )
     _consent(
-        persons["Nassim"],
+        persons["Bilal"],
         mission_locale,
         actor=mediator_l9,
         given_on=today - timedelta(days=12),
         expires_on=today + timedelta(days=170),
         categories=list(REFERRAL_CATEGORIES),
     )
-    if not InformationShare.objects.filter(person=persons["Yanis"], referral__isnull=True).exists():
+    if not InformationShare.objects.filter(person=persons["Youssef"], referral__isnull=True).exists():
         services.share_information(
             actor=mediator,
-            person=persons["Yanis"],
+            person=persons["Youssef"],
             to_organisation=mission_locale,
             recipient_name="Julie Roche, conseillère en insertion",
             categories=employment,
@@ -375,18 +375,18 @@ def load_referrals(today, persons, mission_locale, adsea, mediator, mediator_l9,
     # key, actor, territory, mode, organisation, counsellor, person, days ago, follow-up in days, statuses
     plan = [
         ("simple-1", mediator, l8, ReferralMode.SIMPLE, mission_locale, julie, None, 3, 11, []),
-        ("tel-yanis", mediator, l8, ReferralMode.TELEPHONE, mission_locale, julie, "Yanis", 30, -10, ["done"]),
-        ("tel-nassim", mediator_l9, l9, ReferralMode.TELEPHONE, mission_locale, julie, "Nassim", 10, 4, []),
+        ("tel-youssef", mediator, l8, ReferralMode.TELEPHONE, mission_locale, julie, "Youssef", 30, -10, ["done"]),
+        ("tel-bilal", mediator_l9, l9, ReferralMode.TELEPHONE, mission_locale, julie, "Bilal", 10, 4, []),
         ("simple-2", mediator, l7, ReferralMode.SIMPLE, mission_locale, julie, None, 60, -40, ["done", "taken"]),
         ("simple-3", mediator, l8, ReferralMode.SIMPLE, mission_locale, julie, None, 50, -30, ["done", "nf"]),
         ("simple-4", mediator, l7, ReferralMode.SIMPLE, adsea, adsea_contact, None, 45, -31, ["abandoned"]),
-        ("tel-lina", mediator_l9, l9, ReferralMode.TELEPHONE, adsea, adsea_contact, "Lina", 14, -2, []),
+        ("tel-anais", mediator_l9, l9, ReferralMode.TELEPHONE, adsea, adsea_contact, "Anaïs", 14, -2, []),
         ("simple-5", mediator, l8, ReferralMode.SIMPLE, mission_locale, julie, None, 25, -5, []),
     ]
     reasons = {
-        "tel-yanis": "Recherche de formation",
-        "tel-nassim": "Inscription garantie jeunes",
-        "tel-lina": "Accompagnement éducatif",
+        "tel-youssef": "Recherche de formation",
+        "tel-bilal": "Inscription garantie jeunes",
+        "tel-anais": "Accompagnement éducatif",
     }
     for key, actor, territory, mode, organisation, contact, alias, days_ago, follow_up, statuses in plan:
         day = today - timedelta(days=days_ago)
@@ -425,8 +425,8 @@ def load_referrals(today, persons, mission_locale, adsea, mediator, mediator_l9,
                 )
     # Two young people referred by the Mission Locale counsellor to the mediators.
     for key, alias, year_age, gender, days_ago, confirm in [
-        ("in-1", "Rayan", 19, Gender.MAN, 8, False),
-        ("in-2", "Chloé", 21, Gender.WOMAN, 35, True),
+        ("in-1", "Dylan", 19, Gender.MAN, 8, False),
+        ("in-2", "Manon", 21, Gender.WOMAN, 35, True),
     ]:
         referral, created = services.record_incoming_referral(
             actor=counsellor,
