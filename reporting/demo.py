@@ -70,14 +70,14 @@ def load(stdout=None):
     old = load_definition(PROJECT_2017_2019)
     items = _manual(old, MANUAL_2017_2019, director)
     for label, target in TARGETS_2017_2019.items():
-        for item in [i for i in items.values() if i.label == label and i.is_computed]:
+        for item in ProjectIndicator.objects.filter(axis__stake__part__project=old, label=label, source="computed"):
             for year in old.years:
                 _set(IndicatorTarget, item, year, target)
 
     current = load_definition(PROJECT_2017_2019, name="Projet de service 2024-2026", start_year=2024, end_year=2026)
-    items = _manual(current, MANUAL_2024_2026, director)
+    _manual(current, MANUAL_2024_2026, director)
     # Targets of computed indicators: 5 % a year above the 2024 activity of the demo (or 10 when none).
-    computed = [item for item in items.values() if item.is_computed]
+    computed = list(ProjectIndicator.objects.filter(axis__stake__part__project=current, source="computed"))
     base = indicators.compute(
         sorted({item.registry_code for item in computed}), period=Period(date(2024, 1, 1), date(2024, 12, 31)), by=()
     )
