@@ -45,7 +45,7 @@ def _set(model, indicator, year, value):
     model.objects.update_or_create(indicator=indicator, year=year, defaults={"value": Decimal(value)})
 
 
-def _manual(project, table, actor):
+def _manual(project, table, actor) -> None:
     items = {item.label: item for item in ProjectIndicator.objects.filter(axis__stake__part__project=project)}
     for label, years in table.items():
         item = items[label]
@@ -61,14 +61,13 @@ def _manual(project, table, actor):
                     },
                 )
             _set(IndicatorTarget, item, year, target)
-    return items
 
 
 @transaction.atomic
 def load(stdout=None):
     director = User.objects.filter(role=Role.DIRECTOR).order_by("id").first()
     old = load_definition(PROJECT_2017_2019)
-    items = _manual(old, MANUAL_2017_2019, director)
+    _manual(old, MANUAL_2017_2019, director)
     for label, target in TARGETS_2017_2019.items():
         for item in ProjectIndicator.objects.filter(axis__stake__part__project=old, label=label, source="computed"):
             for year in old.years:

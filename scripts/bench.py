@@ -151,6 +151,11 @@ def main():
     from reporting.evaluation import build_evaluation
 
     print(f"Base : {url}")
+    print(
+        "Charge de la machine (1, 5, 15 min) : {:.1f} {:.1f} {:.1f} sur {} cœurs".format(
+            *os.getloadavg(), os.cpu_count()
+        )
+    )
     if args.keep and Intervention.objects.count() >= args.rows:
         print(f"Base réutilisée : {Intervention.objects.count():,} lignes.".replace(",", " "))
     else:
@@ -234,6 +239,7 @@ def main():
         print(f"{line}  ({size:,} octets)".replace(",", " "))
     print()
     print(f"Pic mémoire du processus (RSS) : {peak_mb():.0f} Mo")
+    print("Charge de la machine en fin de mesure : {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":
