@@ -163,6 +163,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind nginx: the real client address is read from this header (e.g. HTTP_X_REAL_IP), only from these proxies.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+ALTM_PROXY_IP_HEADER = env_str("ALTM_PROXY_IP_HEADER", "")
+ALTM_TRUSTED_PROXIES = env_list("ALTM_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 AXES_VERBOSE = False
 
 # Sessions end after 2 hours without activity.
