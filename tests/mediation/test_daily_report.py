@@ -58,7 +58,7 @@ def test_report_groups_by_activity_and_mediator_with_totals(client, world, day_o
     assert [e.activity_type.code for e in amina["entries"]] == ["referral"]
     html = unescape(response.content.decode())
     assert "Compte rendu du lundi 2 novembre 2026 · Équipe Lyon 8" in html
-    assert "Mise en relation (Téléphonique) · Mission Locale" in html and "Jeune de 19 ans" in html
+    assert "Mise en relation × 1</strong> (Téléphonique) · Mission Locale" in html and "Jeune de 19 ans" in html
     assert "Écoute active : <strong>3</strong>" in html
     assert f"?date={(DAY - timedelta(days=1)).isoformat()}&team={world.team_a.pk}" in html
     assert f"?date={(DAY + timedelta(days=1)).isoformat()}&team={world.team_a.pk}" in html
