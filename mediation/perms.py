@@ -59,13 +59,20 @@ EDIT_WINDOW_DAYS = 7
 
 def can_edit_intervention(user, intervention) -> bool:
     """Authors edit or delete their own lines for 7 days; managers correct their team's lines."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or is_case_work_line(intervention):
         return False
     if user.role == Role.MANAGER and intervention.team_id in team_ids(user):
         return True
     if intervention.author_id == user.pk and user.role in (Role.MEDIATOR, Role.MANAGER):
         return timezone.now() - intervention.created_at <= timedelta(days=EDIT_WINDOW_DAYS)
     return False
+
+
+def is_case_work_line(intervention) -> bool:
+    """A line recorded by a conflict session or a technical report counts that record: it changes from there."""
+    from mediation.models import InterventionSource
+
+    return intervention.source in (InterventionSource.CONFLICT, InterventionSource.TECHNICAL)
 
 
 # --- Case work: conflict cases, follow-ups, technical watch, person records ------------------------------------

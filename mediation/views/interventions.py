@@ -184,6 +184,8 @@ def entry(request):
             **last_place(request.user, territories),
         }
         form = InterventionForm(initial=initial, user=request.user)
+    if not perms.team_ids(request.user):
+        return render(request, "mediation/no_team.html", status=200)
     return render(request, "mediation/entry.html", entry_context(request, form))
 
 
@@ -260,6 +262,8 @@ def tally(request):
     """
     user = request.user
     today = timezone.localdate()
+    if not perms.team_ids(user):
+        return render(request, "mediation/no_team.html", status=200)
     place = last_place(user, perms.entry_territories(user, Territory.objects.all()).order_by("name"))
     if request.method == "POST":
         place = {"territory": request.POST.get("territory") or place["territory"], "site": request.POST.get("site")}
@@ -431,6 +435,11 @@ def history(line: Intervention) -> list[dict]:
 def locked_reason(user, line: Intervention) -> str:
     if user.is_director:
         return _("La direction consulte les saisies sans les modifier.")
+    if perms.is_case_work_line(line):
+        return _(
+            "Cette ligne compte une rencontre de médiation ou un signalement de veille technique : "
+            "elle se gère depuis la situation ou le signalement."
+        )
     if line.author_id == user.pk:
         return _(
             "Le délai de %(days)s jours pour modifier ou supprimer votre saisie est dépassé : "

@@ -199,3 +199,13 @@ def test_list_query_count_does_not_grow_with_rows(world, client, django_assert_n
         services.record_conflict_session(actor=world.mediator, case=case, kind="round_table", date=DAY)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_a_session_line_is_managed_from_the_case_not_the_generic_edit(world, client):
+    case = open_case(world)
+    session, _ = services.record_conflict_session(actor=world.mediator, case=case, kind="shuttle", date=DAY)
+    client.force_login(world.mediator)
+    response = client.post(reverse("mediation:intervention_delete", args=[session.intervention_id]))
+    assert response.status_code == 403
+    assert "elle se gère depuis la situation ou le signalement" in response.content.decode()
+    assert Intervention.objects.filter(pk=session.intervention_id).exists()
