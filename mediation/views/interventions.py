@@ -129,10 +129,10 @@ def line_summary(line: Intervention) -> str:
     return f"{line.activity_type} × {line.count} · {place}"
 
 
-def record_from_form(request, form, *, source: str) -> Intervention | None:
-    """Record the form's line through the service; on a service refusal, put the errors on the form."""
+def record_from_form(request, form, *, source: str) -> tuple[Intervention | None, bool]:
+    """Record the form's line through the service (line, created); on a refusal, put the errors on the form."""
     try:
-        line, _created = services.record_intervention(
+        line, created = services.record_intervention(
             actor=request.user,
             uuid=form.cleaned_data.get("uuid"),
             source=form.cleaned_data.get("source") or source,
@@ -140,8 +140,12 @@ def record_from_form(request, form, *, source: str) -> Intervention | None:
         )
     except ValidationError as exc:
         add_service_errors(form, exc)
-        return None
-    return line
+        return None, False
+    if not created and line.author_id != request.user.pk:
+        # Only a retry of one's own submission is answered as a success.
+        form.add_error(None, _("Cet identifiant de saisie est déjà utilisé."))
+        return None, False
+    return line, created
 
 
 def entry_context(request, form, **extra) -> dict:
@@ -171,7 +175,7 @@ def entry(request):
     if request.method == "POST":
         form = InterventionForm(request.POST, user=request.user)
         if form.is_valid():
-            line = record_from_form(request, form, source=InterventionSource.ENTRY)
+            line, _created = record_from_form(request, form, source=InterventionSource.ENTRY)
             if line is not None:
                 messages.success(request, _("Enregistré ✓ %(line)s") % {"line": line_summary(line)})
                 return redirect("mediation:entry")
@@ -216,10 +220,9 @@ def api_intervention(request):
         return JsonResponse(line_json(existing), status=200)
     if not form.is_valid():
         return json_errors(form_errors(form))
-    line = record_from_form(request, form, source=InterventionSource.ENTRY)
+    line, created = record_from_form(request, form, source=InterventionSource.ENTRY)
     if line is None:
         return json_errors(form_errors(form))
-    created = line.uuid == key and line.created_by_id == request.user.pk
     return JsonResponse(line_json(line), status=201 if created else 200)
 
 
@@ -295,7 +298,7 @@ def tally(request):
             },
             user=user,
         )
-        if form.is_valid() and record_from_form(request, form, source=InterventionSource.TALLY):
+        if form.is_valid() and record_from_form(request, form, source=InterventionSource.TALLY)[0]:
             messages.success(
                 request, _("Enregistré ✓ %(activity)s +1") % {"activity": form.cleaned_data["activity_type"]}
             )

@@ -210,3 +210,14 @@ def test_an_old_date_is_accepted(client, world):
     client.force_login(world.mediator)
     response = post_json(client, payload(world, date=date(2026, 1, 5).isoformat()))
     assert response.status_code == 201
+
+
+def test_a_mediator_without_team_is_told_what_to_do(client, world):
+    from accounts.models import Role
+    from tests.world import make_user
+
+    newcomer = make_user("nouvelle", Role.MEDIATOR)
+    client.force_login(newcomer)
+    for name in ("mediation:entry", "mediation:tally"):
+        response = client.get(reverse(name))
+        assert "Vous n'êtes rattaché(e) à aucune équipe" in unescape(response.content.decode())
