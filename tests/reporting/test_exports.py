@@ -111,8 +111,9 @@ def test_html_and_pdf_show_the_same_figures(world, tmp_path):
         for row in section["rows"]:
             # the row label and its yearly values, in order, on one line of the PDF and one row of the page
             formatted = [f"{value:,}".replace(",", NNBSP) for value in row.values]
-            assert row.label in text
-            matching = [line for line in text.splitlines() if line.strip().startswith(row.label)]
+            # a long label may wrap in its cell: its first words start the line that carries the figures
+            assert all(word in text for word in row.label.split())
+            matching = [line for line in text.splitlines() if line.strip().startswith(row.label[:24])]
             assert matching, row.label
             expected = [normalise(f) for f in formatted]
             assert any(
