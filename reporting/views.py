@@ -281,9 +281,16 @@ def overview(request):
             "year": today.year,
             "year_figures": year_figures,
             "alerts": _convention_alerts(request.user, today),
+            "conventions": _conventions(request.user),
             **_navigation(board, kind, None),
         },
     )
+
+
+def _conventions(user):
+    from partners.models import Convention
+
+    return list(Convention.objects.for_user(user).filter(signed_on__isnull=False).select_related("organisation"))
 
 
 def _convention_alerts(user, today):

@@ -99,3 +99,16 @@ def test_review_query_count_does_not_grow(world):
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) == len(before)
+
+
+def test_overview_shows_convention_alerts_and_reviews(world):
+    from partners.dates import add_months
+
+    today = timezone.localdate()
+    convention = make_convention(world, signed_on=add_months(today, -10) + timedelta(days=10), title="Convention ML")
+    client = Client()
+    client.force_login(world.director)
+    page = client.get("/bilans/vue-d-ensemble/").content.decode()
+    assert "Alertes sur les conventions" in page
+    assert "décider avant le" in page  # the notice deadline is within the alert window
+    assert f"/bilans/conventions/{convention.pk}/bilan/{today.year}/" in page
