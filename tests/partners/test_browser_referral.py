@@ -1,0 +1,75 @@
+"""Browser journey on a 390-px phone: a telephone referral is refused without consent, accepted with the person's
+oral agreement, and the partner counsellor confirms it from their inbox."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from mediation.activity_types import ACTIVITY_TYPES
+from mediation.models import ActivityType, Intervention
+from partners.models import Consent, Referral, ReferralStatus
+from tests.partners.factories import make_person
+from tests.world import PASSWORD
+
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.browser_context_args(viewport=PHONE),
+]
+
+
+@pytest.fixture(autouse=True)
+def activity_types(transactional_db):
+    for order, (code, family, label, flags) in enumerate(ACTIVITY_TYPES, start=1):
+        ActivityType.objects.update_or_create(
+            code=code, defaults={"family": family, "label": label, "order": order * 10, **flags}
+        )
+
+
+def log_in(page, live_server, user):
+    page.goto(live_server.url + reverse("login"))
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_telephone_referral_refused_then_accepted_then_confirmed(page, live_server, world):
+    person = make_person(world, alias="Camille")
+    log_in(page, live_server, world.mediator)
+    page.goto(live_server.url + reverse("partners:referral_create"))
+    # Simple mode: nothing about the person is asked.
+    expect(page.locator("#div_id_person")).to_be_hidden()
+    page.check("input[name=mode][value=telephone]")
+    expect(page.locator("#div_id_person")).to_be_visible()
+    expect(page.locator("#div_id_counsellor_agreed")).to_be_hidden()
+    page.select_option("select[name=organisation]", label="Mission Locale de Lyon")
+    page.select_option("select[name=territory]", label="Lyon 8")
+    page.select_option("select[name=person]", value=str(person.pk))
+    page.fill("input[name=reason]", "Recherche d'apprentissage")
+    page.click("form[data-referral-form] button[type=submit]")
+    expect(page.get_by_text("Refusé : aucun consentement de Camille")).to_be_visible()
+    expect(page.locator("input[name=reason]")).to_have_value("Recherche d'apprentissage")
+    assert not Referral.objects.exists()
+
+    page.check("input[name=oral_consent_now]")
+    page.click("form[data-referral-form] button[type=submit]")
+    expect(page.get_by_text("Mise en relation enregistrée")).to_be_visible()
+    referral = Referral.objects.get()
+    assert Consent.objects.get().person == person
+    assert Intervention.objects.get().referral == referral
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "la page déborde à 390 px"
+
+    page.context.clear_cookies()
+    log_in(page, live_server, world.counsellor)
+    page.goto(live_server.url + reverse("partners:counsellor_home"))
+    page.get_by_text("Camille").click()
+    page.check("input[name=status][value=taken_in_charge]")
+    page.fill("input[name=reason]", "Premier rendez-vous tenu")
+    page.click("main form button[type=submit]")
+    expect(page.get_by_text("Statut mis à jour")).to_be_visible()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.TAKEN_IN_CHARGE
