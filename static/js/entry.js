@@ -154,6 +154,8 @@
       else el.value = "";
     });
     form.querySelector("[name=count]").value = "1";
+    const details = form.querySelector(".extras details");
+    if (details) details.open = false;
     showExtras();
     window.scrollTo({ top: 0, behavior: "smooth" });
   }
@@ -166,6 +168,10 @@
         else if (el.type !== "hidden") el.value = value;
       });
     });
+    const details = form.querySelector(".extras details");
+    if (details && ["women", "men", "unknown", "note"].some((name) => body[name] && body[name] !== "0")) {
+      details.open = true;
+    }
     filterSites();
     updateSummary();
     showExtras();

@@ -168,3 +168,37 @@ def test_quick_entry_on_a_phone(page, context, live_server, world):
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(badge).to_have_text("✓ Tout est envoyé", timeout=15_000)
     assert Intervention.objects.filter(activity_type=reminder).count() == 1
+
+
+def test_an_entry_refused_later_stays_pending_with_its_french_error(page, context, live_server, world):
+    log_in(page, live_server, world.mediator)
+    page.goto(live_server.url + reverse("mediation:entry"))
+    badge = page.locator("[data-outbox-badge]")
+    expect(badge).to_have_text("✓ Tout est envoyé")
+    context.set_offline(True)
+    reminder = world.activity("rule_reminder")
+    page.locator(f"label[for=activity-{reminder.pk}]").click()
+    page.fill("#id_count", "0")  # typed by mistake; only the server checks it
+    page.get_by_text("Public rencontré et note (facultatif)").click()
+    page.fill("#id_note", "Groupe devant le collège")
+    page.locator("[data-save]").click()
+    expect(badge).to_have_text("1 en attente d'envoi")
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    item = page.locator("[data-outbox-list] li")
+    expect(item).to_contain_text("Au moins 1 acte.", timeout=15_000)
+    expect(badge).to_have_text("1 en attente d'envoi")  # refused, not lost
+    shot(page, "entry_refused")
+    assert not Intervention.objects.exists()
+
+    # "Corriger" puts it back in the form, the error next to the count, the note still there.
+    item.get_by_role("button", name="Corriger").click()
+    expect(page.locator("[data-error-for=count]")).to_have_text("Au moins 1 acte.")
+    expect(page.locator("#id_note")).to_have_value("Groupe devant le collège")
+    expect(badge).to_have_text("✓ Tout est envoyé")
+    page.fill("#id_count", "2")
+    page.locator("[data-save]").click()
+    expect(page.locator("[data-confirm-toast]")).to_contain_text("Enregistré ✓ Rappel à la règle × 2")
+    line = Intervention.objects.get()
+    assert (line.count, line.note) == (2, "Groupe devant le collège")
