@@ -102,7 +102,7 @@ def referral_create(request):
 def referral_detail(request, pk):
     referral = perms.get_referral_for_user(request.user, pk)
     allowed = perms.allowed_statuses(request.user, referral)
-    share = getattr(referral, "information_share", None) if hasattr(referral, "information_share") else None
+    share = getattr(referral, "information_share", None)
     return render(
         request,
         "partners/referral_detail.html",
@@ -111,6 +111,7 @@ def referral_detail(request, pk):
             "share": share,
             "status_form": ReferralStatusForm(allowed=allowed) if allowed else None,
             "person_shown": person_shown_to(request.user, referral),
+            "can_open_person": referral.person_id is not None and request.user.role != Role.COUNSELLOR,
             "today": timezone.localdate(),
             "back_url": reverse(
                 "partners:counsellor_home" if request.user.role == Role.COUNSELLOR else "partners:referral_list"
@@ -145,9 +146,10 @@ def referral_status(request, pk):
         "partners/referral_detail.html",
         {
             "referral": referral,
-            "share": getattr(referral, "information_share", None) if hasattr(referral, "information_share") else None,
+            "share": getattr(referral, "information_share", None),
             "status_form": form,
             "person_shown": person_shown_to(request.user, referral),
+            "can_open_person": referral.person_id is not None and request.user.role != Role.COUNSELLOR,
             "today": timezone.localdate(),
             "back_url": reverse(
                 "partners:counsellor_home" if request.user.role == Role.COUNSELLOR else "partners:referral_list"
