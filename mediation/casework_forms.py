@@ -155,7 +155,7 @@ class ConflictCaseForm(SubmissionForm):
         label=_("Intitulé"),
         max_length=150,
         help_text=_(
-            "Sans nom de personne, sauf nécessité : « nuisances sonores bâtiment C », « conflit de parking »…"
+            "Sans nom de personne, sauf nécessité : « nuisances sonores bâtiment C », « conflit de parking »…"
         ),
         error_messages={"required": _("Donnez un intitulé à la situation.")},
     )
@@ -169,7 +169,7 @@ class ConflictCaseForm(SubmissionForm):
         label=_("Description des parties"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Décrivez les parties sans les nommer (« locataire du 3e », « gardien »), sauf nécessité."),
+        help_text=_("Décrivez les parties sans les nommer (« locataire du 3e », « gardien »), sauf nécessité."),
     )
     territory = forms.ModelChoiceField(label=_("Secteur"), queryset=Territory.objects.none(), empty_label=None)
     site = forms.ModelChoiceField(
@@ -225,7 +225,7 @@ class ConflictAgreementForm(CaseworkForm):
         _("Suivi de l'accord prévu le"),
         initial_today=False,
         required_message=_("Indiquez quand vérifier que l'accord tient."),
-        help_text=_("La situation apparaîtra « à suivre » à partir de cette date."),
+        help_text=_("La situation apparaîtra « à suivre » à partir de cette date."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -586,7 +586,7 @@ def advance_technical_report(*, actor, report: TechnicalReport, status: str, on:
     if step is None or step[0] != status:
         raise ValidationError(
             {
-                "status": _("Un signalement « %(current)s » ne peut pas passer à « %(target)s ».")
+                "status": _("Un signalement « %(current)s » ne peut pas passer à « %(target)s ».")
                 % {
                     "current": TechnicalReportStatus(report.status).label,
                     "target": TechnicalReportStatus(status).label

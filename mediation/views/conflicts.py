@@ -1,7 +1,5 @@
 """Conflict cases: open, log sessions (each one an intervention line, once), agreement, closing."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -26,7 +24,6 @@ from mediation.models import ConflictCase, ConflictStatus, Intervention
 
 READERS = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 WORKERS = (Role.MEDIATOR, Role.MANAGER)
-SOON_DAYS = 7
 
 
 def _get_case_for_user(user, pk: int) -> ConflictCase:
@@ -68,7 +65,6 @@ def conflict_list(request):
             "form": form,
             "page": page,
             "today": today,
-            "soon": today + timedelta(days=SOON_DAYS),
             "due_count": due_count,
             "query": query.urlencode(),
             "can_create": perms.can_log_activity(request.user),
@@ -96,7 +92,7 @@ def conflict_create(request):
             "form": form,
             "title": _("Nouvelle situation de conflit"),
             "intro": _(
-                "Temps réel : le conflit est géré sur place, la ligne « gestion de conflit en temps réel » est "
+                "Temps réel : le conflit est géré sur place, la ligne « gestion de conflit en temps réel » est "
                 "comptée. Temps différé : la situation est suivie dans la durée (navettes, tables rondes)."
             ),
             "submit_label": _("Ouvrir la situation"),

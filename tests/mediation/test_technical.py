@@ -72,7 +72,7 @@ def test_status_goes_open_transmitted_resolved_with_dates_each_audited(world, cl
     url = reverse("mediation:technical_detail", args=[item.pk])
     response = client.post(url, {"action": "advance", "status": "resolved", "on": "2026-11-17"})
     assert response.context["advance_form"].errors["status"] == [
-        "Un signalement « Ouvert » ne peut pas passer à « Résolu »."
+        "Un signalement « Ouvert » ne peut pas passer à « Résolu »."
     ]
     response = client.post(url, {"action": "advance", "status": "transmitted", "on": "2026-11-10"})
     assert response.context["advance_form"].errors["on"] == ["La date ne peut pas précéder le constat (16/11/2026)."]
