@@ -18,7 +18,7 @@ from accounts.models import Role
 from altm.decorators import role_required
 from altm.models import AuditAction, AuditEntry
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 # Never shown, even to the direction: secrets and the technical key.
 HIDDEN_FIELDS = {"id", "password", "key"}
 # Who and when are the entry's own columns.

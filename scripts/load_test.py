@@ -232,7 +232,11 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def restart_postgresql(cluster: str, at: float, log: dict) -> None:
+def restart_postgresql(cluster: str, at: float, log: dict, started_marker: Path) -> None:
+    """Restart the cluster `at` seconds after locust has started sending requests."""
+    deadline = time.monotonic() + 120
+    while not started_marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
     time.sleep(at)
     version, name = cluster.split()
     log["start"] = time.time()
@@ -359,7 +363,10 @@ def main():
         before = worker_pids(gunicorn)
         fault = None
         if args.fault_after is not None:
-            fault = threading.Thread(target=restart_postgresql, args=(args.pg_cluster, args.fault_after, restart))
+            fault = threading.Thread(
+                target=restart_postgresql,
+                args=(args.pg_cluster, args.fault_after, restart, Path(f"{prefix}_stats_history.csv")),
+            )
             fault.start()
         subprocess.run(
             [
