@@ -19,7 +19,6 @@ MANUAL_2017_2019 = {
     "Taux de connaissance du dispositif": {2017: (42, 50), 2018: (51, 55), 2019: (58, 60)},
     "Taux de connaissance des médiateurs sociaux et des missions": {2017: (35, 40), 2018: (41, 45), 2019: (47, 50)},
     "Taux de sollicitation des médiateurs sociaux": {2017: (18, 20), 2018: (22, 25), 2019: (24, 30)},
-    "Nombre de conventions de partenariat signées": {2017: (1, 2), 2018: (2, 2), 2019: (3, 2)},
     "Nombre de diagnostics réalisés": {2017: (1, 2), 2018: (2, 2), 2019: (2, 3)},
     "Taux de satisfaction": {2017: (78, 75), 2018: (81, 80), 2019: (84, 80)},
     "Nombre de réponses aux appels d'offre": {2017: (2, 3), 2018: (4, 3), 2019: (3, 4)},
@@ -36,7 +35,6 @@ TARGETS_2017_2019 = {
 MANUAL_2024_2026 = {
     "Taux de connaissance du dispositif": {2024: (61, 60), 2025: (64, 65)},
     "Taux de satisfaction": {2024: (82, 80), 2025: (85, 82)},
-    "Nombre de conventions de partenariat signées": {2024: (2, 2), 2025: (1, 2)},
     "Nombre d'outils adaptés et créés": {2024: (3, 2), 2025: (2, 2)},
 }
 

@@ -27,6 +27,7 @@ MEASURES = ("count", "beneficiaries", "women", "men", "unknown", "hours")
 # Breakdowns an intervention indicator may be split by; follow-up indicators support year and territory.
 INTERVENTION_BREAKDOWNS = frozenset({"year", "month", "territory", "team", "mediator"})
 FOLLOWUP_BREAKDOWNS = frozenset({"year", "territory"})
+PARTNER_BREAKDOWNS = frozenset({"year"})
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,20 @@ class Indicator:
     activities: tuple[str, ...] = ()
     measure: str = "count"
     followup_kind: str = ""
+    partner_records: tuple[str, ...] = ()  # "conventions_signed", or partner event kinds ("immersion", …)
     in_evaluation: bool = True
     unit: str = ""
     definition: str = ""
 
     @property
     def breakdowns(self) -> frozenset[str]:
+        if self.partner_records:
+            return PARTNER_BREAKDOWNS
         return FOLLOWUP_BREAKDOWNS if self.followup_kind else INTERVENTION_BREAKDOWNS
+
+    @property
+    def is_partner(self) -> bool:
+        return bool(self.partner_records)
 
     @property
     def is_followup(self) -> bool:
@@ -70,6 +78,12 @@ class Indicator:
     def describe(self) -> str:
         if self.definition:
             return self.definition
+        if self.partner_records == ("conventions_signed",):
+            return str(_("Conventions de partenariat signées dans la période (date de signature)."))
+        if self.partner_records:
+            return str(_("Actions partenariales enregistrées sur les conventions : %(kinds)s.")) % {
+                "kinds": ", ".join(self.partner_records)
+            }
         if self.followup_kind:
             return str(_("Personnes distinctes ayant un suivi « %(kind)s » actif sur la période.")) % {
                 "kind": FollowUpKind(self.followup_kind).label
@@ -198,6 +212,37 @@ INDICATORS: list[Indicator] = [
     ),
 ]
 
+INDICATORS += [
+    Indicator(
+        "partners.conventions_signed",
+        _("Conventions de partenariat signées"),
+        "other",
+        partner_records=("conventions_signed",),
+        in_evaluation=False,
+    ),
+    Indicator(
+        "partners.presentations_immersions",
+        _("Présentations des équipes et immersions"),
+        "other",
+        partner_records=("presentation", "immersion"),
+        in_evaluation=False,
+    ),
+    Indicator(
+        "partners.meetings",
+        _("Rencontres sur les sites communs"),
+        "other",
+        partner_records=("meeting",),
+        in_evaluation=False,
+    ),
+    Indicator(
+        "partners.shared_actions",
+        _("Actions partagées"),
+        "other",
+        partner_records=("shared_action",),
+        in_evaluation=False,
+    ),
+]
+
 REGISTRY: dict[str, Indicator] = {indicator.code: indicator for indicator in INDICATORS}
 EVALUATION_CODES: list[str] = [indicator.code for indicator in INDICATORS if indicator.in_evaluation]
 
@@ -313,6 +358,50 @@ def _followup_counts(queryset, period: Period, by: tuple[str, ...], kinds: list[
     return windows, rows
 
 
+def _partner_counts(period: Period, by: tuple[str, ...], partner_indicators: list[Indicator]) -> dict:
+    """Partner events by kind and conventions signed: one query per table, one filtered COUNT per year."""
+    from partners.models import Convention, PartnerEvent
+
+    years = list(range(period.start.year, period.end.year + 1)) if "year" in by else [None]
+
+    def window(year):
+        if year is None:
+            return period
+        return Period(max(period.start, date(year, 1, 1)), min(period.end, date(year, 12, 31)))
+
+    result = {}
+    kinds = sorted({kind for i in partner_indicators for kind in i.partner_records if kind != "conventions_signed"})
+    event_counts = {}
+    if kinds:
+        aggregates = {
+            f"n_{year}": Count("id", filter=Q(date__gte=window(year).start, date__lte=window(year).end))
+            for year in years
+        }
+        for row in (
+            PartnerEvent.objects.filter(kind__in=kinds, date__gte=period.start, date__lte=period.end)
+            .order_by()
+            .values("kind")
+            .annotate(**aggregates)
+        ):
+            for year in years:
+                event_counts[(row["kind"], year)] = row[f"n_{year}"]
+    if any("conventions_signed" in i.partner_records for i in partner_indicators):
+        aggregates = {
+            f"n_{year}": Count("id", filter=Q(signed_on__gte=window(year).start, signed_on__lte=window(year).end))
+            for year in years
+        }
+        signed = Convention.objects.filter(signed_on__gte=period.start, signed_on__lte=period.end).aggregate(
+            **aggregates
+        )
+        for year in years:
+            event_counts[("conventions_signed", year)] = signed[f"n_{year}"]
+    for indicator in partner_indicators:
+        for year in years:
+            key = (indicator.code, year) if year is not None else (indicator.code,)
+            result[key] = sum(event_counts.get((kind, year), 0) for kind in indicator.partner_records)
+    return result
+
+
 def compute(
     codes: list[str] | None = None,
     *,
@@ -336,7 +425,7 @@ def compute(
     values: dict[tuple, int] = defaultdict(int)
 
     territory_codes = dict(Territory.objects.values_list("id", "code"))
-    sum_indicators = [indicator for indicator in indicators if not indicator.is_followup]
+    sum_indicators = [indicator for indicator in indicators if not indicator.is_followup and not indicator.is_partner]
     if sum_indicators:
         activity_ids = dict(ActivityType.objects.values_list("code", "id"))
         wanted = {}
@@ -404,5 +493,14 @@ def compute(
                     if "territory" not in by and territory != ALL:
                         continue
                     values[(indicator.code, *key)] = amount
+    partner_indicators = [indicator for indicator in indicators if indicator.is_partner]
+    if partner_indicators:
+        unsupported = set(by) - PARTNER_BREAKDOWNS
+        if unsupported:
+            raise ValueError(
+                f"les actions partenariales se ventilent par année seulement, pas par {', '.join(sorted(unsupported))}"
+            )
+        for key, amount in _partner_counts(period, by, partner_indicators).items():
+            values[key] = amount
     table.values = dict(values)
     return table

@@ -119,3 +119,31 @@ def test_evaluation_runs_a_fixed_number_of_queries(world, django_assert_num_quer
     with django_assert_num_queries(6):
         report = build_evaluation(2010, 2019)
     assert len(report.territories) == 8 and len(report.years) == 10
+
+
+def test_partner_record_indicators(world):
+    from partners.models import Convention, EventKind, ImmersionDirection, PartnerEvent
+
+    convention = Convention.objects.create(organisation=world.organisation, title="C", signed_on=date(2018, 3, 1))
+    Convention.objects.create(organisation=world.other_organisation, title="D", signed_on=date(2019, 3, 1))
+    Convention.objects.create(organisation=world.other_organisation, title="Projet")  # not signed
+    PartnerEvent.objects.create(convention=convention, kind=EventKind.PRESENTATION, date=date(2018, 4, 1))
+    PartnerEvent.objects.create(
+        convention=convention,
+        kind=EventKind.IMMERSION,
+        immersion_direction=ImmersionDirection.AT_AGENCY,
+        date=date(2019, 5, 1),
+    )
+    PartnerEvent.objects.create(
+        convention=convention, kind=EventKind.MEETING, date=date(2019, 6, 1), site=world.site_a
+    )
+    table = indicators.compute(
+        ["partners.conventions_signed", "partners.presentations_immersions", "partners.meetings"],
+        period=Period(date(2017, 1, 1), date(2019, 12, 31)),
+        by=("year",),
+    )
+    assert [table.get("partners.conventions_signed", y) for y in (2017, 2018, 2019)] == [0, 1, 1]
+    assert [table.get("partners.presentations_immersions", y) for y in (2017, 2018, 2019)] == [0, 1, 1]
+    assert table.get("partners.meetings", 2019) == 1
+    with pytest.raises(ValueError):
+        indicators.compute(["partners.meetings"], period=Period.year(2019), by=("territory",))
