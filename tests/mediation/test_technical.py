@@ -84,6 +84,11 @@ def test_status_goes_open_transmitted_resolved_with_dates_each_audited(world, cl
     assert (item.status, item.transmitted_on, item.resolved_on) == ("resolved", date(2026, 11, 17), date(2026, 11, 20))
     with pytest.raises(ValidationError):
         services.advance_technical_report(actor=world.mediator, report=item, status="transmitted", on=MONDAY)
+    history = client.get(url).context["history"]
+    assert [[(c["field"], c["after"]) for c in row["changes"]] for row in history] == [
+        [("Statut", "Transmis au bailleur"), ("Transmis le", "17/11/2026")],
+        [("Statut", "Résolu"), ("Résolu le", "20/11/2026")],
+    ]
     updates = AuditEntry.objects.for_object(item).filter(action="update").order_by("id")
     assert [(e.before["status"], e.after["status"]) for e in updates] == [
         ("open", "transmitted"),
