@@ -10,15 +10,16 @@ from datetime import date as date_type
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DateField, F, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models import CharField, DateField, F, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
-from altm.models import AuditAction
+from altm.models import AuditAction, AuditEntry
 from mediation.models import (
     ActivityType,
     FollowUp,
@@ -514,6 +515,9 @@ def update_referral_status(*, actor, referral: Referral, status: str, reason: st
 # --- Retention ----------------------------------------------------------------------------------------------
 
 
+RETENTION_BATCH = 1000
+
+
 @dataclass
 class RetentionResult:
     cutoff: date_type
@@ -566,17 +570,31 @@ def apply_retention(
     if dry_run or not ids:
         return RetentionResult(cutoff=cutoff, person_ids=ids, dry_run=dry_run)
     now = timezone.now()
-    for person in Person.objects.filter(pk__in=ids).select_for_update():
-        person.alias = _("Anonymisé n°%(id)s") % {"id": person.pk}
-        person.contact = ""
-        person.birth_year = None
-        person.anonymised_at = now
-        person.save(update_fields=["alias", "contact", "birth_year", "anonymised_at"])
-        # The audit keeps only the anonymised state: a "before" snapshot would keep what we just erased.
-        log_change(actor=actor, instance=person, action=AuditAction.UPDATE)
-    FollowUp.objects.filter(person_id__in=ids).update(note="", next_action="")
-    Intervention.objects.filter(person_id__in=ids).update(note="")
-    Referral.objects.filter(person_id__in=ids).update(reason="", status_reason="")
+    alias = Concat(Value(_("Anonymisé n°")), Cast("pk", output_field=CharField()), output_field=CharField())
+    for start in range(0, len(ids), RETENTION_BATCH):
+        batch = ids[start : start + RETENTION_BATCH]
+        Person.objects.filter(pk__in=batch).update(alias=alias, contact="", birth_year=None, anonymised_at=now)
+        FollowUp.objects.filter(person_id__in=batch).update(note="", next_action="")
+        Intervention.objects.filter(person_id__in=batch).update(note="")
+        Referral.objects.filter(person_id__in=batch).update(reason="", status_reason="")
+    persons = Person.objects.filter(anonymised_at=now).order_by("pk")
+    # The audit keeps only the anonymised state: a "before" snapshot would keep what we just erased.
+    content_type = ContentType.objects.get_for_model(Person)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                content_type=content_type,
+                object_id=str(person.pk),
+                object_repr=str(person)[:255],
+                action=AuditAction.UPDATE,
+                actor=actor,
+                after=snapshot(person),
+            )
+            for person in persons.iterator(chunk_size=2000)
+        ],
+        batch_size=500,
+    )
     return RetentionResult(cutoff=cutoff, person_ids=ids, dry_run=False)
 
 

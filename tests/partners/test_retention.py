@@ -108,3 +108,13 @@ def test_days_option_and_idempotence(world, capsys):
     assert person.anonymised_at is not None
     call_command("apply_retention", "--days", "30")
     assert "rien à anonymiser" in capsys.readouterr().out
+
+
+def test_each_anonymisation_is_audited_without_the_erased_values(world):
+    from altm.models import AuditEntry
+
+    person = old_person(world)
+    call_command("apply_retention")
+    entry = AuditEntry.objects.for_object(person).filter(action="update").get()
+    assert entry.before is None and entry.after["alias"] == f"Anonymisé n°{person.pk}"
+    assert "Karim" not in str(entry.after)
