@@ -28,6 +28,7 @@ from mediation import perms, services
 from mediation.filters import filtered_interventions, intervention_totals
 from mediation.forms import InterventionForm
 from mediation.models import (
+    ActivityFamily,
     ActivityType,
     ConflictCase,
     Intervention,
@@ -548,7 +549,13 @@ def daily_report(request):
     by_activity = list(
         lines.values("activity_type_id", "activity_type__label", "activity_type__family", "activity_type__order")
         .annotate(**_sums())
-        .order_by("activity_type__family", "activity_type__order", "activity_type__label")
+        .order_by("activity_type__order", "activity_type__label")
+    )
+    families = list(ActivityFamily.values)  # the order of DOMAIN §3, as on the entry page
+    by_activity.sort(
+        key=lambda row: (
+            families.index(row["activity_type__family"]) if row["activity_type__family"] in families else len(families)
+        )
     )
     author_fields = ("author_id", "author__first_name", "author__last_name", "author__username")
     by_mediator = list(
