@@ -312,7 +312,7 @@ def tally(request):
     taps = list(
         Intervention.objects.filter(author=user, source=InterventionSource.TALLY, date=today)
         .order_by("created_at", "id")
-        .values("uuid", "activity_type_id", "count", "women", "men", "unknown")
+        .values("uuid", "activity_type_id", "count", "women", "men", "unknown", "created_at")
     )
     counts = {}
     for tap in taps:
@@ -333,6 +333,7 @@ def tally(request):
                     "women": t["women"],
                     "men": t["men"],
                     "unknown": t["unknown"],
+                    "at": t["created_at"].isoformat(),
                 }
                 for t in taps
             ],

@@ -36,6 +36,7 @@
         women: Number(item.body.women || 0),
         men: Number(item.body.men || 0),
         unknown: Number(item.body.unknown || 0),
+        at: item.addedAt,
         pending: true,
       });
     });
@@ -60,12 +61,36 @@
       row.querySelector("[data-tally-minus]").disabled = n === 0;
     });
     document.querySelector("[data-tally-total]").textContent = String(total);
+    const since = patrolStart();
+    const patrolTotal = list.filter((tap) => !since || new Date(tap.at) >= since).reduce((n, tap) => n + tap.count, 0);
+    document.querySelector("[data-patrol-total]").textContent = String(patrolTotal);
+    document.querySelector("[data-patrol-since]").textContent = since
+      ? `(depuis ${since.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" })})`
+      : "(depuis ce matin)";
     const parts = [];
     if (pub.women) parts.push(`${pub.women} F`);
     if (pub.men) parts.push(`${pub.men} H`);
     if (pub.unknown) parts.push(`${pub.unknown} non précisé`);
     document.querySelector("[data-tally-public]").textContent = parts.length ? `(${parts.join(", ")})` : "";
   }
+
+  // A patrol starts when the mediator says so ("Nouvelle tournée"); by default it is the whole day.
+  const patrolKey = `altm-patrol-${ALTM.readJson("outbox-config").userId}`;
+
+  function patrolStart() {
+    try {
+      const saved = JSON.parse(window.localStorage.getItem(patrolKey) || "null");
+      return saved && saved.date === today ? new Date(saved.start) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  document.querySelector("[data-new-patrol]").addEventListener("click", () => {
+    window.localStorage.setItem(patrolKey, JSON.stringify({ date: today, start: new Date().toISOString() }));
+    render();
+    ALTM.toast("Nouvelle tournée : compteur remis à zéro ✓", "success");
+  });
 
   function split() {
     const checked = form.querySelector("[name=split]:checked");
@@ -135,6 +160,7 @@
           women: Number(item.body.women || 0),
           men: Number(item.body.men || 0),
           unknown: Number(item.body.unknown || 0),
+          at: item.addedAt,
         });
       }
     } else if (item.kind === "undo") {

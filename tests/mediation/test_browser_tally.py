@@ -111,6 +111,17 @@ def test_tally_with_the_network_cut_saves_every_tap_once(page, context, live_ser
     assert lines.filter(activity_type__code="rule_reminder").count() == 1
     assert Intervention.objects.count() == 4
 
+    # A new patrol restarts the patrol counter; the day's counts stay.
+    expect(page.locator("[data-patrol-total]")).to_have_text("4")
+    page.locator("[data-new-patrol]").click()
+    expect(page.locator("[data-patrol-total]")).to_have_text("0")
+    listening.locator("[data-tally-plus]").click()
+    expect(page.locator("[data-patrol-total]")).to_have_text("1")
+    expect(page.locator("[data-tally-total]")).to_have_text("5")
+    expect(badge).to_have_text("✓ Tout est envoyé", timeout=15_000)
+    shot(page, "tally_new_patrol")
+    assert Intervention.objects.count() == 5
+
 
 def test_quick_entry_on_a_phone(page, context, live_server, world):
     services.record_intervention(
