@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/altm
 DEB_PACKAGES := chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core gettext postgresql-client
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run install sysdeps test test-sqlite test-postgres lint format bench load fault backup restore clean
+.PHONY: run install sysdeps test test-sqlite test-postgres lint format bench bench-import load fault backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -93,6 +93,14 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/altm_bench
 bench: install
 	BENCH_DATABASE_URL=$(BENCH_PG_URL) $(PY) scripts/bench.py
 	@if $(MAKE) -n bench-import >/dev/null 2>&1; then $(MAKE) bench-import; fi
+
+# Import rate of the interchange format (100,000 rows, throwaway test databases): on the current DATABASE_URL
+# (SQLite by default), then on PostgreSQL when it answers.
+bench-import: install
+	$(PY) scripts/bench_import.py
+	@if [ -z "$${DATABASE_URL:-}" ] && DATABASE_URL=$(PG_URL) $(PY) scripts/ensure_pg.py; then \
+	  DATABASE_URL=$(PG_URL) $(PY) scripts/bench_import.py; \
+	fi
 
 clean:
 	rm -rf $(VENV) staticfiles *.egg-info

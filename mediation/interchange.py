@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from altm.audit import snapshot
 from altm.models import AuditAction, AuditEntry
 from mediation.models import (
     ActivityType,
@@ -171,12 +171,31 @@ def _key(value: str) -> str:
 def _text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if text[:1] == "'" and text[1:2] in FORMULA_PREFIXES and text[1:2]:
+    if type(value) is not str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value)
+    text = value.strip()
+    if text[:1] == "'" and text[1:2] and text[1:2] in FORMULA_PREFIXES:
         text = text[1:]
     return text
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _parse_date(text: str) -> date | None:
+    """`YYYY-MM-DD` or `DD/MM/YYYY`; None when it is neither or not a real day (31/02)."""
+    try:
+        if ISO_DATE.match(text):
+            return date.fromisoformat(text)
+        found = FRENCH_DATE.match(text)
+        if found:
+            return date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
+    except ValueError:
+        return None
+    return None
 
 
 @dataclass(slots=True)
@@ -208,20 +227,25 @@ class Lookups:
         self.territories_by_code: dict[str, int] = {}
         self.territories_by_name: dict[str, int] = {}
         self.territory_names: dict[int, str] = {}
+        self.territory_codes: dict[int, str] = {}
         for pk, code, name in Territory.objects.values_list("pk", "code", "name"):
             self.territories_by_code[_key(code)] = pk
             self.territories_by_name[_key(name)] = pk
             self.territory_names[pk] = name
-        self.sites = {
-            (territory_id, _key(name)): pk
-            for pk, territory_id, name in Site.objects.values_list("pk", "territory_id", "name")
-        }
+            self.territory_codes[pk] = code
+        self.sites: dict[tuple[int, str], int] = {}
+        self.site_names: dict[int, str] = {}
+        for pk, territory_id, name in Site.objects.values_list("pk", "territory_id", "name"):
+            self.sites[(territory_id, _key(name))] = pk
+            self.site_names[pk] = name
         self.activities = {activity.code.casefold(): activity for activity in ActivityType.objects.all()}
         self.users_by_username: dict[str, int] = {}
         self.users_by_username_key: dict[str, set[int]] = {}
         self.users_by_email: dict[str, set[int]] = {}
+        self.usernames: dict[int, str] = {}
         for pk, username, email in User.objects.values_list("pk", "username", "email"):
             self.users_by_username[username] = pk
+            self.usernames[pk] = username
             self.users_by_username_key.setdefault(username.casefold(), set()).add(pk)
             if email:
                 self.users_by_email.setdefault(email.casefold(), set()).add(pk)
@@ -306,7 +330,7 @@ class RowValidator:
                 self.header_errors.append(RowError(1, name, _("colonne obligatoire absente")))
         self.seen_external_ids: dict[str, int] = {}
 
-    def cell(self, values: list, name: str) -> str:
+    def cell(self, values: list, name: str):
         position = self.positions.get(name)
         if position is None or position >= len(values):
             return ""
@@ -451,13 +475,7 @@ class RowValidator:
             if not text:
                 error("date", _("date obligatoire"))
                 return None
-            day = None
-            for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-                try:
-                    day = datetime.strptime(text, pattern).date()
-                    break
-                except ValueError:
-                    continue
+            day = _parse_date(text)
             if day is None:
                 error("date", _("date invalide « %(value)s » (AAAA-MM-JJ ou JJ/MM/AAAA attendu)") % {"value": text})
                 return None
@@ -467,6 +485,14 @@ class RowValidator:
         return day
 
     def _integer(self, value, column, default, minimum, error) -> int | None:
+        if type(value) is str:
+            value = value.strip()
+            if not value:
+                return default
+            if value.isdigit() and value.isascii():
+                number = int(value)
+                if number >= minimum:
+                    return number
         if isinstance(value, bool):
             value = str(value)
         if isinstance(value, int):
@@ -505,6 +531,7 @@ WRITTEN_FIELDS = [
     "duration_minutes",
     "note",
 ]
+SNAPSHOT_FIELDS = [f.attname for f in Intervention._meta.concrete_fields]
 
 
 @dataclass
@@ -516,8 +543,8 @@ class ImportReport:
     without_team: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
-    # line number -> ("new" | "update" | "unchanged", Intervention) for the first lines, to preview an import.
-    preview: list[tuple[str, Intervention]] = field(default_factory=list)
+    # The first lines, to preview an import: ("new" | "update" | "unchanged", export row, French description).
+    preview: list[tuple[str, list, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -545,102 +572,269 @@ def validate_table(table: Table, *, lookups: Lookups | None = None) -> tuple[lis
     return ([] if errors else clean_rows), errors, total
 
 
-def _existing_lines(rows: list[CleanRow]) -> tuple[dict[str, Intervention], dict[str, Intervention]]:
+def _written_values(row: CleanRow) -> dict:
+    return {
+        "date": row.date,
+        "territory_id": row.territory_id,
+        "site_id": row.site_id,
+        "author_id": row.author_id,
+        "team_id": row.team_id,
+        "activity_type_id": row.activity_type.pk,
+        "mode": row.mode,
+        "count": row.count,
+        "women": row.women,
+        "men": row.men,
+        "unknown": row.unknown,
+        "duration_minutes": row.duration_minutes,
+        "note": row.note,
+    }
+
+
+def _existing_lines(rows: list[CleanRow]) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Lines the file already holds, as dicts of every column: by external id, and by uuid for `altm-<uuid>`."""
     external_ids = [row.external_id for row in rows if row.external_id]
     uuids = [row.match_uuid for row in rows if row.match_uuid]
     by_external_id, by_uuid = {}, {}
     chunk = 900
     for start in range(0, len(external_ids), chunk):
-        for line in Intervention.objects.filter(external_id__in=external_ids[start : start + chunk]).select_related(
-            "activity_type"
+        for values in Intervention.objects.filter(external_id__in=external_ids[start : start + chunk]).values(
+            *SNAPSHOT_FIELDS
         ):
-            by_external_id[line.external_id] = line
+            by_external_id[values["external_id"]] = values
     for start in range(0, len(uuids), chunk):
-        for line in Intervention.objects.filter(uuid__in=uuids[start : start + chunk]).select_related("activity_type"):
-            by_uuid[str(line.uuid)] = line
+        for values in Intervention.objects.filter(uuid__in=uuids[start : start + chunk]).values(*SNAPSHOT_FIELDS):
+            by_uuid[str(values["uuid"])] = values
     return by_external_id, by_uuid
 
 
-def _apply(line: Intervention, row: CleanRow) -> None:
-    line.date = row.date
-    line.territory_id = row.territory_id
-    line.site_id = row.site_id
-    line.author_id = row.author_id
-    line.team_id = row.team_id
-    line.activity_type = row.activity_type
-    line.mode = row.mode
-    line.count = row.count
-    line.women = row.women
-    line.men = row.men
-    line.unknown = row.unknown
-    line.duration_minutes = row.duration_minutes
-    line.note = row.note
+_json_encoder = DjangoJSONEncoder()
 
 
-def _audit(actor, content_type, line: Intervention, action: str, before: dict | None) -> AuditEntry:
-    """The same entry `altm.audit.log_change` writes, built in memory to be inserted in bulk."""
-    return AuditEntry(
-        content_type=content_type,
-        object_id=str(line.pk),
-        object_repr=str(line)[:255],
-        action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        before=before,
-        after=snapshot(line),
-    )
+def _json_ready(values: dict, now=None, now_text: str | None = None) -> dict:
+    """What `altm.audit.snapshot` records for a line with these column values (dates, uuids and times as text).
+
+    `now_text` is `now` already encoded: every line of an import carries the same timestamp.
+    """
+    ready = {}
+    for name in SNAPSHOT_FIELDS:
+        value = values.get(name)
+        if value is not None and type(value) not in (str, int, bool, float):
+            value = now_text if value is now else _json_encoder.default(value)
+        ready[name] = value
+    return ready
+
+
+def _last_value_cache(function):
+    """Adapt a value once when the same object comes again (the import's timestamp on every row)."""
+    last = [object(), None]
+
+    def adapt(value):
+        if value is not last[0]:
+            last[0], last[1] = value, function(value)
+        return last[1]
+
+    return adapt
+
+
+class _RawWriter:
+    """INSERT and UPDATE statements run with `executemany`: the model layer costs more than the database here.
+
+    Each column is adapted as the ORM would (`connection.ops.adapt_*`, the JSON field's own preparation); integers,
+    text and foreign-key ids go as they are.
+    """
+
+    def __init__(self, model, columns: list[str]):
+        self.connection = connection = connections[router.db_for_write(model)]
+        quote = connection.ops.quote_name
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        self.fields = [fields[name] for name in columns]
+        self.names = list(columns)
+        self.table = quote(model._meta.db_table)
+        self.column_sql = ", ".join(quote(f.column) for f in self.fields)
+        self.placeholders = ", ".join(["%s"] * len(self.fields))
+        self.adapters = [self._adapter(f) for f in self.fields]
+
+    def _adapter(self, model_field):
+        connection = self.connection
+        if isinstance(model_field, models.DateTimeField):
+            return _last_value_cache(connection.ops.adapt_datetimefield_value)
+        if isinstance(model_field, models.DateField):
+            return connection.ops.adapt_datefield_value
+        if isinstance(model_field, models.UUIDField):
+            if connection.features.has_native_uuid_field:
+                return None
+            return lambda value: None if value is None else value.hex
+        if isinstance(model_field, models.JSONField):
+            return lambda value: model_field.get_db_prep_save(value, connection)
+        if isinstance(model_field, models.IntegerField | models.CharField | models.TextField | models.ForeignKey):
+            return None
+        raise TypeError(f"colonne non prévue pour l'écriture directe : {model_field.name}")
+
+    def params(self, values: dict) -> list:
+        return [
+            values[name] if adapt is None else adapt(values[name])
+            for name, adapt in zip(self.names, self.adapters, strict=True)
+        ]
+
+    def _chunks(self, rows: list, width: int):
+        """Rows per statement: as many as the parameter limit allows (one round trip per chunk, not per row)."""
+        size = max(1, min(1000, 30000 // width))
+        for start in range(0, len(rows), size):
+            yield rows[start : start + size]
+
+    def insert(self, rows: list[dict]) -> None:
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                # COPY: the fastest way in, and no query text with thousands of placeholders to parse.
+                self._copy(cursor, self.table, self.column_sql, [self.params(values) for values in rows])
+                return
+            for chunk in self._chunks(rows, len(self.fields)):
+                values_sql = ", ".join([f"({self.placeholders})"] * len(chunk))
+                params = [param for values in chunk for param in self.params(values)]
+                cursor.execute(f"INSERT INTO {self.table} ({self.column_sql}) VALUES {values_sql}", params)
+
+    def update(self, rows: list[dict]) -> None:
+        quote = self.connection.ops.quote_name
+        pk = quote("id")
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor != "postgresql":
+                # SQLite runs in-process: one prepared statement per row costs no round trip.
+                assignments = ", ".join(f"{quote(f.column)} = %s" for f in self.fields)
+                sql = f"UPDATE {self.table} SET {assignments} WHERE {pk} = %s"
+                cursor.executemany(sql, [[*self.params(values), values["id"]] for values in rows])
+                return
+            # PostgreSQL: COPY the new values into a temporary table, then one UPDATE … FROM it.
+            staging = quote("altm_import_update")
+            columns = f"{pk}, {self.column_sql}"
+            cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {columns} FROM {self.table} WITH NO DATA")
+            self._copy(cursor, staging, columns, [[values["id"], *self.params(values)] for values in rows])
+            assignments = ", ".join(f"{quote(f.column)} = {staging}.{quote(f.column)}" for f in self.fields)
+            cursor.execute(
+                f"UPDATE {self.table} SET {assignments} FROM {staging} WHERE {self.table}.{pk} = {staging}.{pk}"
+            )
+            cursor.execute(f"DROP TABLE {staging}")
+
+    @staticmethod
+    def _copy(cursor, table: str, columns: str, rows: list[list]) -> None:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+AUDIT_COLUMNS = ["content_type_id", "object_id", "object_repr", "action", "actor_id", "at", "before", "after"]
+INSERT_COLUMNS = [name for name in SNAPSHOT_FIELDS if name != "id"]
+UPDATE_COLUMNS = [*WRITTEN_FIELDS, "updated_by_id", "updated_at"]
+
+
+def _describe(values: dict, activity: ActivityType) -> str:
+    """`str(Intervention)` without loading the line."""
+    return f"{values['date']:%d/%m/%Y} · {activity} × {values['count']}"[:255]
+
+
+def _preview_row(values: dict, row: CleanRow, lookups: Lookups) -> list:
+    return [
+        values["date"],
+        lookups.territory_codes[values["territory_id"]],
+        lookups.site_names.get(values["site_id"], ""),
+        lookups.usernames.get(values["author_id"], ""),
+        row.activity_type.code,
+        values["mode"],
+        values["count"],
+        values["women"],
+        values["men"],
+        values["unknown"],
+        values["duration_minutes"],
+        values["note"],
+        export_external_id(values["external_id"], values["uuid"]),
+    ]
 
 
 @transaction.atomic
-def write_rows(*, actor, rows: list[CleanRow], preview_size: int = 0) -> ImportReport:
-    """Create or update the lines of validated rows, in batches, with one audit entry per changed line."""
-    report = ImportReport(total=len(rows))
+def write_rows(
+    *, actor, rows: list[CleanRow], lookups: Lookups, dry_run: bool = False, preview_size: int = 0
+) -> ImportReport:
+    """Create or update the lines of validated rows in batches, with one audit entry per changed line.
+
+    Nothing is written when `dry_run` is set: the report says what would be created, updated or left unchanged.
+    """
+    report = ImportReport(total=len(rows), dry_run=dry_run)
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    content_type = ContentType.objects.get_for_model(Intervention)
+    content_type_id = ContentType.objects.get_for_model(Intervention).pk
     by_external_id, by_uuid = _existing_lines(rows)
     now = timezone.now()
+    now_text = _json_encoder.default(now)
+    intervention_insert = _RawWriter(Intervention, INSERT_COLUMNS)
+    intervention_update = _RawWriter(Intervention, UPDATE_COLUMNS)
+    audit_insert = _RawWriter(AuditEntry, AUDIT_COLUMNS)
     for start in range(0, len(rows), BATCH_SIZE):
-        to_create, to_update, audit = [], [], []
+        created: list[tuple[dict, CleanRow]] = []
+        updated: list[tuple[dict, dict, CleanRow]] = []
         for row in rows[start : start + BATCH_SIZE]:
-            existing = by_external_id.get(row.external_id) if row.external_id else by_uuid.get(row.match_uuid)
+            current = by_external_id.get(row.external_id) if row.external_id else by_uuid.get(row.match_uuid)
+            written = _written_values(row)
             if row.team_id is None:
                 report.without_team += 1
-            if existing is None:
-                line = Intervention(
-                    uuid=uuid_module.UUID(row.match_uuid) if row.match_uuid else uuid_module.uuid4(),
-                    external_id=row.external_id,
-                    source=InterventionSource.IMPORT,
-                    created_by_id=actor_id,
-                    updated_by_id=actor_id,
-                    created_at=now,
-                    updated_at=now,
+            if current is None:
+                values = (
+                    {name: None for name in SNAPSHOT_FIELDS}
+                    | {
+                        "uuid": uuid_module.UUID(row.match_uuid) if row.match_uuid else uuid_module.uuid4(),
+                        "external_id": row.external_id,
+                        "theme": "",
+                        "partner_name": "",
+                        "source": InterventionSource.IMPORT.value,
+                        "created_at": now,
+                        "created_by_id": actor_id,
+                        "updated_at": now,
+                        "updated_by_id": actor_id,
+                    }
+                    | written
                 )
-                _apply(line, row)
-                to_create.append(line)
+                created.append((values, row))
                 kind = "new"
+            elif all(current[name] == value for name, value in written.items()):
+                report.unchanged += 1
+                values, kind = current, "unchanged"
             else:
-                before = snapshot(existing)
-                _apply(existing, row)
-                if snapshot(existing) == before:
-                    report.unchanged += 1
-                    kind, line = "unchanged", existing
-                else:
-                    existing.updated_by_id = actor_id
-                    existing.updated_at = now
-                    to_update.append((existing, before))
-                    kind, line = "update", existing
+                values = current | written | {"updated_at": now, "updated_by_id": actor_id}
+                updated.append((current, values, row))
+                kind = "update"
             if len(report.preview) < preview_size:
-                report.preview.append((kind, line))
-        if to_create:
-            Intervention.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-            report.created += len(to_create)
-            audit.extend(_audit(actor, content_type, line, AuditAction.CREATE, None) for line in to_create)
-        if to_update:
-            Intervention.objects.bulk_update(
-                [line for line, _before in to_update], [*WRITTEN_FIELDS, "updated_by_id", "updated_at"], batch_size=500
+                report.preview.append((kind, _preview_row(values, row, lookups), _describe(values, row.activity_type)))
+        report.created += len(created)
+        report.updated += len(updated)
+        if dry_run:
+            continue
+        audit = []
+        if created:
+            intervention_insert.insert([values for values, _row in created])
+            ids = dict(
+                Intervention.objects.filter(uuid__in=[values["uuid"] for values, _row in created]).values_list(
+                    "uuid", "id"
+                )
             )
-            report.updated += len(to_update)
-            audit.extend(_audit(actor, content_type, line, AuditAction.UPDATE, before) for line, before in to_update)
-        AuditEntry.objects.bulk_create(audit, batch_size=BATCH_SIZE)
+            for values, row in created:
+                values["id"] = ids[values["uuid"]]
+                audit.append((values, None, AuditAction.CREATE, row))
+        if updated:
+            intervention_update.update([values for _current, values, _row in updated])
+            audit.extend((values, _json_ready(current), AuditAction.UPDATE, row) for current, values, row in updated)
+        audit_insert.insert(
+            [
+                {
+                    "content_type_id": content_type_id,
+                    "object_id": str(values["id"]),
+                    "object_repr": _describe(values, row.activity_type),
+                    "action": action,
+                    "actor_id": actor_id,
+                    "at": now,
+                    "before": before,
+                    "after": _json_ready(values, now, now_text),
+                }
+                for values, before, action, row in audit
+            ]
+        )
     return report
 
 
@@ -649,16 +843,11 @@ def import_interventions(*, actor, table: Table, dry_run: bool = False, preview_
 
     `dry_run` validates and reports what would be created or updated, and writes nothing.
     """
-    rows, errors, total = validate_table(table)
+    lookups = Lookups()
+    rows, errors, total = validate_table(table, lookups=lookups)
     if errors:
         return ImportReport(total=total, errors=errors, dry_run=dry_run)
-    if dry_run:
-        with transaction.atomic():
-            report = write_rows(actor=actor, rows=rows, preview_size=preview_size)
-            transaction.set_rollback(True)
-        report.dry_run = True
-        return report
-    return write_rows(actor=actor, rows=rows, preview_size=preview_size)
+    return write_rows(actor=actor, rows=rows, lookups=lookups, dry_run=dry_run, preview_size=preview_size)
 
 
 # --- Export -------------------------------------------------------------------------------------------------

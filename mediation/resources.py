@@ -114,11 +114,11 @@ class InterventionResource(resources.ModelResource):
         if report.errors:
             return result
         kinds = {"new": RowResult.IMPORT_TYPE_NEW, "update": RowResult.IMPORT_TYPE_UPDATE}
-        for kind, line in report.preview:
+        for kind, values, description in report.preview:
             row_result = self.get_row_result_class()()
             row_result.import_type = kinds.get(kind, RowResult.IMPORT_TYPE_SKIP)
-            row_result.add_instance_info(line)
-            row_result.diff = [interchange.csv_cell(value) for value in interchange.instance_row(line)]
+            row_result.object_repr = description
+            row_result.diff = [interchange.csv_cell(value) for value in values]
             result.append_row_result(row_result)
         result.totals[RowResult.IMPORT_TYPE_NEW] = report.created
         result.totals[RowResult.IMPORT_TYPE_UPDATE] = report.updated

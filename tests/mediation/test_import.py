@@ -267,3 +267,21 @@ def test_admin_import_of_a_bad_file_shows_french_errors_and_saves_nothing(world,
     assert "ligne 3, colonne activity : code d&#x27;activité inconnu « foo »" in html
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None
     assert Intervention.objects.count() == 0
+
+
+def test_audit_entries_of_an_import_hold_what_log_change_would(world, tmp_path):
+    from altm.audit import snapshot
+
+    path = write(tmp_path, f"{HEADER}\n2025-03-04,L8,Santy,mediateur,referral,simple,1,1,0,0,,,e-1\n")
+    run_import(path, "--user", "admin")
+    line = Intervention.objects.get()
+    created = AuditEntry.objects.for_object(line).get()
+    assert created.action == AuditAction.CREATE and created.before is None
+    assert created.after == snapshot(line)
+    assert created.object_repr == str(line)
+
+    run_import(write(tmp_path, f"{HEADER}\n2025-03-04,L8,Santy,mediateur,referral,simple,2,1,0,0,,,e-1\n", "b.csv"))
+    line.refresh_from_db()
+    update = AuditEntry.objects.for_object(line).get(action=AuditAction.UPDATE)
+    assert update.before == created.after
+    assert update.after == snapshot(line)

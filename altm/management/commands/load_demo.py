@@ -3,11 +3,17 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from mediation import demo as mediation_demo
-from mediation import demo_casework
+from mediation import demo_activity, demo_casework
 from partners import demo as partners_demo
 from reporting import demo as reporting_demo
 
-DEMO_LOADERS = [mediation_demo.load, demo_casework.load, partners_demo.load, reporting_demo.load]
+DEMO_LOADERS = [
+    mediation_demo.load,
+    demo_activity.load_activity,
+    demo_casework.load,
+    partners_demo.load,
+    reporting_demo.load,
+]
 
 
 class Command(BaseCommand):
