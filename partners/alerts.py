@@ -1,7 +1,7 @@
 """Convention alerts for the director's and managers' home pages: notice deadlines, reviews, terminations."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -52,7 +52,7 @@ def alerts_for(conventions, today: date, window: int = dates.ALERT_DAYS) -> list
                 )
             )
         review = schedule.next_review_on
-        if review is not None and today >= review - _days(window):
+        if review is not None and today >= review - timedelta(days=window):
             left = (review - today).days
             alerts.append(
                 ConventionAlert(
@@ -96,9 +96,3 @@ def convention_alerts(user, today: date) -> list[ConventionAlert]:
         return []
     conventions = Convention.objects.for_user(user).filter(signed_on__isnull=False).select_related("organisation")
     return alerts_for(conventions, today)
-
-
-def _days(n: int):
-    from datetime import timedelta
-
-    return timedelta(days=n)

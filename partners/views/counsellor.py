@@ -12,6 +12,7 @@ from partners import perms
 from partners.forms import IncomingReferralForm, apply_errors
 from partners.models import InformationShare, PartnerContact, PartnerOrganisation, Referral, ReferralDirection
 from partners.services import record_incoming_referral
+from partners.views.referrals import person_shown_to
 
 INBOX_SIZE = 100
 
@@ -40,8 +41,6 @@ def counsellor_home(request):
     )
     for share in shares:
         share.person_shown = share.consent is None or share.consent.state_on(today) == "valid"
-    from partners.views.referrals import person_shown_to
-
     for referral in received:
         referral.person_shown = person_shown_to(request.user, referral)
     return render(

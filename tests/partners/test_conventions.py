@@ -191,3 +191,17 @@ def test_a_manager_records_a_meeting_on_a_common_site(world):
     assert response.status_code == 302
     event = PartnerEvent.objects.get()
     assert event.situations_reviewed == 5 and event.created_by == world.manager
+
+
+def test_a_mediator_finds_the_partner_contact_details_for_a_simple_referral(world):
+    from partners.models import PartnerContact
+
+    PartnerContact.objects.filter(organisation=world.organisation).update(
+        position="Conseillère en insertion", phone="04 72 00 00 00"
+    )
+    make_convention(world, signed_on=TODAY - timedelta(days=30))
+    page = html.unescape(client_for(world.mediator).get(world.organisation.get_absolute_url()).content.decode())
+    assert "Julie Roche" in page and "04 72 00 00 00" in page
+    assert "Conventions" not in page  # conventions are for managers and the direction
+    page = html.unescape(client_for(world.manager).get(world.organisation.get_absolute_url()).content.decode())
+    assert "Convention de partenariat" in page and "En vigueur" in page
