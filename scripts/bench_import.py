@@ -100,11 +100,12 @@ def generate(path: Path, rows: int, *, seed: int, bump: int = 0, xlsx: bool = Fa
             writer.writerows(data)
 
 
-def timed_import(path: Path) -> tuple[float, str]:
+def timed_import(path: Path) -> tuple[float, float, str]:
+    """(wall-clock seconds, CPU seconds of this process, the command's summary line)."""
     out = io.StringIO()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     call_command("import_interventions", str(path), stdout=out)
-    return time.perf_counter() - started, out.getvalue().splitlines()[0]
+    return time.perf_counter() - started, time.process_time() - cpu, out.getvalue().splitlines()[0]
 
 
 def main():
@@ -135,11 +136,19 @@ def main():
                 workbook = Path(tmp) / "interventions.xlsx"
                 generate(workbook, args.rows, seed=2026, xlsx=True)
                 runs.append(("XLSX (inchangé)", workbook))
-            print(f"Import de {args.rows:,} lignes sur {vendor} ({test_name})".replace(",", " "))
+            load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+            print(
+                f"Import de {args.rows:,} lignes sur {vendor} ({test_name}), charge machine {load:.1f}".replace(
+                    ",", " "
+                )
+            )
             for label, path in runs:
-                seconds, summary = timed_import(path)
+                seconds, cpu, summary = timed_import(path)
                 rate = args.rows / seconds
-                print(f"  {label:<26} {seconds:6.1f} s  {rate:9,.0f} lignes/s   {summary}".replace(",", " "))
+                print(
+                    f"  {label:<26} {seconds:6.1f} s  {rate:9,.0f} lignes/s  (CPU du processus {cpu:5.1f} s)"
+                    f"   {summary.split(' : ', 1)[-1]}".replace(",", " ")
+                )
             assert Intervention.objects.count() == args.rows
     finally:
         connection.creation.destroy_test_db(test_name, verbosity=0)
