@@ -285,3 +285,20 @@ def test_audit_entries_of_an_import_hold_what_log_change_would(world, tmp_path):
     update = AuditEntry.objects.for_object(line).get(action=AuditAction.UPDATE)
     assert update.before == created.after
     assert update.after == snapshot(line)
+
+
+def test_admin_export_gives_the_interchange_columns(world, client, settings):
+    # django-import-export's own export template reads variables it does not always set (`export_url`).
+    settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = ""
+    Intervention.objects.create(
+        date=date(2025, 3, 4), territory=world.territory_a, team=world.team_a, activity_type=world.activity("presence")
+    )
+    client.force_login(world.admin)
+    url = reverse("admin:mediation_intervention_export")
+    assert client.get(url).status_code == 200
+    fields = {f"interventionresource_{name}": "on" for name in COLUMNS}
+    response = client.post(url, {"format": "0", "resource": "0", **fields})
+    assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == HEADER
+    assert lines[1].startswith("2025-03-04,L8,,,presence,,1,0,0,0,,,altm-")
