@@ -25,6 +25,7 @@ from accounts.models import Role
 from altm.decorators import role_required
 from altm.models import AuditAction, AuditEntry
 from mediation import perms, services
+from mediation.extensions import partner_name_suggestions
 from mediation.filters import filtered_interventions, intervention_totals
 from mediation.forms import InterventionForm
 from mediation.models import (
@@ -151,12 +152,10 @@ def record_from_form(request, form, *, source: str) -> tuple[Intervention | None
 
 def entry_context(request, form, **extra) -> dict:
     # Sites and activities are drawn from the querysets; evaluate each once.
-    from partners.models import PartnerOrganisation
-
     return {
         "form": form,
         "activity_groups": form.activity_groups(),
-        "partner_names": list(PartnerOrganisation.objects.filter(is_active=True).values_list("name", flat=True)),
+        "partner_names": partner_name_suggestions(),
         "themes": THEMES,
         "outbox": outbox_config(request),
         **extra,

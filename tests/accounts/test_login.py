@@ -60,3 +60,10 @@ def test_home_sends_each_role_to_the_first_page_of_its_navigation(world):
             assert response["Location"] == entries[0]["url"]
         else:
             assert "À venir" in response.content.decode()
+
+
+def test_an_english_browser_still_gets_french(client, db):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert "Connexion" in html
+    assert "Nom d’utilisateur" in html

@@ -221,3 +221,10 @@ def test_a_mediator_without_team_is_told_what_to_do(client, world):
     for name in ("mediation:entry", "mediation:tally"):
         response = client.get(reverse(name))
         assert "Vous n'êtes rattaché(e) à aucune équipe" in unescape(response.content.decode())
+
+
+def test_entry_suggests_the_partner_organisations(client, world):
+    client.force_login(world.mediator)
+    html = client.get(reverse("mediation:entry")).content.decode()
+    assert '<option value="Mission Locale de Lyon">' in html
+    assert '<option value="ADSEA 69">' in html

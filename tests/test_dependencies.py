@@ -1,0 +1,30 @@
+"""Dependencies point one way: reporting reads mediation and partners; partners knows mediation; mediation neither."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = {"mediation": {"partners", "reporting"}, "partners": {"reporting"}}
+
+
+def imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("app", sorted(FORBIDDEN))
+def test_app_does_not_import_the_apps_built_on_it(app):
+    offenders = {
+        str(path.relative_to(ROOT)): imported_apps(path) & FORBIDDEN[app]
+        for path in (ROOT / app).rglob("*.py")
+        if imported_apps(path) & FORBIDDEN[app]
+    }
+    assert offenders == {}
