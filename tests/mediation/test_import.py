@@ -289,7 +289,8 @@ def test_audit_entries_of_an_import_hold_what_log_change_would(world, tmp_path):
 
 def test_admin_export_gives_the_interchange_columns(world, client, settings):
     # django-import-export's own export template reads variables it does not always set (`export_url`).
-    settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = ""
+    template = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**template, "OPTIONS": {**template["OPTIONS"], "string_if_invalid": ""}}]
     Intervention.objects.create(
         date=date(2025, 3, 4), territory=world.territory_a, team=world.team_a, activity_type=world.activity("presence")
     )
