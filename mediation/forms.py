@@ -183,6 +183,11 @@ class InterventionForm(forms.ModelForm):
                 self.add_error("mode", _("Choisissez la modalité de la mise en relation."))
         return data
 
+    def _post_clean(self):
+        # Model rules are checked once, by the service that records or updates the line (its errors come back
+        # onto this form); running them here too would repeat every constraint and foreign-key query.
+        pass
+
     def service_fields(self) -> dict:
         """Cleaned values as keyword arguments for `services.record_intervention` / `update_intervention`."""
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}

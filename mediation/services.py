@@ -68,10 +68,19 @@ def team_for(user, territory: Territory) -> Team | None:
 def validate_intervention(intervention: Intervention) -> None:
     """Field rules plus the cross-field rules of DOMAIN §3; raises ValidationError with French messages."""
     errors = {}
+    # Related objects arrive as instances (already read) and the database enforces its own constraints: check
+    # field values in Python only, so recording a line costs no extra query.
+    relations = [field.name for field in Intervention._meta.concrete_fields if field.is_relation]
     try:
-        intervention.full_clean(exclude=["uuid"], validate_unique=False)
+        intervention.full_clean(exclude=["uuid", *relations], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if intervention.count is not None and intervention.count < 1:
+        errors.setdefault("count", []).append(_("Le nombre d'actes est au moins 1."))
+    if not intervention.territory_id:
+        errors.setdefault("territory", []).append(_("Choisissez un secteur."))
+    if not intervention.activity_type_id:
+        errors.setdefault("activity_type", []).append(_("Choisissez une activité."))
     activity = intervention.activity_type if intervention.activity_type_id else None
     if (
         intervention.site_id

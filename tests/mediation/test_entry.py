@@ -228,3 +228,12 @@ def test_entry_suggests_the_partner_organisations(client, world):
     html = client.get(reverse("mediation:entry")).content.decode()
     assert '<option value="Mission Locale de Lyon">' in html
     assert '<option value="ADSEA 69">' in html
+
+
+def test_recording_a_line_costs_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
+    client.force_login(world.mediator)
+    data = payload(world)
+    post_json(client, payload(world))  # warm the content-type cache as a running server has it
+    with django_assert_max_num_queries(18):
+        response = post_json(client, data)
+    assert response.status_code == 201
