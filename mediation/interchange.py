@@ -724,7 +724,6 @@ class _RawWriter:
 
 AUDIT_COLUMNS = ["content_type_id", "object_id", "object_repr", "action", "actor_id", "at", "before", "after"]
 INSERT_COLUMNS = [name for name in SNAPSHOT_FIELDS if name != "id"]
-UPDATE_COLUMNS = [*WRITTEN_FIELDS, "updated_by_id", "updated_at"]
 
 
 def _describe(values: dict, activity: ActivityType) -> str:
@@ -765,7 +764,7 @@ def write_rows(
     now = timezone.now()
     now_text = _json_encoder.default(now)
     intervention_insert = _RawWriter(Intervention, INSERT_COLUMNS)
-    intervention_update = _RawWriter(Intervention, UPDATE_COLUMNS)
+    update_writers: dict[tuple[str, ...], _RawWriter] = {}
     audit_insert = _RawWriter(AuditEntry, AUDIT_COLUMNS)
     for start in range(0, len(rows), BATCH_SIZE):
         created: list[tuple[dict, CleanRow]] = []
@@ -818,7 +817,15 @@ def write_rows(
                 values["id"] = ids[values["uuid"]]
                 audit.append((values, None, AuditAction.CREATE, row))
         if updated:
-            intervention_update.update([values for _current, values, _row in updated])
+            # Only the columns that changed, grouped: indexes on unchanged columns are left alone.
+            by_columns: dict[tuple[str, ...], list[dict]] = {}
+            for current, values, _row in updated:
+                changed = tuple(name for name in WRITTEN_FIELDS if current[name] != values[name])
+                by_columns.setdefault(changed, []).append(values)
+            for changed, group in by_columns.items():
+                if changed not in update_writers:
+                    update_writers[changed] = _RawWriter(Intervention, [*changed, "updated_by_id", "updated_at"])
+                update_writers[changed].update(group)
             audit.extend((values, _json_ready(current), AuditAction.UPDATE, row) for current, values, row in updated)
         audit_insert.insert(
             [

@@ -303,3 +303,30 @@ def test_admin_export_gives_the_interchange_columns(world, client, settings):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == HEADER
     assert lines[1].startswith("2025-03-04,L8,,,presence,,1,0,0,0,,,altm-")
+
+
+def test_reimport_updates_different_columns_on_different_rows(world, tmp_path):
+    run_import(
+        write(
+            tmp_path,
+            f"{HEADER}\n2025-03-04,L8,Santy,mediateur,presence,,1,,,,60,avant,u-1\n"
+            "2025-03-04,L8,,mediateur,presence,,1,,,,,,u-2\n2025-03-04,L8,,,presence,,1,,,,,,u-3\n",
+        )
+    )
+    out, _err = run_import(
+        write(
+            tmp_path,
+            f"{HEADER}\n2025-03-04,L8,Santy,mediateur,presence,,4,,,,60,avant,u-1\n"
+            "05/03/2025,L8,Santy,manager,presence,,1,,,,,après,u-2\n2025-03-04,L8,,,presence,,1,,,,,,u-3\n",
+            name="v2.csv",
+        )
+    )
+    assert "0 créée(s), 2 mise(s) à jour, 1 inchangée(s)" in out
+    first, second = Intervention.objects.get(external_id="u-1"), Intervention.objects.get(external_id="u-2")
+    assert (first.count, first.site, first.duration_minutes, first.note) == (4, world.site_a, 60, "avant")
+    assert (second.date, second.site, second.author, second.note) == (
+        date(2025, 3, 5),
+        world.site_a,
+        world.manager,
+        "après",
+    )
