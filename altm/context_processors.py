@@ -33,6 +33,7 @@ NAVIGATION = {
         ("partners:convention_list", _("Conventions"), "file-earmark-text"),
         ("partners:organisation_list", _("Partenaires"), "building"),
         ("mediation:team_interventions", _("Saisies"), "list-ul"),
+        ("mediation:technical_list", _("Veille technique"), "tools"),
         ("altm:audit_list", _("Journal d'audit"), "journal-text"),
     ],
     Role.COUNSELLOR: [
