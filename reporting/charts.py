@@ -170,9 +170,9 @@ def line_trend(title: str, categories: list[str], series: list[tuple[str, list[i
 @cached
 def paired_bars(title: str, categories: list[str], series: list[tuple[str, list[int]]]) -> Chart:
     """Horizontal bars, one group per (long-labelled) category: e.g. planned vs held per commitment."""
-    height = 0.5 * max(len(categories), 1) + 1.0
+    height = 0.5 * max(len(categories), 1) + 1.3
     figure, axes = plt.subplots(figsize=(7.6, height))
-    figure.subplots_adjust(left=0.45, right=0.97, top=1 - 0.35 / height, bottom=0.55 / height)
+    figure.subplots_adjust(left=0.45, right=0.97, top=1 - 0.35 / height, bottom=0.85 / height)
     count = max(len(series), 1)
     width = 0.8 / count
     for index, (name, values) in enumerate(series):
@@ -183,7 +183,8 @@ def paired_bars(title: str, categories: list[str], series: list[tuple[str, list[
     axes.invert_yaxis()
     _thousands(axes.xaxis)
     axes.set_title(title, loc="left")
-    axes.legend(loc="lower right")
+    # Below the axis, in the figure's corner: inside the plot, the legend would hide the longest bar.
+    figure.legend(loc="lower right", bbox_to_anchor=(0.97, 0.0), ncol=count)
     description = "; ".join(
         f"{cat} : " + ", ".join(f"{name} {fr_int(values[i])}" for name, values in series)
         for i, cat in enumerate(categories)
