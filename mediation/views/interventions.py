@@ -361,11 +361,13 @@ def intervention_list(request, *, mine: bool, title: str):
     paginator.__dict__["count"] = totals["lines"]  # already counted by the aggregate: spare a COUNT query
     page = paginator.get_page(request.GET.get("page"))
     rows = [{"line": line, "editable": perms.can_edit_intervention(request.user, line)} for line in page]
-    return render(
-        request,
-        "mediation/intervention_list.html",
-        {"form": form, "page": page, "rows": rows, "totals": totals, "mine": mine, "title": title},
-    )
+    # The export holds exactly the filtered set the page shows, every page of it.
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    if mine:
+        export_query["mine"] = "1"
+    context = {"form": form, "page": page, "rows": rows, "totals": totals, "mine": mine, "title": title}
+    return render(request, "mediation/intervention_list.html", {**context, "export_query": export_query.urlencode()})
 
 
 @role_required(*LOGGING_ROLES)

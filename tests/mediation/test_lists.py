@@ -145,3 +145,21 @@ def test_team_list_query_count_does_not_grow(client, world, django_assert_num_qu
     # Same as above without the activity filter, plus the mediator choices.
     with django_assert_num_queries(12):
         client.get(reverse("mediation:team_interventions"))
+
+
+def test_export_link_carries_the_filters_and_gives_the_same_lines(client, world):
+    import csv
+    import io
+    from html import unescape
+
+    log(world, day=date(2026, 10, 30), count=1)
+    log(world, day=date(2026, 11, 3), code="rule_reminder", count=4)
+    log(world, author=world.mediator_other_team, territory=world.territory_b, day=date(2026, 11, 3), count=9)
+    client.force_login(world.manager)
+    html = client.get(reverse("mediation:team_interventions"), {"start": "2026-11-01", "page": "1"}).content.decode()
+    start = html.index('data-export="csv"')
+    href = unescape(html[html.rindex('href="', 0, start) + 6 : html.index('"', html.rindex('href="', 0, start) + 6)])
+    assert "start=2026-11-01" in href and "page=" not in href
+    response = client.get(href)
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [(row["activity"], row["count"]) for row in rows] == [("rule_reminder", "4")]
