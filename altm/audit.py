@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from altm.models import AuditAction, AuditEntry
+from altm.models import AuditAction, AuditEntry, redaction
 
 _encoder = DjangoJSONEncoder()
 
@@ -31,3 +31,29 @@ def log_change(*, actor, instance: models.Model, action: str, before: dict | Non
         before=before,
         after=after,
     )
+
+
+ERASED = "[effacé]"
+
+
+def redact(*, model: type[models.Model], object_ids, fields: list[str], object_repr: str | None = None) -> int:
+    """Erase `fields` from every audit entry of these objects (retention); the entries themselves stay.
+
+    `object_repr`, if given, replaces the recorded name (a format with `{id}`). Returns the entries changed.
+    """
+    ids = [str(pk) for pk in object_ids]
+    if not ids:
+        return 0
+    entries = list(AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=ids))
+    for entry in entries:
+        for side in ("before", "after"):
+            values = getattr(entry, side)
+            if values:
+                setattr(
+                    entry, side, {k: (ERASED if k in fields and v not in (None, "") else v) for k, v in values.items()}
+                )
+        if object_repr is not None:
+            entry.object_repr = object_repr.format(id=entry.object_id)[:255]
+    with redaction():
+        AuditEntry.objects.bulk_update(entries, ["before", "after", "object_repr"], batch_size=500)
+    return len(entries)

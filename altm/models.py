@@ -1,9 +1,29 @@
 """Shared models: the audit trail every app writes to."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# The audit trail is append-only. The one sanctioned change is erasing personal data when a person is anonymised
+# (retention): `altm.audit.redact` opens this window for its own writes only.
+_redacting: ContextVar[bool] = ContextVar("audit_redacting", default=False)
+
+
+class AuditTrailIsAppendOnly(Exception):
+    pass
+
+
+@contextmanager
+def redaction():
+    token = _redacting.set(True)
+    try:
+        yield
+    finally:
+        _redacting.reset(token)
 
 
 class AuditAction(models.TextChoices):
@@ -15,6 +35,14 @@ class AuditAction(models.TextChoices):
 class AuditEntryQuerySet(models.QuerySet):
     def for_object(self, instance):
         return self.filter(content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk))
+
+    def update(self, **kwargs):
+        if not _redacting.get():
+            raise AuditTrailIsAppendOnly("Le journal d'audit ne se modifie pas.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly("Le journal d'audit ne se supprime pas.")
 
 
 class AuditEntry(models.Model):
@@ -41,6 +69,14 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not _redacting.get():
+            raise AuditTrailIsAppendOnly("Le journal d'audit ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("Le journal d'audit ne se supprime pas.")
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}

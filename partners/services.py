@@ -18,7 +18,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncDa
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from altm.audit import log_change, snapshot
+from altm.audit import log_change, redact, snapshot
 from altm.models import AuditAction, AuditEntry
 from mediation.models import (
     ActivityType,
@@ -577,6 +577,7 @@ def apply_retention(
         FollowUp.objects.filter(person_id__in=batch).update(note="", next_action="")
         Intervention.objects.filter(person_id__in=batch).update(note="")
         Referral.objects.filter(person_id__in=batch).update(reason="", status_reason="")
+        redact_audit_trail(batch)
     persons = Person.objects.filter(anonymised_at=now).order_by("pk")
     # The audit keeps only the anonymised state: a "before" snapshot would keep what we just erased.
     content_type = ContentType.objects.get_for_model(Person)
@@ -596,6 +597,33 @@ def apply_retention(
         batch_size=500,
     )
     return RetentionResult(cutoff=cutoff, person_ids=ids, dry_run=False)
+
+
+def redact_audit_trail(person_ids: list[int]) -> None:
+    """Erase from past audit entries what retention erased from the rows (the entries themselves stay)."""
+    redact(
+        model=Person,
+        object_ids=person_ids,
+        fields=["alias", "contact", "birth_year"],
+        object_repr=_("Personne anonymisée n°{id}"),
+    )
+    redact(
+        model=FollowUp,
+        object_ids=FollowUp.objects.filter(person_id__in=person_ids).values_list("pk", flat=True),
+        fields=["note", "next_action"],
+        object_repr=_("Suivi n°{id}"),
+    )
+    redact(
+        model=Intervention,
+        object_ids=Intervention.objects.filter(person_id__in=person_ids).values_list("pk", flat=True),
+        fields=["note"],
+    )
+    redact(
+        model=Referral,
+        object_ids=Referral.objects.filter(person_id__in=person_ids).values_list("pk", flat=True),
+        fields=["reason", "status_reason"],
+        object_repr=_("Mise en relation n°{id}"),
+    )
 
 
 def referral_follow_up_default(day: date_type) -> date_type:

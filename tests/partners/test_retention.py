@@ -118,3 +118,26 @@ def test_each_anonymisation_is_audited_without_the_erased_values(world):
     entry = AuditEntry.objects.for_object(person).filter(action="update").get()
     assert entry.before is None and entry.after["alias"] == f"Anonymisé n°{person.pk}"
     assert "Karim" not in str(entry.after)
+
+
+def test_retention_erases_the_person_from_past_audit_entries(world):
+    from altm.audit import log_change
+    from altm.models import AuditAction, AuditEntry
+
+    person = old_person(world)
+    log_change(actor=world.mediator, instance=person, action=AuditAction.CREATE)
+    followup = FollowUp.objects.get(person=person)
+    log_change(actor=world.mediator, instance=followup, action=AuditAction.CREATE)
+    before = AuditEntry.objects.count()
+    assert AuditEntry.objects.filter(after__icontains="Karim").exists() or any(
+        "Karim" in str(entry.after) for entry in AuditEntry.objects.all()
+    )
+    call_command("apply_retention")
+    everything = [(entry.object_repr, entry.before, entry.after) for entry in AuditEntry.objects.all()]
+    assert "Karim" not in str(everything)
+    assert "06 00 00 00 00" not in str(everything)
+    assert "Vit chez sa tante" not in str(everything)
+    # Entries stay (who did what, when): only their personal content is erased.
+    assert AuditEntry.objects.count() == before + 1
+    created = AuditEntry.objects.for_object(person).get(action="create")
+    assert created.actor == world.mediator and created.after["alias"] == "[effacé]"
