@@ -4,24 +4,25 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.results import RowResult
 
+from altm.admin import AuditedAdminMixin
 from mediation import models
 from mediation.resources import InterchangeCSV, InterchangeXLSX, InterventionResource
 
 
 @admin.register(models.Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(models.Landlord)
-class LandlordAdmin(admin.ModelAdmin):
+class LandlordAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "full_name", "email"]
     search_fields = ["name", "full_name"]
 
 
 @admin.register(models.Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "territory", "kind", "landlord", "is_active"]
     list_filter = ["territory", "kind", "landlord", "is_active"]
     search_fields = ["name"]
@@ -29,14 +30,14 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name"]
     filter_horizontal = ["territories", "managers", "mediators"]
     search_fields = ["name"]
 
 
 @admin.register(models.ActivityType)
-class ActivityTypeAdmin(admin.ModelAdmin):
+class ActivityTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["label", "code", "family", "order", "in_tally", "is_active"]
     list_filter = ["family", "is_active", "in_tally"]
     list_editable = ["order", "in_tally", "is_active"]

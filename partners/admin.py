@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from altm.admin import AuditedAdminMixin
 from partners import models
 
 
@@ -12,7 +13,7 @@ class PartnerContactInline(admin.TabularInline):
 
 
 @admin.register(models.PartnerOrganisation)
-class PartnerOrganisationAdmin(admin.ModelAdmin):
+class PartnerOrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "partnership_type", "is_active"]
     list_filter = ["kind", "partnership_type", "is_active"]
     search_fields = ["name"]
@@ -31,7 +32,7 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(models.Convention)
-class ConventionAdmin(admin.ModelAdmin):
+class ConventionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "organisation", "signed_on", "status_today", "term_today"]
     list_filter = ["organisation", "tacit_renewal"]
     search_fields = ["title", "organisation__name"]
@@ -48,14 +49,14 @@ class ConventionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.PartnerEvent)
-class PartnerEventAdmin(admin.ModelAdmin):
+class PartnerEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "kind", "convention", "site", "situations_reviewed"]
     list_filter = ["kind", "convention"]
     date_hierarchy = "date"
 
 
 @admin.register(models.Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "direction", "mode", "partner_name", "team", "status", "follow_up_on"]
     list_filter = ["direction", "mode", "status", "team"]
     date_hierarchy = "date"
@@ -70,7 +71,7 @@ class ReferralAdmin(admin.ModelAdmin):
         return False
 
 
-class JournalAdmin(admin.ModelAdmin):
+class JournalAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Journals are read-only everywhere, the admin included."""
 
     def has_add_permission(self, request):

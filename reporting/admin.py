@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from altm.admin import AuditedAdminMixin
 from reporting import indicators, models, services
 
 
@@ -14,7 +15,7 @@ class ProjectPartInline(admin.TabularInline):
 
 
 @admin.register(models.ServiceProject)
-class ServiceProjectAdmin(admin.ModelAdmin):
+class ServiceProjectAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "start_year", "end_year"]
     inlines = [ProjectPartInline]
     actions = ["copy_to_next_period"]
@@ -44,7 +45,7 @@ class ProjectStakeInline(admin.TabularInline):
 
 
 @admin.register(models.ProjectPart)
-class ProjectPartAdmin(admin.ModelAdmin):
+class ProjectPartAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "project"]
     list_filter = ["project"]
     inlines = [ProjectStakeInline]
@@ -56,7 +57,7 @@ class ProjectAxisInline(admin.TabularInline):
 
 
 @admin.register(models.ProjectStake)
-class ProjectStakeAdmin(admin.ModelAdmin):
+class ProjectStakeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "part"]
     list_filter = ["part__project"]
     inlines = [ProjectAxisInline]
@@ -79,14 +80,14 @@ class ProjectIndicatorInline(admin.TabularInline):
 
 
 @admin.register(models.ProjectAxis)
-class ProjectAxisAdmin(admin.ModelAdmin):
+class ProjectAxisAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "stake"]
     list_filter = ["stake__part__project"]
     inlines = [ProjectIndicatorInline]
 
 
 @admin.register(models.ProjectIndicator)
-class ProjectIndicatorAdmin(admin.ModelAdmin):
+class ProjectIndicatorAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = ProjectIndicatorForm
     list_display = ["label", "axis", "source", "registry_code", "unit"]
     list_filter = ["axis__stake__part__project", "source", "unit"]
@@ -95,7 +96,7 @@ class ProjectIndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.FrozenReport)
-class FrozenReportAdmin(admin.ModelAdmin):
+class FrozenReportAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read only: a frozen report is never edited."""
 
     list_display = ["year", "frozen_at", "frozen_by"]
