@@ -14,7 +14,7 @@ def post_data_from_change_page(response) -> dict:
     data = {}
 
     def add(form, prefix=None):
-        for name, field in form.fields.items():
+        for name in form.fields:
             key = f"{prefix}-{name}" if prefix else name
             value = form[name].value()
             if value is None or value is False:
@@ -29,7 +29,7 @@ def post_data_from_change_page(response) -> dict:
     add(response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
-        for name, field in formset.management_form.fields.items():
+        for name in formset.management_form.fields:
             data[f"{formset.prefix}-{name}"] = str(formset.management_form[name].value())
         for index, form in enumerate(formset.initial_forms):
             add(form, f"{formset.prefix}-{index}")
