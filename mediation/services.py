@@ -4,12 +4,13 @@ import uuid as uuid_module
 from datetime import date as date_type
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
+from altm.idempotency import save_once
 from altm.models import AuditAction
 from mediation.models import (
     ActivityType,
@@ -128,15 +129,9 @@ def record_intervention(
         **fields,
     )
     validate_intervention(intervention)
-    try:
-        with transaction.atomic():
-            intervention.save()
-    except IntegrityError:
-        # A retry racing the first submission: the first one won, answer with it.
-        existing = Intervention.objects.filter(uuid=intervention.uuid).first()
-        if existing is None:
-            raise
-        return existing, False
+    intervention, created = save_once(intervention)
+    if not created:
+        return intervention, False  # a retry racing the first submission: the first one won
     log_change(actor=actor, instance=intervention, action=AuditAction.CREATE)
     return intervention, True
 
@@ -234,14 +229,9 @@ def open_conflict_case(
     _check_day(errors, "opened_on", opened_on, not_before=None, label="")
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        existing = ConflictCase.objects.filter(uuid=case.uuid).first()
-        if existing is None:
-            raise
-        return existing, False
+    case, created = save_once(case)
+    if not created:
+        return case, False  # a retry racing the first submission: the first one won
     log_change(actor=actor, instance=case, action=AuditAction.CREATE)
     if is_real_time:
         record_intervention(
@@ -556,14 +546,9 @@ def record_technical_report(
     _check_day(errors, "reported_on", reported_on, not_before=None, label="")
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        existing = TechnicalReport.objects.filter(uuid=report.uuid).first()
-        if existing is None:
-            raise
-        return existing, False
+    report, created = save_once(report)
+    if not created:
+        return report, False  # a retry racing the first submission: the first one won
     line, _created = record_intervention(
         actor=actor,
         uuid=_derived_uuid(report.uuid, "tw_transmission"),

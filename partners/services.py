@@ -12,13 +12,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import CharField, DateField, F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, redact, snapshot
+from altm.idempotency import save_once
 from altm.models import AuditAction, AuditEntry
 from mediation.models import (
     ActivityType,
@@ -424,14 +425,9 @@ def record_referral(
         follow_up_on=follow_up_on,
         created_by=actor,
     )
-    try:
-        with transaction.atomic():
-            referral.save()
-    except IntegrityError:
-        existing = Referral.objects.filter(uuid=referral.uuid).first()
-        if existing is None:
-            raise
-        return existing, False
+    referral, created = save_once(referral)
+    if not created:
+        return referral, False  # a retry racing the first submission: the first one won
 
     if direction == ReferralDirection.TO_PARTNER and mode != ReferralMode.SIMPLE:
         if oral_consent_now:
