@@ -15,3 +15,10 @@ def save_once(instance: models.Model) -> tuple[models.Model, bool]:
             raise
         return existing, False
     return instance, True
+
+
+def already_submitted(model: type[models.Model], uuid) -> models.Model | None:
+    """The object a previous submission with this UUID created, if any (None when no UUID was sent)."""
+    if uuid is None:
+        return None
+    return model._default_manager.filter(uuid=uuid).first()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
-from altm.idempotency import save_once
+from altm.idempotency import already_submitted, save_once
 from altm.models import AuditAction
 from mediation.models import (
     ActivityType,
@@ -66,6 +66,12 @@ def team_for(user, territory: Territory) -> Team | None:
     )
 
 
+def check_site_in_territory(errors: dict, site: Site | None, territory: Territory) -> None:
+    """Add the French error under `site` when the site lies in another territory."""
+    if site is not None and site.territory_id != territory.pk:
+        errors.setdefault("site", []).append(_("Ce site n'appartient pas au secteur choisi."))
+
+
 def validate_intervention(intervention: Intervention) -> None:
     """Field rules plus the cross-field rules of DOMAIN §3; raises ValidationError with French messages."""
     errors = {}
@@ -83,12 +89,8 @@ def validate_intervention(intervention: Intervention) -> None:
     if not intervention.activity_type_id:
         errors.setdefault("activity_type", []).append(_("Choisissez une activité."))
     activity = intervention.activity_type if intervention.activity_type_id else None
-    if (
-        intervention.site_id
-        and intervention.territory_id
-        and intervention.site.territory_id != intervention.territory_id
-    ):
-        errors.setdefault("site", []).append(_("Ce site n'appartient pas au secteur choisi."))
+    if intervention.site_id and intervention.territory_id:
+        check_site_in_territory(errors, intervention.site, intervention.territory)
     if activity and intervention.mode and not activity.uses_mode:
         errors.setdefault("mode", []).append(_("Pas de modalité pour cette activité."))
     if errors:
@@ -110,10 +112,8 @@ def record_intervention(
     **fields,
 ) -> tuple[Intervention, bool]:
     """Record one intervention line. The same `uuid` sent twice returns the first line (created=False)."""
-    if uuid is not None:
-        existing = Intervention.objects.filter(uuid=uuid).first()
-        if existing is not None:
-            return existing, False
+    if (existing := already_submitted(Intervention, uuid)) is not None:
+        return existing, False
     author = author if author is not None else actor
     intervention = Intervention(
         uuid=uuid or uuid_module.uuid4(),
@@ -202,10 +202,8 @@ def open_conflict_case(
     parties_description: str = "",
 ) -> tuple[ConflictCase, bool]:
     """Open a conflict case; a real-time case also records its `conflict_real_time` line. Same `uuid` twice: once."""
-    if uuid is not None:
-        existing = ConflictCase.objects.filter(uuid=uuid).first()
-        if existing is not None:
-            return existing, False
+    if (existing := already_submitted(ConflictCase, uuid)) is not None:
+        return existing, False
     case = ConflictCase(
         uuid=uuid or uuid_module.uuid4(),
         title=title,
@@ -224,8 +222,7 @@ def open_conflict_case(
         case.full_clean(exclude=["uuid"], validate_unique=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if site is not None and site.territory_id != territory.pk:
-        errors.setdefault("site", []).append(_("Ce site n'appartient pas au secteur choisi."))
+    check_site_in_territory(errors, site, territory)
     _check_day(errors, "opened_on", opened_on, not_before=None, label="")
     if errors:
         raise ValidationError(errors)
@@ -416,10 +413,8 @@ def record_followup(
 ) -> tuple[FollowUp, bool]:
     """Start a follow-up of a known person, or of a new minimal person record (`new_person`: alias, birth_year,
     age_band, gender, territory). The age band follows from the birth year when given. Same `uuid` twice: once."""
-    if uuid is not None:
-        existing = FollowUp.objects.filter(uuid=uuid).first()
-        if existing is not None:
-            return existing, False
+    if (existing := already_submitted(FollowUp, uuid)) is not None:
+        return existing, False
     errors = {}
     created_person = person is None
     if created_person:
@@ -516,10 +511,8 @@ def record_technical_report(
     is_danger: bool = False,
 ) -> tuple[TechnicalReport, bool]:
     """Record a technical-watch report and its `tw_transmission` line, once. The landlord defaults to the site's."""
-    if uuid is not None:
-        existing = TechnicalReport.objects.filter(uuid=uuid).first()
-        if existing is not None:
-            return existing, False
+    if (existing := already_submitted(TechnicalReport, uuid)) is not None:
+        return existing, False
     report = TechnicalReport(
         uuid=uuid or uuid_module.uuid4(),
         landlord=landlord or (site.landlord if site is not None else None),
@@ -541,8 +534,7 @@ def record_technical_report(
         errors.update(exc.message_dict)
     if "landlord" in errors:
         errors["landlord"] = [_("Choisissez le bailleur destinataire du signalement.")]
-    if site is not None and site.territory_id != territory.pk:
-        errors.setdefault("site", []).append(_("Ce site n'appartient pas au secteur choisi."))
+    check_site_in_territory(errors, site, territory)
     _check_day(errors, "reported_on", reported_on, not_before=None, label="")
     if errors:
         raise ValidationError(errors)

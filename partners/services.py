@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, redact, snapshot
-from altm.idempotency import save_once
+from altm.idempotency import already_submitted, save_once
 from altm.models import AuditAction, AuditEntry
 from mediation.models import (
     ActivityType,
@@ -31,7 +31,7 @@ from mediation.models import (
     ReferralMode,
     Team,
 )
-from mediation.services import record_intervention, team_for
+from mediation.services import check_site_in_territory, record_intervention, team_for
 from partners import perms
 from partners.models import (
     REFERRAL_CATEGORIES,
@@ -364,10 +364,8 @@ def record_referral(
     partner transmits the person's identity: it needs a valid consent (recorded now if the person agrees now),
     and records the matching information share.
     """
-    if uuid is not None:
-        existing = Referral.objects.filter(uuid=uuid).first()
-        if existing is not None:
-            return existing, False
+    if (existing := already_submitted(Referral, uuid)) is not None:
+        return existing, False
     errors: dict[str, list[str]] = {}
     if mode not in ReferralMode.values:
         errors["mode"] = [_("Choisissez la modalité de la mise en relation.")]
@@ -386,8 +384,7 @@ def record_referral(
         beneficiary_gender = person.gender
     if counsellor is not None and counsellor.organisation_id != organisation.pk:
         errors["counsellor"] = [_("Ce conseiller ne travaille pas chez ce partenaire.")]
-    if site is not None and site.territory_id != territory.pk:
-        errors["site"] = [_("Ce site n'appartient pas au secteur choisi.")]
+    check_site_in_territory(errors, site, territory)
     if follow_up_on is not None and follow_up_on < date:
         errors["follow_up_on"] = [_("La date de vérification ne peut pas précéder la mise en relation.")]
     if direction == ReferralDirection.TO_AGENCY:
@@ -643,10 +640,8 @@ def record_incoming_referral(
     counsellor: PartnerContact | None = None,
 ) -> tuple[Referral, bool]:
     """A partner counsellor refers a young person to the mediators; the person record goes to the covering team."""
-    if uuid is not None:
-        existing = Referral.objects.filter(uuid=uuid).first()
-        if existing is not None:
-            return existing, False
+    if (existing := already_submitted(Referral, uuid)) is not None:
+        return existing, False
     team = _team_covering(territory)
     if mode != ReferralMode.SIMPLE:
         errors = {}
