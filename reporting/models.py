@@ -44,12 +44,31 @@ class ServiceProject(models.Model):
         return list(range(self.start_year, self.end_year + 1))
 
 
-class ProjectPart(models.Model):
+class NumberedHeading(models.Model):
+    """A numbered level of a service project (part, enjeu, axe): "Partie 1. Titre"."""
+
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("titre"), max_length=250)
+
+    heading = _("Niveau")  # overridden: the word before the number
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return _("%(heading)s %(number)s. %(title)s") % {
+            "heading": self.heading,
+            "number": self.number,
+            "title": self.title,
+        }
+
+
+class ProjectPart(NumberedHeading):
     project = models.ForeignKey(
         ServiceProject, on_delete=models.CASCADE, related_name="parts", verbose_name=_("projet")
     )
-    number = models.PositiveSmallIntegerField(_("numéro"))
-    title = models.CharField(_("titre"), max_length=250)
+
+    heading = _("Partie")
 
     class Meta:
         verbose_name = _("partie")
@@ -57,16 +76,13 @@ class ProjectPart(models.Model):
         ordering = ["project", "number"]
         constraints = [models.UniqueConstraint(fields=["project", "number"], name="project_part_unique_number")]
 
-    def __str__(self):
-        return _("Partie %(number)s. %(title)s") % {"number": self.number, "title": self.title}
 
-
-class ProjectStake(models.Model):
+class ProjectStake(NumberedHeading):
     """An "enjeu" of a part."""
 
     part = models.ForeignKey(ProjectPart, on_delete=models.CASCADE, related_name="stakes", verbose_name=_("partie"))
-    number = models.PositiveSmallIntegerField(_("numéro"))
-    title = models.CharField(_("titre"), max_length=250)
+
+    heading = _("Enjeu")
 
     class Meta:
         verbose_name = _("enjeu")
@@ -74,23 +90,17 @@ class ProjectStake(models.Model):
         ordering = ["part", "number"]
         constraints = [models.UniqueConstraint(fields=["part", "number"], name="project_stake_unique_number")]
 
-    def __str__(self):
-        return _("Enjeu %(number)s. %(title)s") % {"number": self.number, "title": self.title}
 
-
-class ProjectAxis(models.Model):
+class ProjectAxis(NumberedHeading):
     stake = models.ForeignKey(ProjectStake, on_delete=models.CASCADE, related_name="axes", verbose_name=_("enjeu"))
-    number = models.PositiveSmallIntegerField(_("numéro"))
-    title = models.CharField(_("titre"), max_length=250)
+
+    heading = _("Axe")
 
     class Meta:
         verbose_name = _("axe")
         verbose_name_plural = _("axes")
         ordering = ["stake", "number"]
         constraints = [models.UniqueConstraint(fields=["stake", "number"], name="project_axis_unique_number")]
-
-    def __str__(self):
-        return _("Axe %(number)s. %(title)s") % {"number": self.number, "title": self.title}
 
 
 class IndicatorSource(models.TextChoices):
