@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mediation import perms
+from mediation import perms, rules
 from mediation.models import (
     ActivityFamily,
     ActivityType,
@@ -33,7 +33,6 @@ EXTRA_FIELDS = {
     "person": "uses_person",
 }
 EXTRA_EMPTY = {"mode": "", "partner_name": "", "theme": ""}  # the others are foreign keys or numbers: None
-MAX_COUNT = 500
 
 
 def activity_extras(activity: ActivityType) -> list[str]:
@@ -72,22 +71,17 @@ class InterventionForm(forms.ModelForm):
         choices=[(value, label) for value, label in InterventionSource.choices if value in ("entry", "tally")],
         widget=forms.HiddenInput,
     )
+    # Numbers are only parsed here; their limits are rules (`mediation.rules`, called by `clean` and again by the
+    # service). The widgets carry the same limits so the phone's keyboard and the browser help before sending.
     count = forms.IntegerField(
         label=_("Nombre d'actes"),
-        min_value=1,
-        max_value=MAX_COUNT,
         initial=1,
-        widget=_counter({"min": 1}),
-        error_messages={
-            "required": _("Indiquez le nombre d'actes."),
-            "min_value": _("Au moins 1 acte."),
-            "max_value": _("Plus de %(limit_value)s actes sur une ligne : vérifiez le nombre."),
-            "invalid": _("Indiquez un nombre entier."),
-        },
+        widget=_counter({"min": 1, "max": rules.MAX_COUNT}),
+        error_messages={"required": _("Indiquez le nombre d'actes."), "invalid": _("Indiquez un nombre entier.")},
     )
-    women = forms.IntegerField(label=_("Femmes"), required=False, min_value=0, widget=_counter())
-    men = forms.IntegerField(label=_("Hommes"), required=False, min_value=0, widget=_counter())
-    unknown = forms.IntegerField(label=_("Non précisé"), required=False, min_value=0, widget=_counter())
+    women = forms.IntegerField(label=_("Femmes"), required=False, widget=_counter({"max": rules.MAX_PEOPLE}))
+    men = forms.IntegerField(label=_("Hommes"), required=False, widget=_counter({"max": rules.MAX_PEOPLE}))
+    unknown = forms.IntegerField(label=_("Non précisé"), required=False, widget=_counter({"max": rules.MAX_PEOPLE}))
 
     class Meta:
         model = Intervention
@@ -114,8 +108,8 @@ class InterventionForm(forms.ModelForm):
             "site": SiteSelect(),
             "activity_type": forms.RadioSelect(),
             "mode": forms.RadioSelect(),
-            "duration_minutes": _counter({"placeholder": _("en minutes")}),
-            "note": forms.Textarea(attrs={"rows": 2}),
+            "duration_minutes": _counter({"placeholder": _("en minutes"), "max": rules.MAX_DURATION_MINUTES}),
+            "note": forms.Textarea(attrs={"rows": 2, "maxlength": rules.NOTE_MAX_LENGTH}),
         }
         labels = {"duration_minutes": _("Durée (minutes)")}
         error_messages = {
@@ -158,20 +152,11 @@ class InterventionForm(forms.ModelForm):
         self.fields["theme"].widget.attrs["list"] = "themes"
         self.fields["partner_name"].widget.attrs["list"] = "partner-names"
 
-    def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
-        return value
-
     def clean(self):
         data = super().clean()
         for name in ("women", "men", "unknown"):
             if data.get(name) is None and name not in self.errors:
                 data[name] = 0
-        territory, site = data.get("territory"), data.get("site")
-        if territory and site and site.territory_id != territory.pk:
-            self.add_error("site", _("Ce site n'appartient pas au secteur choisi."))
         activity = data.get("activity_type")
         if activity is not None:
             wanted = set(activity_extras(activity))
@@ -179,13 +164,32 @@ class InterventionForm(forms.ModelForm):
                 if name not in wanted:
                     data[name] = EXTRA_EMPTY.get(name)
                     self.errors.pop(name, None)
-            if activity.uses_mode and not data.get("mode") and "mode" not in self.errors:
-                self.add_error("mode", _("Choisissez la modalité de la mise en relation."))
+        # Every rule the line breaks is shown at once, next to its field; the service checks them again on save.
+        site = data.get("site")
+        territory = data.get("territory")
+        broken = rules.intervention_errors(
+            day=data.get("date"),
+            territory_id=territory.pk if territory else None,
+            site_territory_id=site.territory_id if site else None,
+            activity=activity,
+            mode=data.get("mode") or "",
+            count=data.get("count"),
+            women=data.get("women"),
+            men=data.get("men"),
+            unknown=data.get("unknown"),
+            duration_minutes=data.get("duration_minutes"),
+            note=data.get("note") or "",
+            today=timezone.localdate(),
+            require_mode=self.instance.source != InterventionSource.IMPORT,
+        )
+        for name, messages in broken.items():
+            if name not in self.errors:
+                self.add_error(name, messages)
         return data
 
     def _post_clean(self):
-        # Model rules are checked once, by the service that records or updates the line (its errors come back
-        # onto this form); running them here too would repeat every constraint and foreign-key query.
+        # The model's checks run once, in the service that records or updates the line, whichever path it comes
+        # from (their errors come back onto this form); running them here too would repeat every query.
         pass
 
     def service_fields(self) -> dict:

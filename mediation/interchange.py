@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from altm.models import AuditAction, AuditEntry
+from mediation import rules
 from mediation.models import (
     ActivityType,
     Intervention,
     InterventionSource,
-    ReferralMode,
     Site,
     Territory,
 )
@@ -52,6 +52,8 @@ COLUMNS = [
     "external_id",
 ]
 REQUIRED_COLUMNS = ["date", "territory", "activity"]
+# Field names of `mediation.rules` -> columns of the file, where they differ.
+RULE_COLUMNS = {"activity_type": "activity"}
 EXTERNAL_ID_MAX_LENGTH = Intervention._meta.get_field("external_id").max_length
 # Lines that never had an external id are exported as `altm-<uuid>`, so re-importing the export updates them.
 UUID_EXTERNAL_ID = re.compile(r"^altm-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
@@ -403,17 +405,11 @@ class RowValidator:
                 error("activity", _("code d'activité inconnu « %(value)s »") % {"value": activity_text})
 
         mode = _text(self.cell(values, "mode")).casefold()
-        if mode:
-            if mode not in ReferralMode.values:
-                error("mode", _("modalité inconnue « %(value)s » (simple, telephone ou physical)") % {"value": mode})
-            elif activity is not None and not activity.uses_mode:
-                error("mode", _("pas de modalité pour l'activité « %(code)s »") % {"code": activity.code})
-
-        count = self._integer(self.cell(values, "count"), "count", 1, 1, error)
-        women = self._integer(self.cell(values, "women"), "women", 0, 0, error)
-        men = self._integer(self.cell(values, "men"), "men", 0, 0, error)
-        unknown = self._integer(self.cell(values, "unknown"), "unknown", 0, 0, error)
-        duration = self._integer(self.cell(values, "duration_minutes"), "duration_minutes", None, 0, error)
+        count = self._integer(self.cell(values, "count"), "count", 1, error)
+        women = self._integer(self.cell(values, "women"), "women", 0, error)
+        men = self._integer(self.cell(values, "men"), "men", 0, error)
+        unknown = self._integer(self.cell(values, "unknown"), "unknown", 0, error)
+        duration = self._integer(self.cell(values, "duration_minutes"), "duration_minutes", None, error)
 
         note = _text(self.cell(values, "note"))
 
@@ -441,7 +437,31 @@ class RowValidator:
                 match_uuid = found.group(1)
                 external_id = None
 
+        # The line's rules, once parsing has given values: the same rule set as every other path.
+        unreadable = {error.column for error in errors}
+        broken = rules.intervention_errors(
+            day=day,
+            territory_id=territory_id,
+            site_territory_id=territory_id if site_id is not None else None,
+            activity=activity,
+            mode=mode,
+            count=count,
+            women=women,
+            men=men,
+            unknown=unknown,
+            duration_minutes=duration,
+            note=note,
+            today=self.today,
+            require_mode=False,
+        )
+        for name, messages in broken.items():
+            column = RULE_COLUMNS.get(name, name)
+            if column not in unreadable:
+                errors.extend(RowError(line, column, message) for message in messages)
+
         if errors:
+            # In the order of the file's columns, as the user reads the row.
+            errors.sort(key=lambda error: -1 if error.column is None else COLUMNS.index(error.column))
             return None, errors
         return (
             CleanRow(
@@ -479,39 +499,30 @@ class RowValidator:
             if day is None:
                 error("date", _("date invalide « %(value)s » (AAAA-MM-JJ ou JJ/MM/AAAA attendu)") % {"value": text})
                 return None
-        if day > self.today:
-            error("date", _("date dans le futur « %(value)s »") % {"value": day.strftime("%d/%m/%Y")})
-            return None
         return day
 
-    def _integer(self, value, column, default, minimum, error) -> int | None:
+    def _integer(self, value, column, default, error) -> int | None:
+        """A whole number (its limits are rules, checked after parsing); `default` for an empty cell."""
         if type(value) is str:
             value = value.strip()
             if not value:
                 return default
             if value.isdigit() and value.isascii():
-                number = int(value)
-                if number >= minimum:
-                    return number
+                return int(value)
         if isinstance(value, bool):
             value = str(value)
         if isinstance(value, int):
-            number = value
-        elif isinstance(value, float) and value.is_integer():
-            number = int(value)
-        else:
-            text = _text(value)
-            if not text:
-                return default
-            try:
-                number = int(text)
-            except ValueError:
-                error(column, _("nombre entier attendu, pas « %(value)s »") % {"value": text})
-                return None
-        if number < minimum:
-            error(column, _("doit être au moins %(minimum)s, pas %(value)s") % {"minimum": minimum, "value": number})
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        text = _text(value)
+        if not text:
+            return default
+        try:
+            return int(text)
+        except ValueError:
+            error(column, _("nombre entier attendu, pas « %(value)s »") % {"value": text})
             return None
-        return number
 
 
 # --- Import -------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, save_once
 from altm.models import AuditAction
+from mediation import rules
 from mediation.models import (
     ActivityType,
     AgeBand,
@@ -67,13 +68,14 @@ def team_for(user, territory: Territory) -> Team | None:
 
 
 def check_site_in_territory(errors: dict, site: Site | None, territory: Territory) -> None:
-    """Add the French error under `site` when the site lies in another territory."""
-    if site is not None and site.territory_id != territory.pk:
-        errors.setdefault("site", []).append(_("Ce site n'appartient pas au secteur choisi."))
+    """Add the French error under `site` when the site lies in another territory (`rules.site_errors`)."""
+    messages = rules.site_errors(territory.pk, site.territory_id if site is not None else None)
+    if messages:
+        errors.setdefault("site", []).extend(messages)
 
 
-def validate_intervention(intervention: Intervention) -> None:
-    """Field rules plus the cross-field rules of DOMAIN §3; raises ValidationError with French messages."""
+def validate_intervention(intervention: Intervention, *, require_mode: bool = True) -> None:
+    """The model's field checks plus the line rules of `mediation.rules`; raises ValidationError in French."""
     errors = {}
     # Related objects arrive as instances (already read) and the database enforces its own constraints: check
     # field values in Python only, so recording a line costs no extra query.
@@ -82,17 +84,24 @@ def validate_intervention(intervention: Intervention) -> None:
         intervention.full_clean(exclude=["uuid", *relations], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if intervention.count is not None and intervention.count < 1:
-        errors.setdefault("count", []).append(_("Le nombre d'actes est au moins 1."))
-    if not intervention.territory_id:
-        errors.setdefault("territory", []).append(_("Choisissez un secteur."))
-    if not intervention.activity_type_id:
-        errors.setdefault("activity_type", []).append(_("Choisissez une activité."))
-    activity = intervention.activity_type if intervention.activity_type_id else None
-    if intervention.site_id and intervention.territory_id:
-        check_site_in_territory(errors, intervention.site, intervention.territory)
-    if activity and intervention.mode and not activity.uses_mode:
-        errors.setdefault("mode", []).append(_("Pas de modalité pour cette activité."))
+    found = rules.intervention_errors(
+        day=intervention.date,
+        territory_id=intervention.territory_id,
+        site_territory_id=intervention.site.territory_id if intervention.site_id else None,
+        activity=intervention.activity_type if intervention.activity_type_id else None,
+        mode=intervention.mode,
+        count=intervention.count,
+        women=intervention.women,
+        men=intervention.men,
+        unknown=intervention.unknown,
+        duration_minutes=intervention.duration_minutes,
+        note=intervention.note,
+        today=_today(),
+        require_mode=require_mode and intervention.source != InterventionSource.IMPORT,
+    )
+    for name, messages in found.items():
+        # The rule's message replaces the model's generic one for the same field (e.g. "Modalité inconnue").
+        errors[name] = messages
     if errors:
         raise ValidationError(errors)
 

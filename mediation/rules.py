@@ -1,0 +1,125 @@
+"""The rules of an intervention line, written once.
+
+Every path that creates or changes a line calls `intervention_errors`: the quick entry and the edit page (through
+the services), the JSON API and the tally (same), the services that record a line for a case, a report or a
+referral, and the import of the interchange format (the command and the admin screen). Forms and the import only
+parse; they never repeat a rule.
+
+The function works on ids and on reference data the caller already holds (the activity type, the site's territory),
+so it costs no query: the import checks 100,000 rows with it against dictionaries loaded once.
+"""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from mediation.models import ReferralMode
+
+# The same limits on every path. A line is one act type on one day: beyond these, a typing error is likelier than
+# a real figure, and the database columns stay far from their limits.
+MAX_COUNT = 500
+MAX_PEOPLE = 1000  # each of women, men, unknown
+MAX_DURATION_MINUTES = 24 * 60
+NOTE_MAX_LENGTH = 2000
+EARLIEST_DATE = date(2000, 1, 1)
+
+NUMBER_LIMITS = {
+    "count": (1, MAX_COUNT),
+    "women": (0, MAX_PEOPLE),
+    "men": (0, MAX_PEOPLE),
+    "unknown": (0, MAX_PEOPLE),
+    "duration_minutes": (0, MAX_DURATION_MINUTES),
+}
+
+
+def _number_errors(name: str, value: int | None) -> list[str]:
+    if value is None:
+        return [_("Indiquez le nombre d'actes.")] if name == "count" else []
+    low, high = NUMBER_LIMITS[name]
+    if value < low:
+        return [_("Au moins 1 acte.")] if name == "count" else [_("Le nombre ne peut pas être négatif.")]
+    if value > high:
+        if name == "count":
+            return [_("Plus de %(limit)s actes sur une ligne : vérifiez le nombre.") % {"limit": high}]
+        if name == "duration_minutes":
+            return [_("Plus de %(limit)s minutes (24 heures) : vérifiez la durée.") % {"limit": high}]
+        return [_("Plus de %(limit)s personnes sur une ligne : vérifiez le nombre.") % {"limit": high}]
+    return []
+
+
+def date_errors(day: date | None, *, today: date) -> list[str]:
+    """A line's date: a real day of the activity, not in the future, not before the agency's records start."""
+    if day is None:
+        return [_("Indiquez la date.")]
+    if day > today:
+        return [_("La date ne peut pas être dans le futur.")]
+    if day < EARLIEST_DATE:
+        return [_("La date ne peut pas précéder le %(day)s.") % {"day": f"{EARLIEST_DATE:%d/%m/%Y}"}]
+    return []
+
+
+def site_errors(territory_id: int | None, site_territory_id: int | None) -> list[str]:
+    """A site belongs to one territory: the line's."""
+    if site_territory_id is not None and territory_id is not None and site_territory_id != territory_id:
+        return [_("Ce site n'appartient pas au secteur choisi.")]
+    return []
+
+
+def intervention_errors(
+    *,
+    day: date | None,
+    territory_id: int | None,
+    site_territory_id: int | None,
+    activity,
+    mode: str,
+    count: int | None,
+    women: int | None,
+    men: int | None,
+    unknown: int | None,
+    duration_minutes: int | None,
+    note: str,
+    today: date,
+    require_mode: bool = True,
+) -> dict[str, list[str]]:
+    """Every rule a line breaks, by field, in French; empty when the line is valid.
+
+    `activity` is the line's ActivityType (or None when missing); `site_territory_id` the territory of the line's
+    site (None without a site). `require_mode` is off for history imports, whose referral lines may lack a mode
+    (DOMAIN §8); a mode given for an activity without one is refused everywhere.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, messages: list[str]) -> None:
+        if messages:
+            errors.setdefault(field, []).extend(messages)
+
+    add("date", date_errors(day, today=today))
+    if territory_id is None:
+        add("territory", [_("Choisissez un secteur.")])
+    add("site", site_errors(territory_id, site_territory_id))
+    if activity is None:
+        add("activity_type", [_("Choisissez une activité.")])
+    if mode and mode not in ReferralMode.values:
+        add("mode", [_("Modalité inconnue « %(value)s » : simple, telephone ou physical.") % {"value": mode}])
+    elif activity is not None:
+        if mode and not activity.uses_mode:
+            add("mode", [_("Pas de modalité pour cette activité.")])
+        elif require_mode and activity.uses_mode and not mode:
+            add("mode", [_("Choisissez la modalité de la mise en relation.")])
+    for name, value in (
+        ("count", count),
+        ("women", women),
+        ("men", men),
+        ("unknown", unknown),
+        ("duration_minutes", duration_minutes),
+    ):
+        add(name, _number_errors(name, value))
+    if note and len(note) > NOTE_MAX_LENGTH:
+        add(
+            "note",
+            [
+                _("Note trop longue : %(max)s caractères au plus (%(length)s saisis).")
+                % {"max": NOTE_MAX_LENGTH, "length": len(note)}
+            ],
+        )
+    return errors
