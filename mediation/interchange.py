@@ -32,9 +32,9 @@ from mediation.models import (
     Intervention,
     InterventionSource,
     Site,
+    Team,
     Territory,
 )
-from mediation.services import team_for
 
 COLUMNS = [
     "date",
@@ -251,6 +251,15 @@ class Lookups:
             self.users_by_username_key.setdefault(username.casefold(), set()).add(pk)
             if email:
                 self.users_by_email.setdefault(email.casefold(), set()).add(pk)
+        self.teams_by_territory: dict[int, list[int]] = {pk: [] for pk in self.territory_names}
+        for team_id, territory_id in Team.territories.through.objects.order_by("team__name").values_list(
+            "team_id", "territory_id"
+        ):
+            self.teams_by_territory[territory_id].append(team_id)
+        self.team_members: dict[int, set[int]] = {pk: set() for pk in Team.objects.values_list("pk", flat=True)}
+        for through in (Team.mediators.through, Team.managers.through):
+            for team_id, user_id in through.objects.values_list("team_id", "user_id"):
+                self.team_members[team_id].add(user_id)
         self._teams: dict[tuple[int | None, int], int | None] = {}
 
     def territory(self, value: str) -> int | None:
@@ -272,18 +281,13 @@ class Lookups:
         return None, False
 
     def team(self, author_id: int | None, territory_id: int) -> int | None:
-        """The mediator's team covering the territory (`services.team_for`), once per (mediator, territory)."""
+        """The team owning a row (`rules.choose_team`), from the teams loaded once."""
         key = (author_id, territory_id)
         if key not in self._teams:
-            team = None
-            if author_id is not None:
-                team = team_for(User(pk=author_id), Territory(pk=territory_id))
-            if team is None:
-                # No mediator, or one who is in no team covering the territory: the territory's team if only one.
-                teams = list(Territory(pk=territory_id).teams.values_list("pk", flat=True)[:2])
-                self._teams[key] = teams[0] if len(teams) == 1 else None
-            else:
-                self._teams[key] = team.pk
+            covering = [
+                (team_id, author_id in self.team_members[team_id]) for team_id in self.teams_by_territory[territory_id]
+            ]
+            self._teams[key] = rules.choose_team(covering)
         return self._teams[key]
 
 

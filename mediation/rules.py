@@ -123,3 +123,19 @@ def intervention_errors(
             ],
         )
     return errors
+
+
+# --- The team a line, a case, a report or a person belongs to -------------------------------------------------
+
+
+def choose_team(covering: list[tuple[int, bool]]) -> int | None:
+    """The team that owns what someone records in a territory.
+
+    `covering` lists the teams covering the territory, in name order, each with whether the recording user works in
+    it. The user's own team comes first; else the territory's team when only one covers it (an import row without a
+    mediator, a partner's referral); else none: nobody can tell which team it belongs to.
+    """
+    for team_id, is_member in covering:
+        if is_member:
+            return team_id
+    return covering[0][0] if len(covering) == 1 else None

@@ -5,7 +5,7 @@ from datetime import date as date_type
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,15 +56,15 @@ EDITABLE_FIELDS = [
 
 
 def team_for(user, territory: Territory) -> Team | None:
-    """The team a user logs activity for in a territory: one of their teams that covers it."""
-    if user is None:
-        return None
-    return (
-        Team.objects.filter(Q(mediators=user) | Q(managers=user), territories=territory)
-        .distinct()
+    """The team owning what `user` records in `territory` (`rules.choose_team`); `user` may be None."""
+    members = Q(mediators=user) | Q(managers=user) if user is not None and user.pk else Q(pk__in=[])
+    covering = list(
+        Team.objects.filter(territories=territory)
+        .annotate(is_member=Exists(Team.objects.filter(members, pk=OuterRef("pk"))))
         .order_by("name")
-        .first()
     )
+    team_id = rules.choose_team([(team.pk, team.is_member) for team in covering])
+    return next((team for team in covering if team.pk == team_id), None)
 
 
 def check_site_in_territory(errors: dict, site: Site | None, territory: Territory) -> None:

@@ -333,10 +333,6 @@ def beneficiaries_for(gender: str) -> dict[str, int]:
     }
 
 
-def _team_covering(territory) -> Team | None:
-    return Team.objects.filter(territories=territory).order_by("name").first()
-
-
 @transaction.atomic
 def record_referral(
     *,
@@ -388,7 +384,7 @@ def record_referral(
     if follow_up_on is not None and follow_up_on < date:
         errors["follow_up_on"] = [_("La date de vérification ne peut pas précéder la mise en relation.")]
     if direction == ReferralDirection.TO_AGENCY:
-        team = team or _team_covering(territory)
+        team = team or team_for(None, territory)
         if mode != ReferralMode.SIMPLE and not person_agreed:
             errors["person_agreed"] = [_("Refusé : confirmez que le jeune est d'accord pour être contacté.")]
     else:
@@ -642,7 +638,7 @@ def record_incoming_referral(
     """A partner counsellor refers a young person to the mediators; the person record goes to the covering team."""
     if (existing := already_submitted(Referral, uuid)) is not None:
         return existing, False
-    team = _team_covering(territory)
+    team = team_for(None, territory)
     if mode != ReferralMode.SIMPLE:
         errors = {}
         if not person_agreed:
