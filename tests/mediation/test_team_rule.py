@@ -39,8 +39,9 @@ def import_row(world, mediator: str, territory: str) -> Table:
 
 
 def test_an_entry_goes_to_the_mediators_team(world, shared_territory):
+    presence = world.activity("presence")
     line, _created = services.record_intervention(
-        actor=world.mediator, date=date(2026, 3, 4), territory=world.territory_a, activity_type=world.activity("presence")
+        actor=world.mediator, date=date(2026, 3, 4), territory=world.territory_a, activity_type=presence
     )
     assert line.team == world.team_a
 
