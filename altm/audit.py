@@ -1,37 +1,208 @@
-"""Audit trail helpers: call `log_change` from services after each create, update or delete."""
+"""The audit trail, owned here: every create, update and delete of a record is logged through this module.
+
+- `log_change` for one object (services, views, the admin), `log_bulk` for the rows of a bulk write (the import);
+- `history_for` and `describe` read entries back with French field names and readable values;
+- `redact` is the one sanctioned change to past entries: erasing a person's data when retention anonymises them.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 
+from altm.bulk import BulkWriter
 from altm.models import AuditAction, AuditEntry, redaction
 
 _encoder = DjangoJSONEncoder()
+# Never shown, even to the direction: secrets and the technical key.
+HIDDEN_FIELDS = {"id", "password", "key"}
+# Who and when are the entry's own columns.
+BOOKKEEPING_FIELDS = {"created_by_id", "updated_by_id"}
+
+
+# --- Writing ------------------------------------------------------------------------------------------------
+
+
+def _json_value(value):
+    if value is not None and not isinstance(value, str | int | float | bool | list | dict):
+        return _encoder.default(value)
+    return value
 
 
 def snapshot(instance: models.Model) -> dict:
     """The concrete field values of an instance, JSON-ready (foreign keys as their id)."""
-    data = {}
-    for field in instance._meta.concrete_fields:
-        value = getattr(instance, field.attname)
-        if value is not None and not isinstance(value, str | int | float | bool):
-            value = _encoder.default(value) if not isinstance(value, list | dict) else value
-        data[field.attname] = value
-    return data
+    return {field.attname: _json_value(getattr(instance, field.attname)) for field in instance._meta.concrete_fields}
+
+
+def snapshot_values(model: type[models.Model], values: dict, *, encoded: dict | None = None) -> dict:
+    """What `snapshot` records for a row given as a dict of column values (the rows of a bulk write).
+
+    `encoded` maps `id()` of values already encoded (the import's one timestamp on every row) to their text.
+    """
+    ready = {}
+    for field in model._meta.concrete_fields:
+        value = values.get(field.attname)
+        if encoded is not None and id(value) in encoded:
+            value = encoded[id(value)]
+        ready[field.attname] = _json_value(value)
+    return ready
+
+
+def _actor_id(actor) -> int | None:
+    return actor.pk if getattr(actor, "is_authenticated", False) else None
 
 
 def log_change(*, actor, instance: models.Model, action: str, before: dict | None = None) -> AuditEntry:
+    """One entry for one object: created (no `before`), updated (`before` = its snapshot), deleted (no `after`)."""
     after = None if action == AuditAction.DELETE else snapshot(instance)
     return AuditEntry.objects.create(
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:255],
         action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_id=_actor_id(actor),
         before=before,
         after=after,
     )
 
+
+AUDIT_COLUMNS = ["content_type_id", "object_id", "object_repr", "action", "actor_id", "at", "before", "after"]
+
+
+def log_bulk(
+    *, actor, model: type[models.Model], changes: Iterable[tuple[object, str, str, dict | None, dict | None]], at
+) -> int:
+    """One entry per row of a bulk write, written in one statement per batch.
+
+    `changes` yields (object id, object name, action, before, after), `before`/`after` as `snapshot_values` gives
+    them. Every entry carries the same moment `at`. Returns the number of entries written.
+    """
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    actor_id = _actor_id(actor)
+    rows = [
+        {
+            "content_type_id": content_type_id,
+            "object_id": str(object_id),
+            "object_repr": object_repr[:255],
+            "action": action,
+            "actor_id": actor_id,
+            "at": at,
+            "before": before,
+            "after": after,
+        }
+        for object_id, object_repr, action, before, after in changes
+    ]
+    if rows:
+        BulkWriter(AuditEntry, AUDIT_COLUMNS).insert(rows)
+    return len(rows)
+
+
+# --- Reading ------------------------------------------------------------------------------------------------
+
+
+def content_type_label(content_type: ContentType) -> str:
+    model = content_type.model_class()
+    return str(model._meta.verbose_name).capitalize() if model else content_type.model
+
+
+def _field_by_attname(model) -> dict[str, models.Field]:
+    return {field.attname: field for field in model._meta.concrete_fields} if model else {}
+
+
+def _shown(field: models.Field | None, name: str, before, after) -> bool:
+    """Leave out secrets, bookkeeping already in the "when"/"who" columns, and empty values of a creation."""
+    if name in HIDDEN_FIELDS or name in BOOKKEEPING_FIELDS:
+        return False
+    if field is not None and (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
+        return False
+    return not (before in (None, "") and after in (None, ""))
+
+
+def _format_value(field: models.Field | None, value, related: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if field is None:
+        return str(value)
+    if field.is_relation:
+        target = related.get((field.related_model, value))
+        return str(target) if target is not None else f"n° {value}"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return str(_("Oui") if value else _("Non"))
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        day = parse_date(value)
+        if day is not None:
+            return formats.date_format(day, "SHORT_DATE_FORMAT")
+    if isinstance(value, date | datetime):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def describe(entries: list[AuditEntry]) -> list[dict]:
+    """Each entry with its changed fields as (French field name, before, after), foreign keys by name.
+
+    Related objects are fetched in one query per related model, whatever the number of entries.
+    """
+    wanted: dict = defaultdict(set)
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        fields = _field_by_attname(model)
+        order = {name: position for position, name in enumerate(fields)}
+        changes = [
+            (fields.get(name), before, after)
+            for name, before, after in sorted(entry.changed_fields(), key=lambda c: order.get(c[0], len(order)))
+            if _shown(fields.get(name), name, before, after)
+        ]
+        for field, before, after in changes:
+            if field is not None and field.is_relation:
+                wanted[field.related_model].update(v for v in (before, after) if v not in (None, ""))
+        rows.append((entry, model, changes))
+    related = {}
+    for related_model, pks in wanted.items():
+        for pk, obj in related_model._base_manager.in_bulk(list(pks)).items():
+            related[(related_model, pk)] = obj
+    described = []
+    for entry, model, changes in rows:
+        described.append(
+            {
+                "entry": entry,
+                "type": str(model._meta.verbose_name).capitalize() if model else entry.content_type.model,
+                "changes": [
+                    {
+                        "field": str(field.verbose_name).capitalize() if field is not None else "?",
+                        "before": _format_value(field, before, related),
+                        "after": _format_value(field, after, related),
+                    }
+                    for field, before, after in changes
+                ],
+            }
+        )
+    return described
+
+
+def history_for(instance: models.Model, *, actions: Iterable[str] | None = None) -> list[dict]:
+    """The entries of one object, oldest first, described (see `describe`); only `actions` when given."""
+    entries = AuditEntry.objects.for_object(instance).select_related("actor", "content_type").order_by("at", "id")
+    if actions is not None:
+        entries = entries.filter(action__in=list(actions))
+    return describe(list(entries))
+
+
+# --- The one sanctioned change: erasure ---------------------------------------------------------------------
 
 ERASED = "[effacé]"
 

@@ -1,8 +1,5 @@
 """The audit trail, read by the direction: who created, changed or deleted what, with the values before and after."""
 
-from collections import defaultdict
-from datetime import date, datetime
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -10,19 +7,14 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import formats, timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from altm.audit import content_type_label, describe
 from altm.decorators import role_required
 from altm.models import AuditAction, AuditEntry
 
 PAGE_SIZE = 25
-# Never shown, even to the direction: secrets and the technical key.
-HIDDEN_FIELDS = {"id", "password", "key"}
-# Who and when are the entry's own columns.
-BOOKKEEPING_FIELDS = {"created_by_id", "updated_by_id"}
 
 
 class AuditFilterForm(forms.Form):
@@ -68,94 +60,6 @@ class AuditFilterForm(forms.Form):
         if data.get("date_to"):
             entries = entries.filter(at__date__lte=data["date_to"])
         return entries
-
-
-def content_type_label(content_type: ContentType) -> str:
-    model = content_type.model_class()
-    return str(model._meta.verbose_name).capitalize() if model else content_type.model
-
-
-def _field_by_attname(model) -> dict[str, models.Field]:
-    return {field.attname: field for field in model._meta.concrete_fields} if model else {}
-
-
-def _shown(field: models.Field | None, name: str, before, after) -> bool:
-    """Leave out secrets, bookkeeping already in the "when"/"who" columns, and empty values of a creation."""
-    if name in HIDDEN_FIELDS or name in BOOKKEEPING_FIELDS:
-        return False
-    if field is not None and (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
-        return False
-    return not (before in (None, "") and after in (None, ""))
-
-
-def _format_value(field: models.Field | None, value, related: dict) -> str:
-    if value is None or value == "":
-        return "—"
-    if field is None:
-        return str(value)
-    if field.is_relation:
-        target = related.get((field.related_model, value))
-        return str(target) if target is not None else f"n° {value}"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(field, models.BooleanField):
-        return str(_("Oui") if value else _("Non"))
-    if isinstance(field, models.DateTimeField) and isinstance(value, str):
-        moment = parse_datetime(value)
-        if moment is not None:
-            if timezone.is_aware(moment):
-                moment = timezone.localtime(moment)
-            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
-    if isinstance(field, models.DateField) and isinstance(value, str):
-        day = parse_date(value)
-        if day is not None:
-            return formats.date_format(day, "SHORT_DATE_FORMAT")
-    if isinstance(value, date | datetime):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
-
-
-def describe(entries: list[AuditEntry]) -> list[dict]:
-    """Each entry with its changed fields as (French field name, before, after), foreign keys by name.
-
-    Related objects are fetched in one query per related model, whatever the number of entries.
-    """
-    wanted: dict = defaultdict(set)
-    rows = []
-    for entry in entries:
-        model = entry.content_type.model_class()
-        fields = _field_by_attname(model)
-        order = {name: position for position, name in enumerate(fields)}
-        changes = [
-            (fields.get(name), before, after)
-            for name, before, after in sorted(entry.changed_fields(), key=lambda c: order.get(c[0], len(order)))
-            if _shown(fields.get(name), name, before, after)
-        ]
-        for field, before, after in changes:
-            if field is not None and field.is_relation:
-                wanted[field.related_model].update(v for v in (before, after) if v not in (None, ""))
-        rows.append((entry, model, changes))
-    related = {}
-    for related_model, pks in wanted.items():
-        for pk, obj in related_model._base_manager.in_bulk(list(pks)).items():
-            related[(related_model, pk)] = obj
-    described = []
-    for entry, model, changes in rows:
-        described.append(
-            {
-                "entry": entry,
-                "type": str(model._meta.verbose_name).capitalize() if model else entry.content_type.model,
-                "changes": [
-                    {
-                        "field": str(field.verbose_name).capitalize() if field is not None else "?",
-                        "before": _format_value(field, before, related),
-                        "after": _format_value(field, after, related),
-                    }
-                    for field, before, after in changes
-                ],
-            }
-        )
-    return described
 
 
 def _entries():

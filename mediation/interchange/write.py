@@ -1,0 +1,218 @@
+"""Writing validated rows: creates and updates in batches inside one transaction, one audit entry per changed line."""
+
+import uuid as uuid_module
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from altm.audit import log_bulk, snapshot_values
+from altm.bulk import BulkWriter
+from altm.models import AuditAction
+from mediation.interchange.columns import BATCH_SIZE, RowError, Table, export_external_id
+from mediation.interchange.validate import CleanRow, Lookups, validate_table
+from mediation.models import ActivityType, Intervention, InterventionSource
+
+WRITTEN_FIELDS = [
+    "date",
+    "territory_id",
+    "site_id",
+    "author_id",
+    "team_id",
+    "activity_type_id",
+    "mode",
+    "count",
+    "women",
+    "men",
+    "unknown",
+    "duration_minutes",
+    "note",
+]
+SNAPSHOT_FIELDS = [f.attname for f in Intervention._meta.concrete_fields]
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    without_team: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+    # The first lines, to preview an import: ("new" | "update" | "unchanged", export row, French description).
+    preview: list[tuple[str, list, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _written_values(row: CleanRow) -> dict:
+    return {
+        "date": row.date,
+        "territory_id": row.territory_id,
+        "site_id": row.site_id,
+        "author_id": row.author_id,
+        "team_id": row.team_id,
+        "activity_type_id": row.activity_type.pk,
+        "mode": row.mode,
+        "count": row.count,
+        "women": row.women,
+        "men": row.men,
+        "unknown": row.unknown,
+        "duration_minutes": row.duration_minutes,
+        "note": row.note,
+    }
+
+
+def _existing_lines(rows: list[CleanRow]) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Lines the file already holds, as dicts of every column: by external id, and by uuid for `altm-<uuid>`."""
+    external_ids = [row.external_id for row in rows if row.external_id]
+    uuids = [row.match_uuid for row in rows if row.match_uuid]
+    by_external_id, by_uuid = {}, {}
+    chunk = 900
+    for start in range(0, len(external_ids), chunk):
+        for values in Intervention.objects.filter(external_id__in=external_ids[start : start + chunk]).values(
+            *SNAPSHOT_FIELDS
+        ):
+            by_external_id[values["external_id"]] = values
+    for start in range(0, len(uuids), chunk):
+        for values in Intervention.objects.filter(uuid__in=uuids[start : start + chunk]).values(*SNAPSHOT_FIELDS):
+            by_uuid[str(values["uuid"])] = values
+    return by_external_id, by_uuid
+
+
+INSERT_COLUMNS = [name for name in SNAPSHOT_FIELDS if name != "id"]
+
+
+def _describe(values: dict, activity: ActivityType) -> str:
+    """`str(Intervention)` without loading the line."""
+    return f"{values['date']:%d/%m/%Y} · {activity} × {values['count']}"[:255]
+
+
+def _preview_row(values: dict, row: CleanRow, lookups: Lookups) -> list:
+    return [
+        values["date"],
+        lookups.territory_codes[values["territory_id"]],
+        lookups.site_names.get(values["site_id"], ""),
+        lookups.usernames.get(values["author_id"], ""),
+        row.activity_type.code,
+        values["mode"],
+        values["count"],
+        values["women"],
+        values["men"],
+        values["unknown"],
+        values["duration_minutes"],
+        values["note"],
+        export_external_id(values["external_id"], values["uuid"]),
+    ]
+
+
+@transaction.atomic
+def write_rows(
+    *, actor, rows: list[CleanRow], lookups: Lookups, dry_run: bool = False, preview_size: int = 0
+) -> ImportReport:
+    """Create or update the lines of validated rows in batches, with one audit entry per changed line.
+
+    Nothing is written when `dry_run` is set: the report says what would be created, updated or left unchanged.
+    """
+    report = ImportReport(total=len(rows), dry_run=dry_run)
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    by_external_id, by_uuid = _existing_lines(rows)
+    now = timezone.now()
+    encoded = {id(now): snapshot_values(Intervention, {"created_at": now})["created_at"]}
+    intervention_insert = BulkWriter(Intervention, INSERT_COLUMNS)
+    update_writers: dict[tuple[str, ...], BulkWriter] = {}
+    for start in range(0, len(rows), BATCH_SIZE):
+        created: list[tuple[dict, CleanRow]] = []
+        updated: list[tuple[dict, dict, CleanRow]] = []
+        for row in rows[start : start + BATCH_SIZE]:
+            current = by_external_id.get(row.external_id) if row.external_id else by_uuid.get(row.match_uuid)
+            written = _written_values(row)
+            if row.team_id is None:
+                report.without_team += 1
+            if current is None:
+                values = (
+                    {name: None for name in SNAPSHOT_FIELDS}
+                    | {
+                        "uuid": uuid_module.UUID(row.match_uuid) if row.match_uuid else uuid_module.uuid4(),
+                        "external_id": row.external_id,
+                        "theme": "",
+                        "partner_name": "",
+                        "source": InterventionSource.IMPORT.value,
+                        "created_at": now,
+                        "created_by_id": actor_id,
+                        "updated_at": now,
+                        "updated_by_id": actor_id,
+                    }
+                    | written
+                )
+                created.append((values, row))
+                kind = "new"
+            elif all(current[name] == value for name, value in written.items()):
+                report.unchanged += 1
+                values, kind = current, "unchanged"
+            else:
+                values = current | written | {"updated_at": now, "updated_by_id": actor_id}
+                updated.append((current, values, row))
+                kind = "update"
+            if len(report.preview) < preview_size:
+                report.preview.append((kind, _preview_row(values, row, lookups), _describe(values, row.activity_type)))
+        report.created += len(created)
+        report.updated += len(updated)
+        if dry_run:
+            continue
+        audit = []
+        if created:
+            intervention_insert.insert([values for values, _row in created])
+            ids = dict(
+                Intervention.objects.filter(uuid__in=[values["uuid"] for values, _row in created]).values_list(
+                    "uuid", "id"
+                )
+            )
+            for values, row in created:
+                values["id"] = ids[values["uuid"]]
+                audit.append((values, None, AuditAction.CREATE, row))
+        if updated:
+            # Only the columns that changed, grouped: indexes on unchanged columns are left alone.
+            by_columns: dict[tuple[str, ...], list[dict]] = {}
+            for current, values, _row in updated:
+                changed = tuple(name for name in WRITTEN_FIELDS if current[name] != values[name])
+                by_columns.setdefault(changed, []).append(values)
+            for changed, group in by_columns.items():
+                if changed not in update_writers:
+                    update_writers[changed] = BulkWriter(Intervention, [*changed, "updated_by_id", "updated_at"])
+                update_writers[changed].update(group)
+            audit.extend(
+                (values, snapshot_values(Intervention, current), AuditAction.UPDATE, row)
+                for current, values, row in updated
+            )
+        log_bulk(
+            actor=actor,
+            model=Intervention,
+            at=now,
+            changes=(
+                (
+                    values["id"],
+                    _describe(values, row.activity_type),
+                    action,
+                    before,
+                    snapshot_values(Intervention, values, encoded=encoded),
+                )
+                for values, before, action, row in audit
+            ),
+        )
+    return report
+
+
+def import_interventions(*, actor, table: Table, dry_run: bool = False, preview_size: int = 0) -> ImportReport:
+    """All or nothing: validate every row first; any bad row means nothing is written and every error is reported.
+
+    `dry_run` validates and reports what would be created or updated, and writes nothing.
+    """
+    lookups = Lookups()
+    rows, errors, total = validate_table(table, lookups=lookups)
+    if errors:
+        return ImportReport(total=total, errors=errors, dry_run=dry_run)
+    return write_rows(actor=actor, rows=rows, lookups=lookups, dry_run=dry_run, preview_size=preview_size)
