@@ -12,6 +12,7 @@ from django.urls import reverse
 from altm.models import AuditEntry
 from mediation import services
 from mediation.models import Intervention
+from mediation.services import interventions as intervention_services
 
 
 def fail_after_the_row_is_written(*args, **kwargs):
@@ -20,7 +21,7 @@ def fail_after_the_row_is_written(*args, **kwargs):
 
 
 def test_service_interrupted_after_saving_leaves_no_row(world, monkeypatch):
-    monkeypatch.setattr(services, "log_change", fail_after_the_row_is_written)
+    monkeypatch.setattr(intervention_services, "log_change", fail_after_the_row_is_written)
     with pytest.raises(OperationalError):
         services.record_intervention(
             actor=world.mediator,
@@ -39,7 +40,7 @@ def test_interrupted_update_keeps_the_previous_values(world, monkeypatch):
         territory=world.territory_a,
         activity_type=world.activity("presence"),
     )
-    monkeypatch.setattr(services, "log_change", fail_after_the_row_is_written)
+    monkeypatch.setattr(intervention_services, "log_change", fail_after_the_row_is_written)
     with pytest.raises(OperationalError):
         services.update_intervention(actor=world.manager, intervention=line, count=8, note="jamais enregistré")
     line.refresh_from_db()
@@ -61,7 +62,7 @@ def test_api_submission_cut_off_then_resent_is_saved_once(world, monkeypatch):
         }
     )
     url = reverse("mediation:api_intervention")
-    monkeypatch.setattr(services, "log_change", fail_after_the_row_is_written)
+    monkeypatch.setattr(intervention_services, "log_change", fail_after_the_row_is_written)
     response = client.post(url, body, content_type="application/json")
     assert response.status_code == 500
     assert Intervention.objects.count() == 0 and AuditEntry.objects.count() == 0

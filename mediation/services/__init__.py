@@ -1,0 +1,61 @@
+"""Writes on field activity. Views, forms, commands and the admin call these; none of them duplicates them.
+
+Keyword-only, atomic, audited; a refusal is a ValidationError with French messages by field.
+"""
+
+from django.core.exceptions import ValidationError
+
+from mediation.services.conflicts import (
+    close_conflict_case,
+    open_conflict_case,
+    record_conflict_agreement,
+    record_conflict_session,
+)
+from mediation.services.interventions import (
+    EDITABLE_FIELDS,
+    check_site_in_territory,
+    delete_intervention,
+    record_intervention,
+    team_for,
+    update_intervention,
+    validate_intervention,
+)
+from mediation.services.persons import (
+    YOUNG_ADULT_AGES,
+    age_band_for,
+    log_person_read,
+    record_followup,
+    update_followup,
+)
+from mediation.services.technical import (
+    TECHNICAL_ACTIONS,
+    TECHNICAL_TRANSITIONS,
+    advance_technical_report,
+    record_technical_action,
+    record_technical_report,
+)
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "TECHNICAL_ACTIONS",
+    "TECHNICAL_TRANSITIONS",
+    "YOUNG_ADULT_AGES",
+    "ValidationError",
+    "advance_technical_report",
+    "age_band_for",
+    "check_site_in_territory",
+    "close_conflict_case",
+    "delete_intervention",
+    "log_person_read",
+    "open_conflict_case",
+    "record_conflict_agreement",
+    "record_conflict_session",
+    "record_followup",
+    "record_intervention",
+    "record_technical_action",
+    "record_technical_report",
+    "team_for",
+    "update_followup",
+    "update_intervention",
+    "validate_intervention",
+]

@@ -1,0 +1,35 @@
+"""Small helpers the case-work services share."""
+
+import uuid as uuid_module
+from datetime import date as date_type
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mediation import rules
+from mediation.models import ActivityType
+
+
+def today() -> date_type:
+    return timezone.localdate()
+
+
+def activity_type(code: str) -> ActivityType:
+    return ActivityType.objects.get(code=code)
+
+
+def derived_uuid(parent: uuid_module.UUID, purpose: str) -> uuid_module.UUID:
+    """A line's UUID derived from its parent's, so the line a case or report records exists once."""
+    return uuid_module.uuid5(parent, purpose)
+
+
+def check_day(errors: dict, field: str, day: date_type | None, *, not_before: date_type | None, label: str) -> None:
+    """A case-work date: the date rules of a line (`rules.date_errors`), and not before `not_before` (`label`)."""
+    if day is None:
+        return
+    if messages := rules.date_errors(day, today=today()):
+        errors.setdefault(field, []).extend(messages)
+    elif not_before is not None and day < not_before:
+        errors.setdefault(field, []).append(
+            _("La date ne peut pas précéder %(label)s (%(day)s).") % {"label": label, "day": f"{not_before:%d/%m/%Y}"}
+        )

@@ -1,0 +1,150 @@
+"""Persons and follow-ups: the minimal person record, its follow-ups, and the log of reads from outside its team."""
+
+import uuid as uuid_module
+from datetime import date as date_type
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from altm.audit import log_change, snapshot
+from altm.idempotency import already_submitted
+from altm.models import AuditAction
+from mediation.models import (
+    AgeBand,
+    FollowUp,
+    FollowUpKind,
+    Person,
+    PersonReadLog,
+    Team,
+)
+from mediation.services.common import check_day, today
+
+
+def age_band_for(birth_year: int, on: date_type) -> str:
+    age = on.year - birth_year
+    if age < 16:
+        return AgeBand.UNDER_16
+    if age <= 25:
+        return AgeBand.YOUNG_16_25
+    if age < 60:
+        return AgeBand.ADULT_26_59
+    return AgeBand.SENIOR_60
+
+
+YOUNG_ADULT_AGES = (16, 25)
+
+
+def _young_adult_errors(person: Person, started_on: date_type) -> list[str]:
+    low, high = YOUNG_ADULT_AGES
+    age = person.age_on(started_on)
+    if age is not None:
+        if not low <= age <= high:
+            return [
+                _("Un suivi jeune adulte concerne les %(low)s-%(high)s ans : cette personne a %(age)s ans.")
+                % {"low": low, "high": high, "age": age}
+            ]
+        return []
+    if person.age_band != AgeBand.YOUNG_16_25:
+        return [
+            _("Un suivi jeune adulte concerne les 16-25 ans : indiquez l'année de naissance ou la tranche 16-25 ans.")
+        ]
+    return []
+
+
+@transaction.atomic
+def record_followup(
+    *,
+    actor,
+    kind: str,
+    team: Team,
+    started_on: date_type,
+    person: Person | None = None,
+    new_person: dict | None = None,
+    uuid: uuid_module.UUID | str | None = None,
+    next_action_on: date_type | None = None,
+    next_action: str = "",
+    note: str = "",
+) -> tuple[FollowUp, bool]:
+    """Start a follow-up of a known person, or of a new minimal person record (`new_person`: alias, birth_year,
+    age_band, gender, territory). The age band follows from the birth year when given. Same `uuid` twice: once."""
+    if (existing := already_submitted(FollowUp, uuid)) is not None:
+        return existing, False
+    errors = {}
+    created_person = person is None
+    if created_person:
+        data = dict(new_person or {})
+        person = Person(team=team, created_by=actor, last_contact_on=started_on, **data)
+        if person.birth_year:
+            person.age_band = age_band_for(person.birth_year, today())
+        try:
+            person.full_clean(exclude=["team"])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if person.birth_year and not 1900 <= person.birth_year <= today().year:
+            errors.setdefault("birth_year", []).append(_("Année de naissance invalide."))
+        if person.territory_id and not team.territories.filter(pk=person.territory_id).exists():
+            errors.setdefault("territory", []).append(_("Ce secteur n'est pas celui de votre équipe."))
+    elif person.team_id != team.pk:
+        errors.setdefault("person", []).append(_("Cette personne est suivie par une autre équipe."))
+    check_day(errors, "started_on", started_on, not_before=None, label="")
+    if kind == FollowUpKind.YOUNG_ADULT and not errors:
+        for message in _young_adult_errors(person, started_on):
+            errors.setdefault("kind", []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    if created_person:
+        person.save()
+        log_change(actor=actor, instance=person, action=AuditAction.CREATE)
+    elif person.last_contact_on is None or person.last_contact_on < started_on:
+        before = snapshot(person)
+        person.last_contact_on = started_on
+        person.save(update_fields=["last_contact_on"])
+        log_change(actor=actor, instance=person, action=AuditAction.UPDATE, before=before)
+    followup = FollowUp(
+        uuid=uuid or uuid_module.uuid4(),
+        person=person,
+        kind=kind,
+        mediator=actor,
+        team=team,
+        territory=person.territory,
+        started_on=started_on,
+        next_action_on=next_action_on,
+        next_action=next_action,
+        note=note,
+        created_by=actor,
+    )
+    followup.full_clean(exclude=["uuid", "person", "mediator", "team", "territory"])
+    followup.save()
+    log_change(actor=actor, instance=followup, action=AuditAction.CREATE)
+    return followup, True
+
+
+@transaction.atomic
+def update_followup(
+    *,
+    actor,
+    followup: FollowUp,
+    next_action_on: date_type | None,
+    next_action: str = "",
+    note: str = "",
+    ended_on: date_type | None = None,
+) -> FollowUp:
+    """Plan the next action, add observations, or end the follow-up (an ended follow-up is no longer due)."""
+    errors = {}
+    check_day(errors, "ended_on", ended_on, not_before=followup.started_on, label=_("le début du suivi"))
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(followup)
+    followup.next_action_on = next_action_on
+    followup.next_action = next_action
+    followup.note = note
+    followup.ended_on = ended_on
+    followup.save(update_fields=["next_action_on", "next_action", "note", "ended_on"])
+    log_change(actor=actor, instance=followup, action=AuditAction.UPDATE, before=before)
+    return followup
+
+
+def log_person_read(*, user, person: Person, reason: str = "") -> PersonReadLog:
+    """Write who opened a person's record from outside its owning team, and why if they said."""
+    return PersonReadLog.objects.create(person=person, user=user, reason=reason.strip()[:300])
