@@ -12,13 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from mediation import services
+from mediation import rules, services
 from mediation.models import (
     ConflictOutcome,
     ConflictParties,
     FollowUp,
     FollowUpKind,
     Gender,
+    Person,
     Site,
     Team,
     TechnicalReport,
@@ -325,7 +326,7 @@ def _load_followups(today: date, rng: random.Random) -> int:
             new_person={
                 "alias": alias,
                 "birth_year": birth_year if n % 5 else None,
-                "age_band": "" if n % 5 else services.age_band_for(birth_year, today),
+                "age_band": "" if n % 5 else rules.age_band(Person(birth_year=birth_year).age_on(today)),
                 "gender": gender,
                 "territory": territory,
             },

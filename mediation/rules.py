@@ -13,7 +13,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from mediation.models import ReferralMode
+from mediation.models import AgeBand, ReferralMode
 
 # The same limits on every path. A line is one act type on one day: beyond these, a typing error is likelier than
 # a real figure, and the database columns stay far from their limits.
@@ -139,3 +139,53 @@ def choose_team(covering: list[tuple[int, bool]]) -> int | None:
         if is_member:
             return team_id
     return covering[0][0] if len(covering) == 1 else None
+
+
+# --- Ages: a person record keeps a birth year or an age band, never a birth date ------------------------------
+
+MAJORITY = 18
+YOUNG_ADULT_AGES = (16, 25)
+EARLIEST_BIRTH_YEAR = 1900
+
+
+def age_band(age: int) -> str:
+    """The reporting band of an age (`Person.age_on` gives the age)."""
+    if age < 16:
+        return AgeBand.UNDER_16
+    if age <= 25:
+        return AgeBand.YOUNG_16_25
+    if age < 60:
+        return AgeBand.ADULT_26_59
+    return AgeBand.SENIOR_60
+
+
+def birth_year_errors(birth_year: int | None, *, today: date) -> list[str]:
+    if birth_year is not None and not EARLIEST_BIRTH_YEAR <= birth_year <= today.year:
+        return [_("Année de naissance invalide.")]
+    return []
+
+
+def is_minor(person, day: date) -> bool:
+    """Known to be under 18 on `day`: by birth year (the age reached that year), else by age band."""
+    age = person.age_on(day)
+    if age is not None:
+        return age < MAJORITY
+    return person.age_band == AgeBand.UNDER_16
+
+
+def young_adult_errors(person, day: date) -> list[str]:
+    """A young-adult follow-up concerns the 16-25 year olds: by birth year, else by age band."""
+    low, high = YOUNG_ADULT_AGES
+    age = person.age_on(day)
+    if age is not None:
+        if not low <= age <= high:
+            return [
+                _("Un suivi jeune adulte concerne les %(low)s-%(high)s ans : cette personne a %(age)s ans.")
+                % {"low": low, "high": high, "age": age}
+            ]
+        return []
+    if person.age_band != AgeBand.YOUNG_16_25:
+        return [
+            _("Un suivi jeune adulte concerne les 16-25 ans : indiquez l'année de naissance ou la tranche 16-25 ans.")
+        ]
+    return []

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from altm.audit import log_change, redact, snapshot
 from altm.idempotency import already_submitted, save_once
 from altm.models import AuditAction, AuditEntry
+from mediation import rules
 from mediation.models import (
     ActivityType,
     FollowUp,
@@ -31,7 +32,7 @@ from mediation.models import (
     ReferralMode,
     Team,
 )
-from mediation.services import check_site_in_territory, record_intervention, team_for
+from mediation.services import check_site_in_territory, create_person, prepare_person, record_intervention, team_for
 from partners import perms
 from partners.models import (
     REFERRAL_CATEGORIES,
@@ -215,13 +216,6 @@ def find_valid_consent(
     )
 
 
-def is_minor(person: Person, on: date_type) -> bool:
-    """Known to be under 18 on `on`: by birth year (the age reached that year), else by age band."""
-    if person.birth_year:
-        return on.year - person.birth_year < 18
-    return person.age_band == "under_16"
-
-
 # --- Information shares --------------------------------------------------------------------------------------
 
 
@@ -274,7 +268,7 @@ def share_information(
                 }
             )
     elif legal_basis == LegalBasis.CASF_L226_2_2:
-        if not is_minor(person, on):
+        if not rules.is_minor(person, on):
             known = (
                 _("née en %(year)s") % {"year": person.birth_year}
                 if person.birth_year
@@ -639,6 +633,7 @@ def record_incoming_referral(
     if (existing := already_submitted(Referral, uuid)) is not None:
         return existing, False
     team = team_for(None, territory)
+    person = None
     if mode != ReferralMode.SIMPLE:
         errors = {}
         if not person_agreed:
@@ -647,20 +642,21 @@ def record_incoming_referral(
             errors["alias"] = [_("Indiquez au moins un prénom ou un pseudonyme pour que l'équipe le retrouve.")]
         if team is None:
             errors["territory"] = [_("Aucune équipe ne couvre ce secteur.")]
+        else:
+            person, person_errors = prepare_person(
+                actor=actor,
+                team=team,
+                territory=territory,
+                alias=alias,
+                birth_year=birth_year,
+                gender=gender,
+                last_contact_on=date,
+            )
+            for name, messages in person_errors.items():
+                errors.setdefault(name, messages)
         if errors:
             raise ValidationError(errors)
-    person = None
-    if mode != ReferralMode.SIMPLE:
-        person = Person.objects.create(
-            alias=alias.strip(),
-            birth_year=birth_year,
-            gender=gender,
-            territory=territory,
-            team=team,
-            last_contact_on=date,
-            created_by=actor,
-        )
-        log_change(actor=actor, instance=person, action=AuditAction.CREATE)
+        create_person(actor=actor, person=person)
     return record_referral(
         actor=actor,
         uuid=uuid,

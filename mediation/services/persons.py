@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted
 from altm.models import AuditAction
+from mediation import rules
 from mediation.models import (
-    AgeBand,
     FollowUp,
     FollowUpKind,
+    Gender,
     Person,
     PersonReadLog,
     Team,
@@ -21,35 +22,53 @@ from mediation.models import (
 from mediation.services.common import check_day, today
 
 
-def age_band_for(birth_year: int, on: date_type) -> str:
-    age = on.year - birth_year
-    if age < 16:
-        return AgeBand.UNDER_16
-    if age <= 25:
-        return AgeBand.YOUNG_16_25
-    if age < 60:
-        return AgeBand.ADULT_26_59
-    return AgeBand.SENIOR_60
+def prepare_person(
+    *,
+    actor,
+    team: Team,
+    territory,
+    alias: str,
+    last_contact_on: date_type,
+    birth_year: int | None = None,
+    age_band: str = "",
+    gender: str = Gender.UNKNOWN,
+    contact: str = "",
+) -> tuple[Person, dict[str, list[str]]]:
+    """A new minimal person record, not saved yet, and what is wrong with it (French messages by field).
+
+    The age band follows from the birth year when it is given. Every path that creates a person (a follow-up, a
+    partner's referral) goes through here, then `create_person` once the rest of its own checks passed.
+    """
+    person = Person(
+        team=team,
+        territory=territory,
+        alias=(alias or "").strip(),
+        birth_year=birth_year,
+        age_band=age_band or "",
+        gender=gender or Gender.UNKNOWN,
+        contact=contact or "",
+        last_contact_on=last_contact_on,
+        created_by=actor,
+    )
+    errors: dict[str, list[str]] = {}
+    if person.birth_year:
+        person.age_band = rules.age_band(person.age_on(today()))
+    try:
+        person.full_clean(exclude=["team"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if messages := rules.birth_year_errors(person.birth_year, today=today()):
+        errors["birth_year"] = messages
+    if person.territory_id and not team.territories.filter(pk=person.territory_id).exists():
+        errors.setdefault("territory", []).append(_("Ce secteur n'est pas celui de votre équipe."))
+    return person, errors
 
 
-YOUNG_ADULT_AGES = (16, 25)
-
-
-def _young_adult_errors(person: Person, started_on: date_type) -> list[str]:
-    low, high = YOUNG_ADULT_AGES
-    age = person.age_on(started_on)
-    if age is not None:
-        if not low <= age <= high:
-            return [
-                _("Un suivi jeune adulte concerne les %(low)s-%(high)s ans : cette personne a %(age)s ans.")
-                % {"low": low, "high": high, "age": age}
-            ]
-        return []
-    if person.age_band != AgeBand.YOUNG_16_25:
-        return [
-            _("Un suivi jeune adulte concerne les 16-25 ans : indiquez l'année de naissance ou la tranche 16-25 ans.")
-        ]
-    return []
+def create_person(*, actor, person: Person) -> Person:
+    """Save a person prepared by `prepare_person` (and checked) and audit it."""
+    person.save()
+    log_change(actor=actor, instance=person, action=AuditAction.CREATE)
+    return person
 
 
 @transaction.atomic
@@ -73,29 +92,17 @@ def record_followup(
     errors = {}
     created_person = person is None
     if created_person:
-        data = dict(new_person or {})
-        person = Person(team=team, created_by=actor, last_contact_on=started_on, **data)
-        if person.birth_year:
-            person.age_band = age_band_for(person.birth_year, today())
-        try:
-            person.full_clean(exclude=["team"])
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-        if person.birth_year and not 1900 <= person.birth_year <= today().year:
-            errors.setdefault("birth_year", []).append(_("Année de naissance invalide."))
-        if person.territory_id and not team.territories.filter(pk=person.territory_id).exists():
-            errors.setdefault("territory", []).append(_("Ce secteur n'est pas celui de votre équipe."))
+        person, errors = prepare_person(actor=actor, team=team, last_contact_on=started_on, **(new_person or {}))
     elif person.team_id != team.pk:
         errors.setdefault("person", []).append(_("Cette personne est suivie par une autre équipe."))
     check_day(errors, "started_on", started_on, not_before=None, label="")
     if kind == FollowUpKind.YOUNG_ADULT and not errors:
-        for message in _young_adult_errors(person, started_on):
-            errors.setdefault("kind", []).append(message)
+        if messages := rules.young_adult_errors(person, started_on):
+            errors["kind"] = messages
     if errors:
         raise ValidationError(errors)
     if created_person:
-        person.save()
-        log_change(actor=actor, instance=person, action=AuditAction.CREATE)
+        create_person(actor=actor, person=person)
     elif person.last_contact_on is None or person.last_contact_on < started_on:
         before = snapshot(person)
         person.last_contact_on = started_on
