@@ -1,0 +1,48 @@
+"""Writes on partners, referrals, consents and information shares. Views, forms, commands and the admin call these.
+
+Every write is atomic and audited. A share, or a telephone/physical referral, is only recorded with a valid legal
+basis (DOMAIN §6); otherwise a French message says exactly what is missing and nothing is recorded.
+"""
+
+from partners.services.common import AGENCY_NAME, LegalBasisError, save_record
+from partners.services.consents import consent_problem, find_valid_consent, record_consent, withdraw_consent
+from partners.services.referrals import (
+    ORAL_CONSENT_MONTHS,
+    TERMINAL_REASON_REQUIRED,
+    beneficiaries_for,
+    record_incoming_referral,
+    record_referral,
+    referral_follow_up_default,
+    update_referral_status,
+)
+from partners.services.retention import (
+    RETENTION_BATCH,
+    RetentionResult,
+    apply_retention,
+    persons_past_retention,
+    redact_audit_trail,
+)
+from partners.services.sharing import share_information
+
+__all__ = [
+    "AGENCY_NAME",
+    "ORAL_CONSENT_MONTHS",
+    "RETENTION_BATCH",
+    "TERMINAL_REASON_REQUIRED",
+    "LegalBasisError",
+    "RetentionResult",
+    "apply_retention",
+    "beneficiaries_for",
+    "consent_problem",
+    "find_valid_consent",
+    "persons_past_retention",
+    "record_consent",
+    "record_incoming_referral",
+    "record_referral",
+    "redact_audit_trail",
+    "referral_follow_up_default",
+    "save_record",
+    "share_information",
+    "update_referral_status",
+    "withdraw_consent",
+]

@@ -1,0 +1,284 @@
+"""Referrals both ways: recorded with their intervention line and, when personal data leaves, a consent and a share."""
+
+import uuid as uuid_module
+from datetime import date as date_type
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from altm.audit import log_change, snapshot
+from altm.idempotency import already_submitted, save_once
+from altm.models import AuditAction
+from mediation.models import (
+    ActivityType,
+    Gender,
+    InterventionSource,
+    Person,
+    ReferralMode,
+    Team,
+)
+from mediation.services import check_site_in_territory, create_person, prepare_person, record_intervention, team_for
+from partners import perms
+from partners.models import (
+    REFERRAL_CATEGORIES,
+    ConsentForm,
+    LegalBasis,
+    PartnerContact,
+    PartnerOrganisation,
+    Referral,
+    ReferralDirection,
+    ReferralStatus,
+    SharingPurpose,
+)
+from partners.services.consents import record_consent
+from partners.services.sharing import share_information
+
+# --- Referrals ----------------------------------------------------------------------------------------------
+
+
+ORAL_CONSENT_MONTHS = 6
+
+
+def beneficiaries_for(gender: str) -> dict[str, int]:
+    return {
+        "women": 1 if gender == Gender.WOMAN else 0,
+        "men": 1 if gender == Gender.MAN else 0,
+        "unknown": 1 if gender not in (Gender.WOMAN, Gender.MAN) else 0,
+    }
+
+
+@transaction.atomic
+def record_referral(
+    *,
+    actor,
+    date: date_type,
+    mode: str,
+    organisation: PartnerOrganisation,
+    territory,
+    direction: str = ReferralDirection.TO_PARTNER,
+    uuid: uuid_module.UUID | str | None = None,
+    team: Team | None = None,
+    site=None,
+    counsellor: PartnerContact | None = None,
+    person: Person | None = None,
+    beneficiary_gender: str | None = None,
+    reason: str = "",
+    follow_up_on: date_type | None = None,
+    person_agreed: bool = False,
+    counsellor_agreed: bool = False,
+    oral_consent_now: bool = False,
+) -> tuple[Referral, bool]:
+    """Record a referral and, for the agency's own referrals, its `referral` intervention line (once).
+
+    The same `uuid` sent twice returns the first referral (created=False). A telephone or physical referral to a
+    partner transmits the person's identity: it needs a valid consent (recorded now if the person agrees now),
+    and records the matching information share.
+    """
+    if (existing := already_submitted(Referral, uuid)) is not None:
+        return existing, False
+    errors: dict[str, list[str]] = {}
+    if mode not in ReferralMode.values:
+        errors["mode"] = [_("Choisissez la modalité de la mise en relation.")]
+    if direction not in ReferralDirection.values:
+        errors["direction"] = [_("Sens inconnu.")]
+    if mode == ReferralMode.SIMPLE:
+        # A simple referral only hands over the partner's details: no personal data is kept.
+        if person is not None and beneficiary_gender is None:
+            beneficiary_gender = person.gender
+        person = None
+    elif person is None:
+        errors["person"] = [_("Une mise en relation téléphonique ou physique nécessite la personne concernée.")]
+    elif person.anonymised_at:
+        errors["person"] = [_("Cette personne a été anonymisée.")]
+    if person is not None and beneficiary_gender is None:
+        beneficiary_gender = person.gender
+    if counsellor is not None and counsellor.organisation_id != organisation.pk:
+        errors["counsellor"] = [_("Ce conseiller ne travaille pas chez ce partenaire.")]
+    check_site_in_territory(errors, site, territory)
+    if follow_up_on is not None and follow_up_on < date:
+        errors["follow_up_on"] = [_("La date de vérification ne peut pas précéder la mise en relation.")]
+    if direction == ReferralDirection.TO_AGENCY:
+        team = team or team_for(None, territory)
+        if mode != ReferralMode.SIMPLE and not person_agreed:
+            errors["person_agreed"] = [_("Refusé : confirmez que le jeune est d'accord pour être contacté.")]
+    else:
+        team = team or team_for(actor, territory)
+        if mode == ReferralMode.PHYSICAL and not counsellor_agreed:
+            errors["counsellor_agreed"] = [
+                _("Refusé : une mise en relation physique demande aussi l'accord du conseiller du partenaire.")
+            ]
+    if team is None:
+        errors["territory"] = [_("Aucune équipe ne couvre ce secteur.")]
+    if errors:
+        raise ValidationError(errors)
+
+    referral = Referral(
+        uuid=uuid or uuid_module.uuid4(),
+        date=date,
+        direction=direction,
+        mode=mode,
+        organisation=organisation,
+        counsellor=counsellor,
+        partner_name=organisation.name,
+        counsellor_name=counsellor.name if counsellor else "",
+        person=person,
+        beneficiary_gender=beneficiary_gender or Gender.UNKNOWN,
+        territory=territory,
+        site=site,
+        team=team,
+        reason=reason.strip(),
+        person_agreed=person_agreed or oral_consent_now,
+        counsellor_agreed=counsellor_agreed,
+        follow_up_on=follow_up_on,
+        created_by=actor,
+    )
+    referral, created = save_once(referral)
+    if not created:
+        return referral, False  # a retry racing the first submission: the first one won
+
+    if direction == ReferralDirection.TO_PARTNER and mode != ReferralMode.SIMPLE:
+        if oral_consent_now:
+            record_consent(
+                actor=actor,
+                person=person,
+                categories=list(REFERRAL_CATEGORIES),
+                form=ConsentForm.ORAL,
+                given_on=min(date, timezone.localdate()),
+                expires_on=_add_months_safe(date, ORAL_CONSENT_MONTHS),
+                recipient_organisation=organisation,
+                purpose=SharingPurpose.REFERRAL,
+                note=_("Accord oral recueilli lors de la mise en relation."),
+            )
+        share_information(
+            actor=actor,
+            person=person,
+            to_organisation=organisation,
+            recipient_name=" · ".join(filter(None, [organisation.name, referral.counsellor_name])),
+            categories=list(REFERRAL_CATEGORIES),
+            purpose=SharingPurpose.REFERRAL,
+            legal_basis=LegalBasis.CONSENT,
+            justification=_("Mise en relation %(mode)s : %(reason)s")
+            % {"mode": referral.get_mode_display().lower(), "reason": referral.reason or _("motif non précisé")},
+            referral=referral,
+            team=team,
+            on=min(date, timezone.localdate()),
+        )
+
+    if direction == ReferralDirection.TO_PARTNER:
+        intervention, _created = record_intervention(
+            actor=actor,
+            uuid=referral.uuid,
+            date=date,
+            territory=territory,
+            site=site,
+            activity_type=ActivityType.objects.get(code="referral"),
+            team=team,
+            source=InterventionSource.REFERRAL,
+            mode=mode,
+            count=1,
+            partner_name=organisation.name,
+            person=person,
+            **beneficiaries_for(referral.beneficiary_gender),
+        )
+        referral.intervention = intervention
+        referral.save(update_fields=["intervention"])
+    log_change(actor=actor, instance=referral, action=AuditAction.CREATE)
+    return referral, True
+
+
+def _add_months_safe(day: date_type, months: int) -> date_type:
+    from partners.dates import add_months
+
+    return add_months(day, months)
+
+
+TERMINAL_REASON_REQUIRED = (ReferralStatus.NOT_FOLLOWED, ReferralStatus.ABANDONED)
+
+
+@transaction.atomic
+def update_referral_status(*, actor, referral: Referral, status: str, reason: str = "") -> Referral:
+    """Move a referral along its workflow (proposed → done → taken in charge / not followed / abandoned)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if status not in perms.allowed_statuses(actor, referral):
+        raise ValidationError(
+            {"status": [_("Ce changement de statut n'est pas possible pour vous sur cette mise en relation.")]}
+        )
+    if status in TERMINAL_REASON_REQUIRED and not reason.strip():
+        raise ValidationError({"reason": [_("Indiquez le motif.")]})
+    before = snapshot(referral)
+    referral.status = status
+    referral.status_reason = reason.strip()
+    referral.status_changed_at = timezone.now()
+    referral.status_changed_by = actor
+    referral.save(update_fields=["status", "status_reason", "status_changed_at", "status_changed_by"])
+    log_change(actor=actor, instance=referral, action=AuditAction.UPDATE, before=before)
+    return referral
+
+
+def referral_follow_up_default(day: date_type) -> date_type:
+    return day + timedelta(days=14)
+
+
+@transaction.atomic
+def record_incoming_referral(
+    *,
+    actor,
+    organisation: PartnerOrganisation,
+    date: date_type,
+    mode: str,
+    territory,
+    uuid: uuid_module.UUID | str | None = None,
+    alias: str = "",
+    birth_year: int | None = None,
+    gender: str = Gender.UNKNOWN,
+    reason: str = "",
+    person_agreed: bool = False,
+    counsellor: PartnerContact | None = None,
+) -> tuple[Referral, bool]:
+    """A partner counsellor refers a young person to the mediators; the person record goes to the covering team."""
+    if (existing := already_submitted(Referral, uuid)) is not None:
+        return existing, False
+    team = team_for(None, territory)
+    person = None
+    if mode != ReferralMode.SIMPLE:
+        errors = {}
+        if not person_agreed:
+            errors["person_agreed"] = [_("Refusé : confirmez que le jeune est d'accord pour être contacté.")]
+        if not alias.strip():
+            errors["alias"] = [_("Indiquez au moins un prénom ou un pseudonyme pour que l'équipe le retrouve.")]
+        if team is None:
+            errors["territory"] = [_("Aucune équipe ne couvre ce secteur.")]
+        else:
+            person, person_errors = prepare_person(
+                actor=actor,
+                team=team,
+                territory=territory,
+                alias=alias,
+                birth_year=birth_year,
+                gender=gender,
+                last_contact_on=date,
+            )
+            for name, messages in person_errors.items():
+                errors.setdefault(name, messages)
+        if errors:
+            raise ValidationError(errors)
+        create_person(actor=actor, person=person)
+    return record_referral(
+        actor=actor,
+        uuid=uuid,
+        date=date,
+        direction=ReferralDirection.TO_AGENCY,
+        mode=mode,
+        organisation=organisation,
+        counsellor=counsellor,
+        territory=territory,
+        team=team,
+        person=person,
+        beneficiary_gender=gender,
+        reason=reason,
+        person_agreed=person_agreed,
+        follow_up_on=referral_follow_up_default(date),
+    )
