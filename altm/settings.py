@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "mediation",
     "partners",
     "reporting",
+    "demo",  # top floor: demo data may import every app, no app imports it
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import Role, User
-from mediation import demo_activity
+from demo import activity
 
 
 def row_counts():
@@ -11,7 +11,7 @@ def row_counts():
 
 def test_load_demo_twice_leaves_same_row_counts(db, capsys, monkeypatch):
     # Three years of activity lines take a while: the same code path on the last weeks only.
-    monkeypatch.setattr(demo_activity, "PERIOD_DAYS", 21)
+    monkeypatch.setattr(activity, "PERIOD_DAYS", 21)
     call_command("load_demo")
     first = row_counts()
     call_command("load_demo")
