@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from altm.models import AuditAction, AuditEntry, redaction
 
@@ -14,6 +15,8 @@ def snapshot(instance: models.Model) -> dict:
     data = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
+        if isinstance(value, FieldFile):  # an uploaded file (the agency's logo): its name
+            value = value.name
         if value is not None and not isinstance(value, str | int | float | bool):
             value = _encoder.default(value) if not isinstance(value, list | dict) else value
         data[field.attname] = value
