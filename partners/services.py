@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from altm.audit import log_change, redact, snapshot
 from altm.idempotency import already_submitted, save_once
-from altm.models import AuditAction, AuditEntry
+from altm.models import Agency, AuditAction, AuditEntry
 from mediation.models import (
     ActivityType,
     FollowUp,
@@ -50,7 +50,6 @@ from partners.models import (
     category_labels,
 )
 
-AGENCY_NAME = "ALTM"
 ORAL_CONSENT_MONTHS = 6
 
 
@@ -302,7 +301,7 @@ def share_information(
         raise ValidationError({"legal_basis": [_("Choisissez la base légale du partage.")]})
     share = InformationShare.objects.create(
         person=person,
-        sender_name=AGENCY_NAME,
+        sender_name=Agency.current().short_name,
         to_organisation=to_organisation,
         recipient_name=recipient_name or to_organisation.name,
         categories=categories,

@@ -2,6 +2,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import Role, User
+from altm.models import Agency
 from demo import activity
 
 
@@ -20,6 +21,8 @@ def test_load_demo_twice_leaves_same_row_counts(db, capsys, monkeypatch):
     assert first["mediation.Team"] == 3
     assert User.objects.filter(role=Role.MEDIATOR).count() == 12
     assert first["mediation.Intervention"] > 100
+    assert first["altm.Agency"] == 1
+    assert Agency.current().footer == "ALTM · 23 rue Renan · 69007 Lyon · www.altm.fr"
     out = capsys.readouterr().out
     assert "direction" in out and "altm-demo-2026" in out
 
