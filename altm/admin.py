@@ -1,9 +1,11 @@
-"""Admin helpers shared by every app: changes made through /admin/ go to the same audit trail as the app's."""
+"""Admin helpers shared by every app (changes made through /admin/ go to the same audit trail as the app's), and
+the agency's page."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from altm.audit import log_change, snapshot
-from altm.models import AuditAction
+from altm.models import Agency, AuditAction
 
 
 def _current(obj):
@@ -58,3 +60,29 @@ class AuditedAdminMixin:
 
 class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     pass
+
+
+@admin.register(Agency)
+class AgencyAdmin(AuditedModelAdmin):
+    """One agency: its page opens straight on the form (to fill in the first time, to change afterwards)."""
+
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "logo"]}),
+        (_("Coordonnées"), {"fields": ["address", "city", "website"]}),
+        (_("Signature des bilans"), {"fields": ["signatory_name", "signatory_title"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Agency.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # A list of one row is a detour: show its form (or the empty one) at the list's address. Saving comes
+        # back here, to the form.
+        extra_context = {**(extra_context or {}), "show_save_and_add_another": False, "show_save_and_continue": False}
+        agency = Agency.objects.filter(pk=Agency.SINGLE_ID).first()
+        if agency is None:
+            return self.add_view(request, extra_context=extra_context)
+        return self.change_view(request, str(agency.pk), extra_context=extra_context)

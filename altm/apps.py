@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AltmConfig(AppConfig):
     name = "altm"
-    verbose_name = _("ALTM")
+    verbose_name = _("Agence")

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,8 @@ BOOKKEEPING_FIELDS = {"created_by_id", "updated_by_id"}
 
 
 def _json_value(value):
+    if isinstance(value, FieldFile):  # an uploaded file (the agency's logo): its name
+        return value.name
     if value is not None and not isinstance(value, str | int | float | bool | list | dict):
         return _encoder.default(value)
     return value

@@ -1,9 +1,11 @@
-"""The navigation each role sees. Entries whose page does not exist yet are left out."""
+"""What every page knows: the navigation each role sees (entries whose page does not exist yet are left out),
+and the agency (name, address, logo) that the header, titles and documents print."""
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from altm.models import Agency
 
 # (url name, label, icon) per role, in the order they show.
 NAVIGATION = {
@@ -59,3 +61,7 @@ def navigation_for(user) -> list[dict]:
 
 def navigation(request):
     return {"navigation": navigation_for(request.user)}
+
+
+def agency(request):
+    return {"agency": Agency.current()}

@@ -1,11 +1,16 @@
-"""Shared models: the audit trail every app writes to."""
+"""Shared models: the agency that uses the application, and the audit trail every app writes to."""
 
+import base64
+import mimetypes
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.validators import FileExtensionValidator
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 # The audit trail is append-only. The one sanctioned change is erasing personal data when a person is anonymised
@@ -82,3 +87,113 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+# Agency.current() keeps the row this long in each process: pages read it on every request (header, titles)
+# without a query. A save or delete in this process forgets it at once; other processes see it within the minute.
+AGENCY_CACHE_SECONDS = 60
+_agency_cache: dict[str, tuple[float, "Agency"]] = {}
+
+
+class Agency(models.Model):
+    """The agency using the application, as its pages and documents name it. One row at most.
+
+    Without a row, `Agency.current()` returns a default named after `settings.AGENCY_NAME`.
+    """
+
+    SINGLE_ID = 1
+
+    name = models.CharField(
+        _("nom"), max_length=200, help_text=_("Nom complet, par exemple « Agence Lyon Tranquillité Médiation ».")
+    )
+    short_name = models.CharField(
+        _("nom court"),
+        max_length=40,
+        help_text=_("Sigle affiché en tête des pages et des documents, par exemple « ALTM »."),
+    )
+    address = models.TextField(
+        _("adresse"), blank=True, help_text=_("Une ligne par ligne d'adresse ; imprimée au pied des couvertures.")
+    )
+    city = models.CharField(_("ville"), max_length=100, blank=True, help_text=_("Pour « Fait à …, le … »."))
+    website = models.CharField(_("site web"), max_length=200, blank=True, help_text=_("Par exemple www.altm.fr."))
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="agence/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
+        help_text=_("PNG ou JPEG, imprimé sur la couverture des bilans."),
+    )
+    signatory_name = models.CharField(
+        _("signataire"), max_length=200, blank=True, help_text=_("Qui signe les bilans pour l'agence.")
+    )
+    signatory_title = models.CharField(
+        _("qualité du signataire"), max_length=200, blank=True, help_text=_("Par exemple « Directrice ».")
+    )
+
+    class Meta:
+        verbose_name = _("agence")
+        verbose_name_plural = _("agence")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="agency_single_row")]
+
+    def __str__(self):
+        return self.name if self.short_name in ("", self.name) else f"{self.short_name} · {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLE_ID
+        super().save(*args, **kwargs)
+        self.forget()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget()
+        return result
+
+    @classmethod
+    def current(cls) -> "Agency":
+        """The agency's row, or the default when there is none; cached in the process (`AGENCY_CACHE_SECONDS`)."""
+        now = time.monotonic()
+        cached = _agency_cache.get("agency")
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        agency = cls.objects.filter(pk=cls.SINGLE_ID).first() or cls.default()
+        _agency_cache["agency"] = (now + AGENCY_CACHE_SECONDS, agency)
+        return agency
+
+    @classmethod
+    def default(cls) -> "Agency":
+        return cls(name=settings.AGENCY_NAME, short_name=settings.AGENCY_NAME)
+
+    @staticmethod
+    def forget() -> None:
+        """Drop the cached agency now, and again once the transaction commits (a reader may have cached the
+        old row in between)."""
+        _agency_cache.clear()
+        transaction.on_commit(_agency_cache.clear)
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+    @property
+    def footer(self) -> str:
+        """One line for the foot of a cover: short name, address and website."""
+        return " · ".join(
+            [self.short_name or self.name, *self.address_lines, *([self.website] if self.website else [])]
+        )
+
+    @property
+    def signatory(self) -> str:
+        return ", ".join(part for part in (self.signatory_name, self.signatory_title) if part)
+
+    @cached_property
+    def logo_data_uri(self) -> str:
+        """The logo inlined for WeasyPrint (which reads no file outside static/), or "" without a readable one."""
+        if not self.logo:
+            return ""
+        try:
+            with self.logo.open("rb") as file:
+                content = file.read()
+        except OSError:
+            return ""
+        mime = mimetypes.guess_type(self.logo.name)[0] or "image/png"
+        return f"data:{mime};base64,{base64.b64encode(content).decode()}"

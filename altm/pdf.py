@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from altm.models import Agency
+
 STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
 
 
@@ -28,7 +30,8 @@ class _StaticOnlyFetcher(URLFetcher):
 
 
 def render_pdf(template_name: str, context: dict, request=None) -> bytes:
-    html = render_to_string(template_name, context, request=request)
+    """Every PDF knows the agency (cover, running header, signature), with or without a request."""
+    html = render_to_string(template_name, {"agency": Agency.current(), **context}, request=request)
     return HTML(
         string=html, base_url="file:///", url_fetcher=_StaticOnlyFetcher(allowed_protocols=("file", "data"))
     ).write_pdf()

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "mediation",
     "partners",
     "reporting",
+    "demo",  # top floor: demo data may import every app, no app imports it
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "altm.context_processors.navigation",
+                "altm.context_processors.agency",
             ],
         },
     },
@@ -178,7 +180,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # ALTM_TWO_FACTOR=false exists only for load tests on 127.0.0.1; production refuses it.
 ALTM_TWO_FACTOR = env_bool("ALTM_TWO_FACTOR", True)
 ALTM_TWO_FACTOR_ROLES = ["director", "admin"]
-OTP_TOTP_ISSUER = "ALTM"
+
+
+def otp_totp_issuer(device) -> str:
+    """The name authenticator apps show next to the code: the agency's short name, as set in /admin/."""
+    from altm.models import Agency  # settings are read before the apps load: no model import at the top
+
+    return Agency.current().short_name
+
+
+OTP_TOTP_ISSUER = otp_totp_issuer
 
 # Content-Security-Policy (django-csp 4): only our own static files; no inline script, no inline style.
 # Bootstrap's JS sets styles through the CSSOM, which style-src does not restrict.
@@ -209,6 +220,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (the agency's logo). Keep this folder with the backups.
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -234,6 +248,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ALTM <ne-pas-repondre@altm.invalid>")
+
+# Name of the agency until an administrator fills in its page in /admin/ (Agence).
+AGENCY_NAME = env_str("AGENCY_NAME", "ALTM")
 
 # Persons with no contact for this many days are anonymised by `apply_retention`.
 RETENTION_DAYS = env_int("ALTM_RETENTION_DAYS", 2 * 365)

@@ -1,12 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from altm import views
+from altm.models import Agency
 
-admin.site.site_header = _("ALTM · administration")
-admin.site.site_title = _("ALTM")
+
+def _admin_header() -> str:
+    return _("%(agency)s · administration") % {"agency": Agency.current().short_name}
+
+
+# Read on every admin page (lazy), so a new agency name shows without a restart.
+admin.site.site_header = lazy(_admin_header, str)()
+admin.site.site_title = lazy(lambda: Agency.current().short_name, str)()
 admin.site.index_title = _("Configuration")
 
 urlpatterns = [
@@ -15,7 +23,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",

@@ -1,7 +1,9 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from altm.context_processors import navigation_for
+from altm.models import Agency
 
 
 @login_required
@@ -11,3 +13,11 @@ def home(request):
     if entries:
         return redirect(entries[0]["url"])
     return render(request, "home.html")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view; the e-mail (rendered without the request, so without context processors) names the agency."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {**(self.extra_email_context or {}), "agency": Agency.current()}
+        return super().form_valid(form)

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from altm.models import Agency
 from altm.pdf import render_pdf
 from reporting import charts
 from reporting.evaluation import CSV_HEADER, EvaluationReport
@@ -86,6 +87,7 @@ def context(report: EvaluationReport, **extra) -> dict:
         "sections": report.sections(),
         "charts": evaluation_charts(report),
         "definitions": [REGISTRY[code] for code in EVALUATION_CODES],
+        "agency": Agency.current(),  # the standalone HTML file is rendered without a request
         **extra,
     }
 

@@ -59,9 +59,9 @@ def generate(rows: int) -> float:
     """Organisation from the demo, then `rows` intervention lines and some follow-ups, all in SQL."""
     from django.db import connection
 
-    from mediation import demo
+    from demo import organisation
 
-    demo.load_organisation()
+    organisation.load_organisation()
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(

@@ -122,7 +122,7 @@ def main():
     connection.settings_dict.setdefault("TEST", {})["NAME"] = bench_name
     test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        from mediation.demo import load_organisation
+        from demo.organisation import load_organisation
         from mediation.models import Intervention
 
         load_organisation()

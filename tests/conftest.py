@@ -1,8 +1,10 @@
+import math
 import os
 
 import pytest
 from django.conf import settings
 
+from altm import models as altm_models
 from tests.world import World, build_world
 
 
@@ -16,6 +18,15 @@ class InvalidTemplateVariable(str):
 @pytest.fixture(autouse=True)
 def _strict_templates(settings):
     settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
+
+
+@pytest.fixture(autouse=True)
+def _agency_cache():
+    """Each test starts with the default agency cached, as a running process has it (pages cost no query for it)
+    and never with the agency of an earlier test. Saving an Agency forgets it, as in production."""
+    altm_models._agency_cache["agency"] = (math.inf, altm_models.Agency.default())
+    yield
+    altm_models._agency_cache.clear()
 
 
 @pytest.fixture(autouse=True)

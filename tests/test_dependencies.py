@@ -1,4 +1,7 @@
-"""Dependencies point one way: reporting reads mediation and partners; partners knows mediation; mediation neither."""
+"""Dependencies point one way, floor by floor: accounts → altm → mediation → partners → reporting → demo.
+
+Each app may import only from the apps below it. Every module is read, function-level imports included.
+"""
 
 import ast
 from pathlib import Path
@@ -6,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FORBIDDEN = {"mediation": {"partners", "reporting"}, "partners": {"reporting"}}
+LAYERS = ["accounts", "altm", "mediation", "partners", "reporting", "demo"]
+FORBIDDEN = {app: set(LAYERS[index + 1 :]) for index, app in enumerate(LAYERS) if index + 1 < len(LAYERS)}
 
 
 def imported_apps(path: Path) -> set[str]:
@@ -18,6 +22,12 @@ def imported_apps(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module.split(".")[0])
     return names
+
+
+def test_every_layer_is_guarded():
+    assert FORBIDDEN["accounts"] == {"altm", "mediation", "partners", "reporting", "demo"}
+    assert FORBIDDEN["reporting"] == {"demo"}
+    assert "demo" not in FORBIDDEN  # the top floor may import every app
 
 
 @pytest.mark.parametrize("app", sorted(FORBIDDEN))

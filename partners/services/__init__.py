@@ -4,7 +4,7 @@ Every write is atomic and audited. A share, or a telephone/physical referral, is
 basis (DOMAIN §6); otherwise a French message says exactly what is missing and nothing is recorded.
 """
 
-from partners.services.common import AGENCY_NAME, LegalBasisError, save_record
+from partners.services.common import LegalBasisError, save_record
 from partners.services.consents import consent_problem, find_valid_consent, record_consent, withdraw_consent
 from partners.services.referrals import (
     ORAL_CONSENT_MONTHS,
@@ -25,7 +25,6 @@ from partners.services.retention import (
 from partners.services.sharing import share_information
 
 __all__ = [
-    "AGENCY_NAME",
     "ORAL_CONSENT_MONTHS",
     "RETENTION_BATCH",
     "TERMINAL_REASON_REQUIRED",

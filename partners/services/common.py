@@ -1,4 +1,4 @@
-"""What the partners' services share: the agency's name on shares, refusals for want of a legal basis, and the
+"""What the partners' services share: refusals for want of a legal basis, and the
 audited save of plain records."""
 
 from datetime import date as date_type
@@ -8,8 +8,6 @@ from django.db import transaction
 
 from altm.audit import log_change, snapshot
 from altm.models import AuditAction
-
-AGENCY_NAME = "ALTM"
 
 
 class LegalBasisError(ValidationError):

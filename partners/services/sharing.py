@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change
-from altm.models import AuditAction
+from altm.models import Agency, AuditAction
 from mediation import rules
 from mediation.models import (
     Person,
@@ -21,7 +21,7 @@ from partners.models import (
     Referral,
     SharingPurpose,
 )
-from partners.services.common import AGENCY_NAME, LegalBasisError
+from partners.services.common import LegalBasisError
 from partners.services.consents import clean_categories, find_valid_consent
 
 # --- Information shares --------------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def share_information(
         raise ValidationError({"legal_basis": [_("Choisissez la base légale du partage.")]})
     share = InformationShare.objects.create(
         person=person,
-        sender_name=AGENCY_NAME,
+        sender_name=Agency.current().short_name,
         to_organisation=to_organisation,
         recipient_name=recipient_name or to_organisation.name,
         categories=categories,

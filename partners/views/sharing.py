@@ -97,7 +97,6 @@ def _mandate_context(consent):
         "person": consent.person,
         "withdrawal": consent.withdrawal_or_none,
         "today": timezone.localdate(),
-        "agency": "ALTM · Agence Lyon Tranquillité Médiation",
     }
 
 

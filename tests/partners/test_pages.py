@@ -169,26 +169,3 @@ def test_organisation_list_queries_do_not_grow(world, django_assert_num_queries,
     with django_assert_num_queries(6):
         response = client.get(reverse("partners:organisation_list"))
     assert len(response.context["organisations"]) == rows + 2
-
-
-def test_demo_partnership_data(db):
-    import io
-
-    from django.core.management import call_command
-
-    from partners.models import Convention, ReferralStatus
-
-    call_command("load_demo", stdout=io.StringIO())
-    convention = Convention.objects.get(organisation__name="Mission Locale de Lyon")
-    schedule = convention.schedule(TODAY)
-    assert schedule.status == "renewed" and schedule.renewals == 1
-    statuses = set(Referral.objects.values_list("status", flat=True))
-    assert statuses == set(ReferralStatus.values)
-    assert Referral.objects.overdue_on(TODAY).exists()
-    states = {c.state_on(TODAY) for c in Consent.objects.all()}
-    assert {"valid", "expired", "withdrawn"} <= states
-    assert set(InformationShare.objects.values_list("legal_basis", flat=True)) == {
-        "consent",
-        "casf_l121_6_2",
-        "casf_l226_2_2",
-    }

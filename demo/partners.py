@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from mediation.demo import demo_user
+from demo.organisation import demo_user
 from mediation.models import Gender, Landlord, Person, ReferralMode, Site, Team, Territory
 from partners import services
 from partners.dates import add_months

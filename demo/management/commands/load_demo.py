@@ -2,17 +2,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from mediation import demo as mediation_demo
-from mediation import demo_activity, demo_casework
-from partners import demo as partners_demo
-from reporting import demo as reporting_demo
+from demo import activity, casework, organisation, partners, reporting
 
 DEMO_LOADERS = [
-    mediation_demo.load,
-    demo_activity.load_activity,
-    demo_casework.load,
-    partners_demo.load,
-    reporting_demo.load,
+    organisation.load,
+    activity.load_activity,
+    casework.load,
+    partners.load,
+    reporting.load,
 ]
 
 
@@ -34,6 +31,6 @@ class Command(BaseCommand):
         for loader in DEMO_LOADERS:
             accounts.extend(loader(stdout=self.stdout) or [])
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
-        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {mediation_demo.DEMO_PASSWORD}) :")
+        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {organisation.DEMO_PASSWORD}) :")
         for user in accounts:
             self.stdout.write(f"  {user.username:<16} {user.get_role_display():<32} {user.get_full_name()}")

@@ -5,14 +5,14 @@ from datetime import timedelta
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from mediation import demo, demo_activity
+from demo import activity, organisation
 from mediation.models import Intervention, InterventionSource, Team
 
 
 def test_demo_activity_is_idempotent_and_deterministic(db, monkeypatch):
-    demo.load_organisation()
-    monkeypatch.setattr(demo_activity, "PERIOD_DAYS", 45)
-    demo_activity.load_activity()
+    organisation.load_organisation()
+    monkeypatch.setattr(activity, "PERIOD_DAYS", 45)
+    activity.load_activity()
     first = {
         line["external_id"]: line
         for line in Intervention.objects.values(
@@ -21,11 +21,11 @@ def test_demo_activity_is_idempotent_and_deterministic(db, monkeypatch):
     }
     assert len(first) > 500
 
-    demo_activity.load_activity()
+    activity.load_activity()
     assert Intervention.objects.count() == len(first)
 
     Intervention.objects.all().delete()
-    demo_activity.load_activity()
+    activity.load_activity()
     again = {
         line["external_id"]: line
         for line in Intervention.objects.values(
@@ -36,9 +36,9 @@ def test_demo_activity_is_idempotent_and_deterministic(db, monkeypatch):
 
 
 def test_demo_activity_is_spread_over_teams_mediators_and_working_days(db, monkeypatch):
-    demo.load_organisation()
-    monkeypatch.setattr(demo_activity, "PERIOD_DAYS", 60)
-    demo_activity.load_activity()
+    organisation.load_organisation()
+    monkeypatch.setattr(activity, "PERIOD_DAYS", 60)
+    activity.load_activity()
     lines = Intervention.objects.all()
     today = timezone.localdate()
     assert lines.filter(date__gt=today).count() == 0

@@ -3,9 +3,21 @@
 from django.db import transaction
 
 from accounts.models import Role, User
+from altm.models import Agency
 from mediation.models import Landlord, Site, SiteKind, Team, Territory
 
 DEMO_PASSWORD = "altm-demo-2026"
+
+# The agency's page in /admin/, as ALTM fills it in (left as it is once it exists).
+AGENCY = {
+    "name": "Agence Lyon Tranquillité Médiation",
+    "short_name": "ALTM",
+    "address": "23 rue Renan\n69007 Lyon",
+    "city": "Lyon",
+    "website": "www.altm.fr",
+    "signatory_name": "Hélène Favre",
+    "signatory_title": "Directrice",
+}
 
 TERRITORIES = [("EMH", "EMH"), ("L7", "Lyon 7"), ("L8", "Lyon 8"), ("L9", "Lyon 9")]
 
@@ -141,5 +153,11 @@ def load_organisation() -> list[User]:
     return accounts
 
 
+def load_agency() -> Agency:
+    agency, _ = Agency.objects.get_or_create(pk=Agency.SINGLE_ID, defaults=AGENCY)
+    return agency
+
+
 def load(stdout=None) -> list[User]:
+    load_agency()
     return load_organisation()

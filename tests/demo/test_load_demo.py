@@ -2,7 +2,8 @@ from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import Role, User
-from mediation import demo_activity
+from altm.models import Agency
+from demo import activity
 
 
 def row_counts():
@@ -11,7 +12,7 @@ def row_counts():
 
 def test_load_demo_twice_leaves_same_row_counts(db, capsys, monkeypatch):
     # Three years of activity lines take a while: the same code path on the last weeks only.
-    monkeypatch.setattr(demo_activity, "PERIOD_DAYS", 21)
+    monkeypatch.setattr(activity, "PERIOD_DAYS", 21)
     call_command("load_demo")
     first = row_counts()
     call_command("load_demo")
@@ -20,6 +21,8 @@ def test_load_demo_twice_leaves_same_row_counts(db, capsys, monkeypatch):
     assert first["mediation.Team"] == 3
     assert User.objects.filter(role=Role.MEDIATOR).count() == 12
     assert first["mediation.Intervention"] > 100
+    assert first["altm.Agency"] == 1
+    assert Agency.current().footer == "ALTM · 23 rue Renan · 69007 Lyon · www.altm.fr"
     out = capsys.readouterr().out
     assert "direction" in out and "altm-demo-2026" in out
 
