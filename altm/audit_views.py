@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.forms import DateInput
 from altm.models import AuditAction, AuditEntry
 
 PAGE_SIZE = 25
@@ -33,12 +34,8 @@ class AuditFilterForm(forms.Form):
         label=_("Par"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Tout le monde")
     )
     action = forms.ChoiceField(label=_("Action"), choices=[("", _("Toutes")), *AuditAction.choices], required=False)
-    date_from = forms.DateField(
-        label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_from = forms.DateField(label=_("Du"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Au"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

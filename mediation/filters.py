@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from mediation.forms import DateInput
+from altm.forms import DateInput
 from mediation.models import ActivityType, Intervention, Site, Team, Territory
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.forms import add_service_errors
 from altm.models import AuditAction, AuditEntry
 from mediation import perms, services
 from mediation.extensions import partner_name_suggestions
@@ -75,12 +76,6 @@ def json_errors(errors: dict, status: int = 400) -> JsonResponse:
 
 def form_errors(form) -> dict:
     return {name: [e["message"] for e in errs] for name, errs in form.errors.get_json_data().items()}
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, next to the field when the form has it."""
-    for name, msgs in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, msgs)
 
 
 def get_intervention_for_user(user, pk: int) -> Intervention:

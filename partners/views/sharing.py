@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.forms import add_service_errors
 from altm.models import AuditEntry
 from altm.pdf import pdf_response, render_pdf
 from mediation.models import Person
 from partners import perms
-from partners.forms import ConsentRecordForm, ShareForm, WithdrawConsentForm, apply_errors
+from partners.forms import ConsentRecordForm, ShareForm, WithdrawConsentForm
 from partners.models import Consent, InformationShare, PartnerOrganisation, Referral
 from partners.services import record_consent, share_information, withdraw_consent
 
@@ -56,7 +57,7 @@ def consent_create(request):
                 note=data["note"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Consentement enregistré. Imprimez le mandat pour le faire signer."))
             return redirect("partners:person_sharing", pk=consent.person_id)
@@ -138,7 +139,7 @@ def share_create(request):
                 parents_not_informed_reason=data["parents_not_informed_reason"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Partage enregistré avec sa base légale."))
             return redirect("partners:person_sharing", pk=share.person_id)
