@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from altm.pdf import render_pdf
+from altm.spreadsheets import XLSX_CONTENT_TYPE
 from reporting import charts
 from reporting.evaluation import CSV_HEADER, EvaluationReport
 from reporting.formatting import fr_date
@@ -19,7 +20,7 @@ from reporting.indicators import SECTION_LABELS
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "xlsx": (XLSX_CONTENT_TYPE, "xlsx"),
     "html": ("text/html; charset=utf-8", "html"),
     "pdf": ("application/pdf", "pdf"),
 }
