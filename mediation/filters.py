@@ -6,12 +6,12 @@ export always holds exactly the lines the page shows.
 """
 
 from django import forms
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from altm.forms import DateInput
+from mediation.daily import sums
 from mediation.models import ActivityType, Intervention, Site, Team, Territory
 
 
@@ -94,10 +94,4 @@ def filtered_interventions(request, *, mine: bool = False) -> tuple[Intervention
 
 def intervention_totals(queryset: QuerySet) -> dict:
     """Lines, acts and beneficiaries of a filtered set, in one aggregate query."""
-    return queryset.order_by().aggregate(
-        lines=Count("id"),
-        acts=Coalesce(Sum("count"), 0),
-        women=Coalesce(Sum("women"), 0),
-        men=Coalesce(Sum("men"), 0),
-        unknown=Coalesce(Sum("unknown"), 0),
-    )
+    return queryset.order_by().aggregate(**sums())
