@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from altm.forms import DateInput, SubmissionForm
 from mediation.models import Gender, Person, ReferralMode, Site, Territory
+from mediation.perms import entry_territories
 from partners import perms
 from partners.models import (
     Amendment,
@@ -203,8 +204,6 @@ class ReferralForm(SubmissionForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from mediation.perms import entry_territories
-
         self.fields["organisation"].queryset = PartnerOrganisation.objects.filter(is_active=True)
         self.fields["counsellor"].queryset = PartnerContact.objects.select_related("organisation")
         territories = entry_territories(user, Territory.objects.all())

@@ -10,7 +10,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Window
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from mediation.models import (
     TechnicalReport,
     TechnicalReportStatus,
 )
+from partners.models import Referral
 from reporting import charts
 from reporting.formatting import fr_date
 
@@ -217,16 +218,12 @@ def open_items(*, user, teams=None, today: date) -> dict[str, dict]:
 
 def _with_total(queryset) -> dict:
     """The first rows and the total in one query (a window count over the whole set)."""
-    from django.db.models import Window
-
     rows = list(queryset.annotate(total_rows=Window(Count("id")))[:OPEN_ITEMS_SHOWN])
     return {"items": rows, "total": rows[0].total_rows if rows else 0}
 
 
 def _open_referrals(*, user, teams=None):
     """Referrals still waiting for the partner's confirmation (proposed or done), overdue first."""
-    from partners.models import Referral
-
     queryset = Referral.objects.for_user(user).open()
     if teams is not None:
         queryset = queryset.filter(team__in=teams)
