@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date as date_type
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -477,9 +478,7 @@ def record_referral(
 
 
 def _add_months_safe(day: date_type, months: int) -> date_type:
-    from partners.dates import add_months
-
-    return add_months(day, months)
+    return day + relativedelta(months=months)
 
 
 TERMINAL_REASON_REQUIRED = (ReferralStatus.NOT_FOLLOWED, ReferralStatus.ABANDONED)
