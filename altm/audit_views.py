@@ -1,10 +1,10 @@
 """The audit trail, read by the direction: who created, changed or deleted what, with the values before and after."""
 
+import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -12,33 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from altm.audit import content_type_label, describe
 from altm.decorators import role_required
+from altm.forms import DateInput
 from altm.models import AuditAction, AuditEntry
 
 PAGE_SIZE = 25
 
 
 class AuditFilterForm(forms.Form):
-    content_type = forms.ModelChoiceField(
-        label=_("Type d'objet"), queryset=ContentType.objects.none(), required=False, empty_label=_("Tous")
-    )
-    actor = forms.ModelChoiceField(
-        label=_("Par"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Tout le monde")
-    )
-    action = forms.ChoiceField(label=_("Action"), choices=[("", _("Toutes")), *AuditAction.choices], required=False)
-    date_from = forms.DateField(
-        label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["content_type"].queryset = ContentType.objects.filter(
-            pk__in=AuditEntry.objects.values("content_type")
-        ).order_by("app_label", "model")
         self.fields["content_type"].label_from_instance = content_type_label
-        self.fields["actor"].queryset = get_user_model().objects.filter(pk__in=AuditEntry.objects.values("actor"))
 
     def clean(self):
         cleaned = super().clean()
@@ -47,19 +30,30 @@ class AuditFilterForm(forms.Form):
             self.add_error("date_to", _("La date de fin précède la date de début."))
         return cleaned
 
-    def filter(self, entries: models.QuerySet) -> models.QuerySet:
-        data = self.cleaned_data
-        if data.get("content_type"):
-            entries = entries.filter(content_type=data["content_type"])
-        if data.get("actor"):
-            entries = entries.filter(actor=data["actor"])
-        if data.get("action"):
-            entries = entries.filter(action=data["action"])
-        if data.get("date_from"):
-            entries = entries.filter(at__date__gte=data["date_from"])
-        if data.get("date_to"):
-            entries = entries.filter(at__date__lte=data["date_to"])
-        return entries
+
+class AuditFilter(django_filters.FilterSet):
+    """Filters of the journal. Unreadable values are refused in French next to their field (never a 500)."""
+
+    content_type = django_filters.ModelChoiceFilter(
+        label=_("Type d'objet"),
+        queryset=ContentType.objects.filter(pk__in=AuditEntry.objects.values("content_type")).order_by(
+            "app_label", "model"
+        ),
+        empty_label=_("Tous"),
+    )
+    actor = django_filters.ModelChoiceFilter(
+        label=_("Par"),
+        queryset=get_user_model().objects.filter(pk__in=AuditEntry.objects.values("actor")),
+        empty_label=_("Tout le monde"),
+    )
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices, empty_label=_("Toutes"))
+    date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("Du"), widget=DateInput())
+    date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("Au"), widget=DateInput())
+
+    class Meta:
+        model = AuditEntry
+        fields = ["content_type", "actor", "action", "date_from", "date_to"]
+        form = AuditFilterForm
 
 
 def _entries():
@@ -68,10 +62,10 @@ def _entries():
 
 @role_required(Role.DIRECTOR)
 def audit_list(request):
-    form = AuditFilterForm(request.GET or None)
-    entries = _entries()
-    if form.is_bound and form.is_valid():
-        entries = form.filter(entries)
+    filterset = AuditFilter(request.GET or None, _entries())
+    form = filterset.form
+    # As long as one filter is refused, the whole journal is shown with the errors (no half-applied filter).
+    entries = filterset.qs if form.is_bound and form.is_valid() else _entries()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

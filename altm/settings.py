@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "django_filters",
     "altm",
     "accounts",
     "mediation",

@@ -1,10 +1,9 @@
 """Forms of the case-work pages: conflict cases, follow-ups, person records, technical watch.
 
 They only check and choose; every write goes through `mediation.services`, whose French messages are shown next
-to the field they concern (`apply_service_errors`).
+to the field they concern (`altm.forms.add_service_errors`).
 """
 
-import uuid
 from datetime import date, timedelta
 
 from crispy_forms.helper import FormHelper
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from altm.forms import DateInput, SubmissionForm
 from mediation import perms
 from mediation.models import (
     AgeBand,
@@ -30,25 +30,7 @@ from mediation.models import (
     TechnicalReportStatus,
     Territory,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class SiteSelect(forms.Select):
-    """Site options carry their territory and landlord, so the page filters them and pre-fills the landlord."""
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        instance = getattr(value, "instance", None)
-        if instance is not None:
-            option["attrs"]["data-territory"] = str(instance.territory_id)
-            option["attrs"]["data-landlord"] = str(instance.landlord_id or "")
-        return option
+from mediation.widgets import SiteSelect
 
 
 def _counter():
@@ -64,15 +46,6 @@ def _date_field(label, *, required=True, initial_today=True, required_message=No
         help_text=help_text,
         error_messages={"required": required_message or _("Indiquez la date."), "invalid": _("Date invalide.")},
     )
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the form fields it names, the rest at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class CaseworkForm(forms.Form):
@@ -98,14 +71,8 @@ class CaseworkForm(forms.Form):
         return helper
 
 
-class SubmissionForm(CaseworkForm):
-    """A form whose page carries a fresh UUID, so a double submit or a retry saves once."""
-
-    uuid = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("uuid", uuid.uuid4())
-        super().__init__(*args, **kwargs)
+class CaseworkSubmissionForm(SubmissionForm, CaseworkForm):
+    """A case-work create form: a fresh UUID per page, so a double submit or a retry saves once."""
 
 
 def _entry_territories(user):
@@ -139,7 +106,7 @@ class FilterForm(forms.Form):
 # --- Conflict cases -----------------------------------------------------------------------------------------
 
 
-class ConflictCaseForm(SubmissionForm):
+class ConflictCaseForm(CaseworkSubmissionForm):
     is_real_time = forms.TypedChoiceField(
         label=_("Gestion"),
         choices=[
@@ -188,7 +155,7 @@ class ConflictCaseForm(SubmissionForm):
         self.fields["site"].queryset = _entry_sites(territories)
 
 
-class ConflictSessionForm(SubmissionForm):
+class ConflictSessionForm(CaseworkSubmissionForm):
     kind = forms.ChoiceField(
         label=_("Type de rencontre"),
         choices=SessionKind.choices,
@@ -266,7 +233,7 @@ def _visible_territories(user):
 # --- Follow-ups and persons ---------------------------------------------------------------------------------
 
 
-class FollowUpCreateForm(SubmissionForm):
+class FollowUpCreateForm(CaseworkSubmissionForm):
     person = forms.ModelChoiceField(
         label=_("Personne déjà connue"),
         required=False,
@@ -370,7 +337,7 @@ class PersonReadReasonForm(forms.Form):
 # --- Technical watch ----------------------------------------------------------------------------------------
 
 
-class TechnicalReportForm(SubmissionForm):
+class TechnicalReportForm(CaseworkSubmissionForm):
     territory = forms.ModelChoiceField(label=_("Secteur"), queryset=Territory.objects.none(), empty_label=None)
     site = forms.ModelChoiceField(
         label=_("Site"),
@@ -415,7 +382,7 @@ class TechnicalAdvanceForm(forms.Form):
     on = _date_field(_("Date"))
 
 
-class TechnicalActionForm(SubmissionForm):
+class TechnicalActionForm(CaseworkSubmissionForm):
     code = forms.ChoiceField(
         label=_("Action"),
         choices=[("tw_securing", _("Sécurisation")), ("tw_intervention", _("Intervention technique"))],

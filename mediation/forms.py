@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from altm.forms import DateInput, SubmissionForm
 from mediation import perms, rules
 from mediation.models import (
     ActivityFamily,
@@ -18,6 +19,7 @@ from mediation.models import (
     Site,
     Territory,
 )
+from mediation.widgets import SiteSelect
 
 # --- Interventions (quick entry, tally, JSON API, edit) -----------------------------------------------------
 
@@ -40,32 +42,13 @@ def activity_extras(activity: ActivityType) -> list[str]:
     return [name for name, flag in EXTRA_FIELDS.items() if getattr(activity, flag)]
 
 
-class SiteSelect(forms.Select):
-    """A site drop-down whose options carry their territory, so the page can filter them by territory."""
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        instance = getattr(value, "instance", None)
-        if instance is not None:
-            option["attrs"]["data-territory"] = str(instance.territory_id)
-        return option
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 def _counter(attrs=None):
     return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "text-center", **(attrs or {})})
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(SubmissionForm, forms.ModelForm):
     """One intervention line, shared by the quick-entry page, the tally, the JSON API and the edit page."""
 
-    uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
     source = forms.ChoiceField(
         required=False,
         choices=[(value, label) for value, label in InterventionSource.choices if value in ("entry", "tally")],

@@ -1,25 +1,25 @@
 from django.urls import path
 
-from mediation.views import conflicts, exports, followups, interventions, persons, technical
+from mediation.views import api, conflicts, daily, edit, entry, exports, followups, lists, persons, tally, technical
 
 app_name = "mediation"
 
 urlpatterns = [
     # Field activity (quick entry, tally, outbox endpoints, lists, edit, daily report)
-    path("saisie/", interventions.entry, name="entry"),
-    path("tournee/", interventions.tally, name="tally"),
-    path("api/interventions/", interventions.api_intervention, name="api_intervention"),
+    path("saisie/", entry.entry, name="entry"),
+    path("tournee/", tally.tally, name="tally"),
+    path("api/interventions/", api.api_intervention, name="api_intervention"),
     path(
         "api/interventions/<uuid:uuid>/annuler/",
-        interventions.api_intervention_undo,
+        api.api_intervention_undo,
         name="api_intervention_undo",
     ),
-    path("saisies/", interventions.my_interventions, name="my_interventions"),
+    path("saisies/", lists.my_interventions, name="my_interventions"),
     path("saisies/export/", exports.intervention_export, name="intervention_export"),
-    path("saisies/<int:pk>/", interventions.intervention_edit, name="intervention_edit"),
-    path("saisies/<int:pk>/supprimer/", interventions.intervention_delete, name="intervention_delete"),
-    path("equipe/saisies/", interventions.team_interventions, name="team_interventions"),
-    path("equipe/compte-rendu/", interventions.daily_report, name="daily_report"),
+    path("saisies/<int:pk>/", edit.intervention_edit, name="intervention_edit"),
+    path("saisies/<int:pk>/supprimer/", edit.intervention_delete, name="intervention_delete"),
+    path("equipe/saisies/", lists.team_interventions, name="team_interventions"),
+    path("equipe/compte-rendu/", daily.daily_report, name="daily_report"),
     # Case work: conflict cases, follow-ups, person records, technical watch
     path("conflits/", conflicts.conflict_list, name="conflict_list"),
     path("conflits/nouveau/", conflicts.conflict_create, name="conflict_create"),

@@ -12,9 +12,10 @@ Vocabulary used here:
 - the notice deadline is the last day notice may be given for the convention to end at that term.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 ALERT_DAYS = 60
 
@@ -29,10 +30,7 @@ class Status:
 
 def add_months(day: date, months: int) -> date:
     """`day` moved by `months`, clamped to the end of the month (31 Jan + 1 month = 28/29 Feb)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return day + relativedelta(months=months)
 
 
 @dataclass(frozen=True)
@@ -52,8 +50,8 @@ class Terms:
         """Index of the period containing `today` (0 before or on the first period)."""
         if self.signed_on is None or today < self.signed_on:
             return 0
-        months = (today.year - self.signed_on.year) * 12 + today.month - self.signed_on.month
-        k = max(months // self.duration_months - 1, 0)
+        elapsed = relativedelta(today, self.signed_on)
+        k = (elapsed.years * 12 + elapsed.months) // self.duration_months  # whole periods elapsed, at least
         while self.anniversary(k + 1) <= today:
             k += 1
         return k

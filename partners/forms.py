@@ -1,13 +1,13 @@
 """Forms of the partners app. They validate input; the services decide and write."""
 
-import uuid
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from altm.forms import DateInput, SubmissionForm
 from mediation.models import Gender, Person, ReferralMode, Site, Territory
+from mediation.perms import entry_territories
 from partners import perms
 from partners.models import (
     Amendment,
@@ -23,25 +23,6 @@ from partners.models import (
     ReferralStatus,
     SharingPurpose,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names (or on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -190,8 +171,7 @@ class PartnerEventForm(forms.ModelForm):
 # --- Referrals ----------------------------------------------------------------------------------------------
 
 
-class ReferralForm(forms.Form):
-    uuid = forms.UUIDField(widget=forms.HiddenInput)
+class ReferralForm(SubmissionForm):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     mode = forms.ChoiceField(label=_("Modalité"), choices=ReferralMode.choices, widget=forms.RadioSelect)
     organisation = forms.ModelChoiceField(label=_("Partenaire"), queryset=PartnerOrganisation.objects.none())
@@ -224,8 +204,6 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from mediation.perms import entry_territories
-
         self.fields["organisation"].queryset = PartnerOrganisation.objects.filter(is_active=True)
         self.fields["counsellor"].queryset = PartnerContact.objects.select_related("organisation")
         territories = entry_territories(user, Territory.objects.all())
@@ -236,7 +214,6 @@ class ReferralForm(forms.Form):
         self.fields["person"].queryset = perms.workable_persons(user, Person.objects.select_related("territory"))
         if not self.is_bound:
             today = timezone.localdate()
-            self.initial.setdefault("uuid", uuid.uuid4())
             self.initial.setdefault("date", today)
             self.initial.setdefault("mode", ReferralMode.SIMPLE)
             if len(territories) == 1:
@@ -252,10 +229,9 @@ class ReferralForm(forms.Form):
         return data
 
 
-class IncomingReferralForm(forms.Form):
+class IncomingReferralForm(SubmissionForm):
     """A counsellor refers a young person to the mediators (direction partner → agency)."""
 
-    uuid = forms.UUIDField(widget=forms.HiddenInput)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     mode = forms.ChoiceField(label=_("Modalité"), choices=ReferralMode.choices, widget=forms.RadioSelect)
     territory = forms.ModelChoiceField(
@@ -272,7 +248,6 @@ class IncomingReferralForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("uuid", uuid.uuid4())
             self.initial.setdefault("date", timezone.localdate())
             self.initial.setdefault("mode", ReferralMode.TELEPHONE)
 

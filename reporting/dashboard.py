@@ -6,12 +6,13 @@ Query count is fixed: one aggregate for the two periods, one for the trend, one 
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, Sum
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Q, Sum, Window
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import (
@@ -22,12 +23,12 @@ from mediation.models import (
     TechnicalReport,
     TechnicalReportStatus,
 )
+from partners.models import Referral
 from reporting import charts
 from reporting.formatting import fr_date
 
 FAMILIES = [(value, label) for value, label in ActivityFamily.choices]
 TREND_LENGTH = {"week": 12, "month": 12}
-MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,16 @@ def period_span(kind: str, anchor: date) -> tuple[Span, Span]:
         )
         return current, previous
     start = anchor.replace(day=1)
-    end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    previous_end = start - timedelta(days=1)
-    previous_start = previous_end.replace(day=1)
+    previous_start = start - relativedelta(months=1)
     return (
-        Span(start, end, f"{MONTHS[start.month - 1]} {start.year}"),
-        Span(previous_start, previous_end, f"{MONTHS[previous_start.month - 1]} {previous_start.year}"),
+        Span(start, start + relativedelta(day=31), month_label(start)),
+        Span(previous_start, start - timedelta(days=1), month_label(previous_start)),
     )
+
+
+def month_label(day: date) -> str:
+    """ "novembre 2026", in the active language (Django's month names)."""
+    return f"{MONTHS[day.month]} {day.year}"
 
 
 @dataclass
@@ -146,14 +150,10 @@ def build_dashboard(*, user, kind: str, anchor: date, group: str, teams=None, to
         buckets = [trend_start + timedelta(weeks=i) for i in range(length)]
         bucket_label = [f"{b:%d/%m}" for b in buckets]
     else:
-        month_index = current.start.year * 12 + current.start.month - 1 - (length - 1)
-        trend_start = date(month_index // 12, month_index % 12 + 1, 1)
+        trend_start = current.start - relativedelta(months=length - 1)
         trunc = TruncMonth("date")
-        buckets = []
-        for i in range(length):
-            index = month_index + i
-            buckets.append(date(index // 12, index % 12 + 1, 1))
-        bucket_label = [f"{MONTHS[b.month - 1]} {str(b.year)[2:]}" for b in buckets]
+        buckets = [trend_start + relativedelta(months=i) for i in range(length)]
+        bucket_label = [f"{MONTHS_AP[b.month]} {str(b.year)[2:]}" for b in buckets]
     trend_rows = (
         interventions.filter(date__gte=trend_start, date__lte=current.end)
         .order_by()
@@ -217,16 +217,12 @@ def open_items(*, user, teams=None, today: date) -> dict[str, dict]:
 
 def _with_total(queryset) -> dict:
     """The first rows and the total in one query (a window count over the whole set)."""
-    from django.db.models import Window
-
     rows = list(queryset.annotate(total_rows=Window(Count("id")))[:OPEN_ITEMS_SHOWN])
     return {"items": rows, "total": rows[0].total_rows if rows else 0}
 
 
 def _open_referrals(*, user, teams=None):
     """Referrals still waiting for the partner's confirmation (proposed or done), overdue first."""
-    from partners.models import Referral
-
     queryset = Referral.objects.for_user(user).open()
     if teams is not None:
         queryset = queryset.filter(team__in=teams)

@@ -12,7 +12,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mediation.models import Territory
+from mediation.models import FollowUp, Intervention, Territory
 from reporting import indicators
 from reporting.indicators import ALL, EVALUATION_CODES, REGISTRY, SECTIONS, Period
 
@@ -153,8 +153,6 @@ class EvaluationReport:
 
 def build_evaluation(first_year: int, last_year: int, *, territory: Territory | None = None) -> EvaluationReport:
     """Compute the evaluation for the years (both included), whole agency or one territory."""
-    from mediation.models import FollowUp, Intervention
-
     interventions = Intervention.objects.all()
     followups = FollowUp.objects.all()
     if territory is not None:

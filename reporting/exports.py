@@ -13,14 +13,15 @@ from openpyxl.utils import get_column_letter
 
 from altm.models import Agency
 from altm.pdf import render_pdf
+from altm.spreadsheets import XLSX_CONTENT_TYPE
 from reporting import charts
 from reporting.evaluation import CSV_HEADER, EvaluationReport
 from reporting.formatting import fr_date
-from reporting.indicators import SECTION_LABELS
+from reporting.indicators import ALL, EVALUATION_CODES, REGISTRY, SECTION_LABELS
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "xlsx": (XLSX_CONTENT_TYPE, "xlsx"),
     "html": ("text/html; charset=utf-8", "html"),
     "pdf": ("application/pdf", "pdf"),
 }
@@ -48,8 +49,6 @@ def evaluation_charts(report: EvaluationReport) -> list[charts.Chart]:
         "partnership.referral_beneficiaries",
         "technical_watch.total",
     ]
-    from reporting.indicators import ALL, REGISTRY
-
     trend = charts.grouped_bars(
         _("Principaux indicateurs par année"),
         years,
@@ -80,8 +79,6 @@ def evaluation_charts(report: EvaluationReport) -> list[charts.Chart]:
 
 
 def context(report: EvaluationReport, **extra) -> dict:
-    from reporting.indicators import EVALUATION_CODES, REGISTRY
-
     return {
         "report": report,
         "sections": report.sections(),

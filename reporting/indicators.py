@@ -18,6 +18,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import ActivityType, FollowUp, FollowUpKind, Intervention, Territory
+from partners.models import Convention, PartnerEvent
 
 ALL = "ALL"  # the territory code of whole-agency totals
 
@@ -360,8 +361,6 @@ def _followup_counts(queryset, period: Period, by: tuple[str, ...], kinds: list[
 
 def _partner_counts(period: Period, by: tuple[str, ...], partner_indicators: list[Indicator]) -> dict:
     """Partner events by kind and conventions signed: one query per table, one filtered COUNT per year."""
-    from partners.models import Convention, PartnerEvent
-
     years = list(range(period.start.year, period.end.year + 1)) if "year" in by else [None]
 
     def window(year):

@@ -6,6 +6,8 @@ An indicator is (label, registry code or "" for a manual one, unit).
 
 from __future__ import annotations
 
+from django.apps import apps as global_apps
+
 NUMBER, PERCENT, HOURS = "number", "percent", "hours"
 
 PROJECT_2017_2019 = {
@@ -231,8 +233,7 @@ def load_definition(definition: dict, *, apps=None, name: str | None = None, sta
     `apps` is the app registry (a migration passes its historical one). `name` and years override the
     definition's, so the same structure can seed a later project.
     """
-    if apps is None:
-        from django.apps import apps
+    apps = apps or global_apps
     Project = apps.get_model("reporting", "ServiceProject")
     Part = apps.get_model("reporting", "ProjectPart")
     Stake = apps.get_model("reporting", "ProjectStake")

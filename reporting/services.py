@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
 from altm.models import AuditAction
+from reporting import exports
+from reporting.evaluation import build_evaluation
 from reporting.models import (
     FrozenReport,
     IndicatorTarget,
@@ -91,9 +93,6 @@ def save_indicator_entries(
 @transaction.atomic
 def freeze_annual_report(*, actor, year: int, note: str = "") -> FrozenReport:
     """Keep the evaluation of `year` (figures and PDF) as it is now. A year is frozen once."""
-    from reporting import exports
-    from reporting.evaluation import build_evaluation
-
     if FrozenReport.objects.select_for_update().filter(year=year).exists():
         raise ValidationError(_("Le bilan %(year)s est déjà figé.") % {"year": year})
     report = build_evaluation(year, year)

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,11 +13,14 @@ from accounts.models import Role
 from altm.decorators import role_required
 from altm.pdf import pdf_response, render_pdf
 from mediation.models import Team
+from partners.alerts import convention_alerts
+from partners.models import Convention
+from reporting import charts, exports, indicators, perms, services
 from reporting import dashboard as dashboards
-from reporting import exports, indicators, perms, services
 from reporting.evaluation import EvaluationReport, build_evaluation, compare_figures
 from reporting.forms import EvaluationForm, FreezeForm, IndicatorEntryForm, default_years
 from reporting.models import FrozenReport, IndicatorTarget, IndicatorValue, ServiceProject
+from reporting.partnership import build_convention_review
 from reporting.projects import build_project_report, project_indicators, summary
 
 # --- Evaluation ---------------------------------------------------------------------------------------------
@@ -249,8 +252,6 @@ def team_dashboard(request):
 
 
 def _navigation(board, kind: str, selected) -> dict:
-    from datetime import timedelta
-
     previous_anchor = board.current.start - timedelta(days=1)
     next_anchor = board.current.end + timedelta(days=1)
     team = f"&team={selected.pk}" if selected else ""
@@ -280,7 +281,7 @@ def overview(request):
             "kind": kind,
             "year": today.year,
             "year_figures": year_figures,
-            "alerts": _convention_alerts(request.user, today),
+            "alerts": convention_alerts(request.user, today),
             "conventions": _conventions(request.user),
             **_navigation(board, kind, None),
         },
@@ -288,27 +289,13 @@ def overview(request):
 
 
 def _conventions(user):
-    from partners.models import Convention
-
     return list(Convention.objects.for_user(user).filter(signed_on__isnull=False).select_related("organisation"))
-
-
-def _convention_alerts(user, today):
-    try:
-        from partners.alerts import convention_alerts
-    except ImportError:
-        return None
-    return convention_alerts(user, today)
 
 
 # --- Annual partnership review ------------------------------------------------------------------------------
 
 
 def _review_context(request, pk: int, year: int) -> dict:
-    from partners.models import Convention
-    from reporting import charts
-    from reporting.partnership import build_convention_review
-
     convention = get_object_or_404(Convention.objects.for_user(request.user).select_related("organisation"), pk=pk)
     if not 2000 <= year <= date.today().year + 1:
         raise Http404

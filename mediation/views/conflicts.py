@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.audit_views import describe
 from altm.decorators import role_required
+from altm.forms import add_service_errors
 from altm.models import AuditAction, AuditEntry
 from mediation import perms, services
 from mediation.casework_forms import (
@@ -20,7 +21,6 @@ from mediation.casework_forms import (
     ConflictCloseForm,
     ConflictFilterForm,
     ConflictSessionForm,
-    apply_service_errors,
 )
 from mediation.models import ConflictCase, ConflictStatus, Intervention
 
@@ -82,7 +82,7 @@ def conflict_create(request):
         try:
             case, created = services.open_conflict_case(actor=request.user, **data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if created:
                 messages.success(request, _("Situation ouverte."))
@@ -141,7 +141,7 @@ def _case_action(request, pk, *, form_class, title, submit_label, intro, handle)
         try:
             message = handle(case, form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if message:
                 messages.success(request, message)

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.forms import add_service_errors
 from mediation import services
-from mediation.casework_forms import FollowUpCreateForm, FollowUpEditForm, FollowUpFilterForm, apply_service_errors
+from mediation.casework_forms import FollowUpCreateForm, FollowUpEditForm, FollowUpFilterForm
 from mediation.models import FollowUp
 from mediation.services import team_for
 
@@ -86,7 +87,7 @@ def followup_create(request):
                 next_action=data["next_action"],
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if created:
                 messages.success(request, _("Suivi commencé."))
@@ -127,7 +128,7 @@ def followup_edit(request, pk: int):
         try:
             services.update_followup(actor=request.user, followup=followup, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Suivi terminé.") if followup.ended_on else _("Suivi mis à jour."))
             return redirect("mediation:followup_list")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.audit_views import describe
 from altm.decorators import role_required
+from altm.forms import add_service_errors
 from altm.models import AuditAction, AuditEntry
 from altm.pdf import pdf_response, render_pdf
 from mediation import perms, services
@@ -26,7 +27,6 @@ from mediation.casework_forms import (
     TechnicalAdvanceForm,
     TechnicalFilterForm,
     TechnicalReportForm,
-    apply_service_errors,
     iso_week,
 )
 from mediation.models import Landlord, TechnicalReport, TechnicalReportStatus
@@ -78,7 +78,7 @@ def technical_create(request):
         try:
             report, created = services.record_technical_report(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if created:
                 messages.success(request, _("Signalement enregistré et compté comme transmission."))
@@ -113,7 +113,7 @@ def technical_detail(request, pk: int):
                 try:
                     services.advance_technical_report(actor=request.user, report=report, **advance_form.cleaned_data)
                 except ValidationError as exc:
-                    apply_service_errors(advance_form, exc)
+                    add_service_errors(advance_form, exc)
                 else:
                     messages.success(request, _("Statut mis à jour."))
                     return redirect(report)
@@ -125,7 +125,7 @@ def technical_detail(request, pk: int):
                         actor=request.user, report=report, **action_form.cleaned_data
                     )
                 except ValidationError as exc:
-                    apply_service_errors(action_form, exc)
+                    add_service_errors(action_form, exc)
                 else:
                     if created:
                         messages.success(request, _("Action enregistrée et comptée dans l'activité."))

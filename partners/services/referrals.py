@@ -4,6 +4,7 @@ import uuid as uuid_module
 from datetime import date as date_type
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -147,7 +148,7 @@ def record_referral(
                 categories=list(REFERRAL_CATEGORIES),
                 form=ConsentForm.ORAL,
                 given_on=min(date, timezone.localdate()),
-                expires_on=_add_months_safe(date, ORAL_CONSENT_MONTHS),
+                expires_on=date + relativedelta(months=ORAL_CONSENT_MONTHS),
                 recipient_organisation=organisation,
                 purpose=SharingPurpose.REFERRAL,
                 note=_("Accord oral recueilli lors de la mise en relation."),
@@ -187,12 +188,6 @@ def record_referral(
         referral.save(update_fields=["intervention"])
     log_change(actor=actor, instance=referral, action=AuditAction.CREATE)
     return referral, True
-
-
-def _add_months_safe(day: date_type, months: int) -> date_type:
-    from partners.dates import add_months
-
-    return add_months(day, months)
 
 
 TERMINAL_REASON_REQUIRED = (ReferralStatus.NOT_FOLLOWED, ReferralStatus.ABANDONED)

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.forms import add_service_errors
 from partners import perms
 from partners.alerts import alerts_for
 from partners.commitments import progress_by_convention
-from partners.forms import AmendmentForm, CommitmentForm, ConventionForm, PartnerEventForm, apply_errors
+from partners.forms import AmendmentForm, CommitmentForm, ConventionForm, PartnerEventForm
 from partners.models import (
     Convention,
     InformationShare,
@@ -173,7 +174,7 @@ def _save_or_render(request, form, *, title, back_url, success, intro=""):
         try:
             save_record(actor=request.user, instance=instance, m2m_form=form)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(instance.get_absolute_url() if hasattr(instance, "get_absolute_url") else back_url)
@@ -219,7 +220,7 @@ def _child_form_view(request, pk, form_class, *, title, success):
         try:
             save_record(actor=request.user, instance=instance, m2m_form=form)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(convention.get_absolute_url())

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.forms import add_service_errors
 from partners import perms
-from partners.forms import IncomingReferralForm, apply_errors
+from partners.forms import IncomingReferralForm
 from partners.models import InformationShare, PartnerContact, PartnerOrganisation, Referral, ReferralDirection
 from partners.services import record_incoming_referral
 from partners.views.referrals import person_shown_to
@@ -79,7 +80,7 @@ def counsellor_referral_create(request):
                 person_agreed=data["person_agreed"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.forms import add_service_errors
 from partners import perms
-from partners.forms import ReferralForm, ReferralStatusForm, apply_errors
+from partners.forms import ReferralForm, ReferralStatusForm
 from partners.models import Referral, ReferralDirection, ReferralStatus
 from partners.services import record_referral, referral_follow_up_default, update_referral_status
 
@@ -83,7 +84,7 @@ def referral_create(request):
                 oral_consent_now=data["oral_consent_now"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
             if data.get("person") is not None:
                 consent_hint = (
                     reverse("partners:consent_create")
@@ -137,7 +138,7 @@ def referral_status(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Statut mis à jour."))
             return redirect(referral.get_absolute_url())

@@ -1,7 +1,7 @@
 """Consents, mandates, information shares, a person's sharing page, and the right of access."""
 
-from django.apps import apps
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.forms import add_service_errors
 from altm.models import AuditEntry
 from altm.pdf import pdf_response, render_pdf
-from mediation.models import Person
+from mediation.models import Person, PersonReadLog
 from partners import perms
-from partners.forms import ConsentRecordForm, ShareForm, WithdrawConsentForm, apply_errors
+from partners.forms import ConsentRecordForm, ShareForm, WithdrawConsentForm
 from partners.models import Consent, InformationShare, PartnerOrganisation, Referral
 from partners.services import record_consent, share_information, withdraw_consent
 
@@ -56,7 +57,7 @@ def consent_create(request):
                 note=data["note"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Consentement enregistré. Imprimez le mandat pour le faire signer."))
             return redirect("partners:person_sharing", pk=consent.person_id)
@@ -137,7 +138,7 @@ def share_create(request):
                 parents_not_informed_reason=data["parents_not_informed_reason"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Partage enregistré avec sa base légale."))
             return redirect("partners:person_sharing", pk=share.person_id)
@@ -187,15 +188,7 @@ def person_sharing(request, pk):
 
 
 def _access_context(person):
-    from django.contrib.contenttypes.models import ContentType
-
-    read_logs = []
-    try:
-        read_log_model = apps.get_model("mediation", "PersonReadLog")
-    except LookupError:
-        read_log_model = None
-    if read_log_model is not None:
-        read_logs = read_log_model.objects.filter(person=person).select_related("user").order_by("-at")
+    read_logs = PersonReadLog.objects.filter(person=person).select_related("user").order_by("-at")
     consents = list(
         Consent.objects.filter(person=person).select_related("recipient_organisation", "withdrawal", "recorded_by")
     )

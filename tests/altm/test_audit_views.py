@@ -140,3 +140,24 @@ def test_query_count_does_not_grow_with_entries(world, django_assert_num_queries
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(reverse("altm:audit_list"))
     assert len(response.context["rows"]) == PAGE_SIZE < AuditEntry.objects.count()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"content_type": "abc"},
+        {"actor": "99999"},
+        {"action": "burn"},
+        {"date_from": "2026-02-30"},
+        {"date_to": "demain"},
+        {"page": "x"},
+    ],
+)
+def test_unreadable_filters_are_refused_in_french_never_a_server_error(world, params):
+    record(world)
+    response = director_client(world).get(reverse("altm:audit_list"), params)
+    assert response.status_code == 200
+    if "page" not in params:
+        (name,) = params
+        assert response.context["form"].errors[name][0].startswith(("Sélectionnez", "Saisissez"))
+    assert response.context["page"].paginator.count == AuditEntry.objects.count()  # the journal stays readable

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from mediation import services
+from mediation.daily import daily_report
 from mediation.models import Intervention, InterventionSource
 
 DAY = date(2026, 11, 2)
@@ -84,9 +85,10 @@ def test_an_empty_day_says_so(client, world):
     assert "Aucune saisie pour cette équipe ce jour-là." in unescape(response.content.decode())
 
 
-def test_an_unreadable_date_falls_back_to_today_with_a_message(client, world):
+@pytest.mark.parametrize("value", ["hier", "2026-02-30"])
+def test_an_unreadable_date_falls_back_to_today_with_a_message(client, world, value):
     client.force_login(world.manager)
-    response = client.get(reverse("mediation:daily_report"), {"date": "hier"}, follow=True)
+    response = client.get(reverse("mediation:daily_report"), {"date": value}, follow=True)
     assert response.status_code == 200
     assert "Date illisible" in unescape(response.content.decode())
 
@@ -102,3 +104,10 @@ def test_query_count_does_not_grow(client, world, django_assert_num_queries, rep
     # session and user (2), teams (1), by activity, by mediator, tallies, entries (4), session save (3)
     with django_assert_num_queries(10):
         client.get(reverse("mediation:daily_report"), {"date": DAY.isoformat()})
+
+
+def test_the_report_is_computed_outside_the_view(world, day_of_team_a):
+    report = daily_report(world.team_a, DAY)
+    assert report["totals"] == {"lines": 6, "acts": 7, "women": 3, "men": 1, "unknown": 0}
+    assert [m["name"] for m in report["mediators"]] == ["Amina Benali", "Sophie Lambert"]
+    assert daily_report(world.team_b, DAY)["totals"]["acts"] == 50

@@ -163,3 +163,29 @@ def test_export_link_carries_the_filters_and_gives_the_same_lines(client, world)
     response = client.get(href)
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [(row["activity"], row["count"]) for row in rows] == [("rule_reminder", "4")]
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("start", "hier", "Saisissez une date valide."),
+        ("end", "2026-02-30", "Saisissez une date valide."),
+        ("territory", "abc", "Sélectionnez un choix valide."),
+        ("site", "999999", "Sélectionnez un choix valide."),
+        ("activity", "x", "Sélectionnez un choix valide."),
+        ("mediator", "-1", "Sélectionnez un choix valide."),
+    ],
+)
+def test_an_unreadable_filter_is_refused_in_french_and_the_others_still_apply(client, world, name, value, message):
+    log(world, day=date(2026, 11, 2), count=3)
+    log(world, day=date(2026, 10, 2), count=5)
+    client.force_login(world.manager)
+    params = {"start": "2026-11-01", name: value} if name != "start" else {name: value, "end": "2026-10-31"}
+    response = client.get(reverse("mediation:team_interventions"), params)
+    assert response.status_code == 200
+    errors = response.context["form"].errors[name]
+    assert errors and errors[0].startswith(message)
+    assert response.context["totals"]["acts"] == (5 if name == "start" else 3)
+    export = client.get(reverse("mediation:intervention_export"), {**params, "format": "csv"})
+    assert export.status_code == 200
+    assert len(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()) == 2  # header and one line

@@ -31,6 +31,14 @@ def test_periods():
     assert (previous.start, previous.end) == (date(2026, 2, 1), date(2026, 2, 28))
 
 
+def test_month_spans_cross_the_year_with_french_month_names():
+    current, previous = period_span("month", date(2026, 1, 15))
+    assert (current.start, current.end, current.label) == (date(2026, 1, 1), date(2026, 1, 31), "janvier 2026")
+    assert (previous.start, previous.end, previous.label) == (date(2025, 12, 1), date(2025, 12, 31), "décembre 2025")
+    leap, _previous = period_span("month", date(2028, 2, 10))
+    assert (leap.end, leap.label) == (date(2028, 2, 29), "février 2028")
+
+
 def test_team_activity_compared_with_previous_week(world):
     line(world, "rule_reminder", MONDAY, 4)
     line(world, "moral_support", MONDAY + timedelta(days=2), 3)

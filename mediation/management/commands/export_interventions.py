@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from mediation import interchange
+from mediation.exports import csv_chunks, write_xlsx
 from mediation.models import Intervention
-from mediation.views.exports import csv_chunks, write_xlsx
 
 
 def iso_date(value: str) -> date:

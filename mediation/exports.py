@@ -1,0 +1,16 @@
+"""Intervention lines in the interchange format, as CSV or XLSX files (used by the list export and the command)."""
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from altm import spreadsheets
+from mediation import interchange
+
+
+def csv_chunks(rows) -> Iterator[str]:
+    """The CSV export, line by line; text a spreadsheet would run as a formula is escaped (`interchange.csv_cell`)."""
+    return spreadsheets.csv_lines(interchange.COLUMNS, rows, cell=interchange.csv_cell)
+
+
+def write_xlsx(rows, handle: BinaryIO) -> None:
+    spreadsheets.write_xlsx(handle, interchange.COLUMNS, rows, sheet_title="interventions")

@@ -1,0 +1,112 @@
+"""The JSON endpoints behind the outbox: record one line, undo one line. Errors in French, as JSON."""
+
+import json
+from functools import wraps
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from altm.models import AuditAction, AuditEntry
+from mediation import perms, services
+from mediation.forms import InterventionForm
+from mediation.models import Intervention, InterventionSource
+from mediation.views.entry import LOGGING_ROLES, record_from_form
+
+
+def api_role_required(*roles):
+    """Like `role_required`, but answers in JSON: 401 when the session is gone, 403 for another role.
+
+    The outbox must never mistake the login page (a redirect followed by a 200) for a confirmation.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return json_errors({NON_FIELD_ERRORS: [_("Session expirée : reconnectez-vous pour envoyer.")]}, 401)
+            if request.user.role not in roles:
+                return json_errors({NON_FIELD_ERRORS: [_("Votre rôle ne permet pas d'enregistrer d'activité.")]}, 403)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def json_errors(errors: dict, status: int = 400) -> JsonResponse:
+    return JsonResponse({"errors": {key: [str(m) for m in msgs] for key, msgs in errors.items()}}, status=status)
+
+
+def form_errors(form) -> dict:
+    return {name: [e["message"] for e in errs] for name, errs in form.errors.get_json_data().items()}
+
+
+def line_json(line: Intervention) -> dict:
+    return {
+        "uuid": str(line.uuid),
+        "id": line.pk,
+        "date": line.date.isoformat(),
+        "activity_type": line.activity_type_id,
+        "label": str(line.activity_type),
+        "count": line.count,
+        "url": line.get_absolute_url(),
+    }
+
+
+@require_POST
+@api_role_required(*LOGGING_ROLES)
+def api_intervention(request):
+    """POST one line as JSON with its client UUID: 201 created, 200 already there, 400 French errors."""
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        payload = None
+    if not isinstance(payload, dict):
+        return json_errors({NON_FIELD_ERRORS: [_("Requête illisible : envoyez un objet JSON.")]})
+    data = {key: "" if value is None else str(value) for key, value in payload.items()}
+    if not data.get("uuid"):
+        return json_errors({"uuid": [_("Identifiant de saisie manquant.")]})
+    form = InterventionForm(data, user=request.user)
+    uuid_field = form.fields["uuid"]
+    try:
+        key = uuid_field.clean(data["uuid"])
+    except ValidationError:
+        return json_errors({"uuid": [_("Identifiant de saisie invalide.")]})
+    existing = Intervention.objects.filter(uuid=key).select_related("activity_type").first()
+    if existing is not None:
+        # A retry or a double tap: the first submission won. Answer it as a success, without re-validating.
+        if existing.author_id != request.user.pk:
+            return json_errors({"uuid": [_("Cet identifiant de saisie est déjà utilisé.")]})
+        return JsonResponse(line_json(existing), status=200)
+    if not form.is_valid():
+        return json_errors(form_errors(form))
+    line, created = record_from_form(request, form, source=InterventionSource.ENTRY)
+    if line is None:
+        return json_errors(form_errors(form))
+    return JsonResponse(line_json(line), status=201 if created else 200)
+
+
+@require_POST
+@api_role_required(*LOGGING_ROLES)
+def api_intervention_undo(request, uuid):
+    """Undo one line the user recorded (a −1 in the tally). Undoing twice answers 200 both times."""
+    line = Intervention.objects.for_user(request.user).filter(uuid=uuid).first()
+    if line is None:
+        already = AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Intervention),
+            action=AuditAction.DELETE,
+            actor=request.user,
+            before__uuid=str(uuid),
+        ).exists()
+        if already:
+            return JsonResponse({"uuid": str(uuid), "deleted": False})
+        return json_errors({NON_FIELD_ERRORS: [_("Saisie introuvable.")]}, 404)
+    if line.author_id != request.user.pk:
+        return json_errors({NON_FIELD_ERRORS: [_("Seul l'auteur d'une saisie peut l'annuler ici.")]}, 403)
+    if not perms.can_edit_intervention(request.user, line):
+        return json_errors({NON_FIELD_ERRORS: [_("Délai de 7 jours dépassé : cette saisie ne s'annule plus.")]}, 403)
+    services.delete_intervention(actor=request.user, intervention=line)
+    return JsonResponse({"uuid": str(uuid), "deleted": True})

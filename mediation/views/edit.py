@@ -1,0 +1,151 @@
+"""Edit and delete one intervention line, the page that says why a line is locked, and the line's history."""
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from altm.decorators import role_required
+from altm.forms import add_service_errors
+from altm.models import AuditAction, AuditEntry
+from mediation import perms, services
+from mediation.forms import InterventionForm
+from mediation.models import ActivityType, ConflictCase, Intervention, Landlord, Person, Site, Team, Territory
+from mediation.views.entry import entry_context, line_summary
+
+
+def get_intervention_for_user(user, pk: int) -> Intervention:
+    """The line if the user may see it, else 404 (never 403: that would tell it exists)."""
+    queryset = Intervention.objects.for_user(user).select_related(
+        "activity_type", "territory", "site", "author", "team", "landlord", "conflict_case", "person"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+HISTORY_HIDDEN = {"id", "uuid", "created_at", "created_by_id", "updated_at", "updated_by_id"}
+HISTORY_MODELS = {
+    "territory_id": Territory,
+    "site_id": Site,
+    "activity_type_id": ActivityType,
+    "landlord_id": Landlord,
+    "conflict_case_id": ConflictCase,
+    "person_id": Person,
+    "author_id": None,  # users: resolved below
+    "team_id": Team,
+}
+
+
+def history(line: Intervention) -> list[dict]:
+    """Who changed what and when, with French field labels and readable values."""
+    entries = list(AuditEntry.objects.for_object(line).select_related("actor").order_by("at", "id"))
+    ids = {}
+    for entry in entries:
+        for name, before, after in entry.changed_fields():
+            if name in HISTORY_MODELS:
+                ids.setdefault(name, set()).update(v for v in (before, after) if v is not None)
+    names = {}
+    for attname, wanted in ids.items():
+        model = HISTORY_MODELS[attname] or User
+        names[attname] = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=wanted)}
+    fields = {f.attname: f for f in Intervention._meta.concrete_fields}
+
+    def show(attname, value):
+        if value in (None, ""):
+            return "—"
+        if attname in names:
+            return names[attname].get(value, f"n° {value}")
+        field = fields[attname]
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if attname == "date":
+            parsed = parse_date(value)
+            return date_format(parsed, "SHORT_DATE_FORMAT") if parsed else value
+        return value
+
+    result = []
+    for entry in entries:
+        changes = []
+        if entry.action == AuditAction.UPDATE:
+            changes = [
+                {"label": fields[name].verbose_name, "before": show(name, before), "after": show(name, after)}
+                for name, before, after in entry.changed_fields()
+                if name in fields and name not in HISTORY_HIDDEN
+            ]
+        result.append({"entry": entry, "changes": changes})
+    return result
+
+
+def locked_reason(user, line: Intervention) -> str:
+    if user.is_director:
+        return _("La direction consulte les saisies sans les modifier.")
+    if perms.is_case_work_line(line):
+        return _(
+            "Cette ligne compte une rencontre de médiation ou un signalement de veille technique : "
+            "elle se gère depuis la situation ou le signalement."
+        )
+    if line.author_id == user.pk:
+        return _(
+            "Le délai de %(days)s jours pour modifier ou supprimer votre saisie est dépassé : "
+            "demandez à votre manager de la corriger."
+        ) % {"days": perms.EDIT_WINDOW_DAYS}
+    return _("Seuls l'auteur de la saisie (pendant %(days)s jours) et le manager de l'équipe peuvent la modifier.") % {
+        "days": perms.EDIT_WINDOW_DAYS
+    }
+
+
+def render_locked(request, line: Intervention):
+    return render(
+        request,
+        "mediation/intervention_locked.html",
+        {"line": line, "reason": locked_reason(request.user, line), "history": history(line)},
+        status=403,
+    )
+
+
+def after_change_url(user, line: Intervention) -> str:
+    if line.author_id == user.pk or not perms.can_review_team(user):
+        return reverse("mediation:my_interventions")
+    return reverse("mediation:team_interventions")
+
+
+@role_required(Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
+def intervention_edit(request, pk: int):
+    line = get_intervention_for_user(request.user, pk)
+    if not perms.can_edit_intervention(request.user, line):
+        return render_locked(request, line)
+    # The form works on a copy: the service compares the untouched line with the changes for the audit trail.
+    form = InterventionForm(request.POST or None, instance=copy.copy(line), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: value for name, value in form.service_fields().items() if getattr(line, name) != value}
+        if not changes:
+            messages.info(request, _("Aucune modification."))
+            return redirect(after_change_url(request.user, line))
+        try:
+            services.update_intervention(actor=request.user, intervention=line, **changes)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Modification enregistrée ✓ %(line)s") % {"line": line_summary(line)})
+            return redirect(after_change_url(request.user, line))
+    context = entry_context(request, form, line=line, history=history(line))
+    return render(request, "mediation/intervention_edit.html", context)
+
+
+@role_required(Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
+def intervention_delete(request, pk: int):
+    line = get_intervention_for_user(request.user, pk)
+    if not perms.can_edit_intervention(request.user, line):
+        return render_locked(request, line)
+    if request.method == "POST":
+        url = after_change_url(request.user, line)
+        summary = line_summary(line)
+        services.delete_intervention(actor=request.user, intervention=line)
+        messages.success(request, _("Saisie supprimée : %(line)s") % {"line": summary})
+        return redirect(url)
+    return render(request, "mediation/intervention_confirm_delete.html", {"line": line})

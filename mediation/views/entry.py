@@ -1,0 +1,101 @@
+"""Quick entry page, and what the other field-activity pages share with it (last place, outbox, recording)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from altm.decorators import role_required
+from altm.forms import add_service_errors
+from mediation import perms, services
+from mediation.extensions import partner_name_suggestions
+from mediation.forms import InterventionForm
+from mediation.models import Intervention, InterventionSource, Territory
+
+THEMES = ["Tri des déchets", "Encombrants", "Jets d'objets", "Nuisances sonores", "Propreté", "Stationnement"]
+LOGGING_ROLES = (Role.MEDIATOR, Role.MANAGER)
+
+
+def last_place(user, territories) -> dict:
+    """Territory and site of the user's last line (if still allowed), else their first territory."""
+    allowed = list(territories)
+    last = (
+        Intervention.objects.filter(author=user, territory__in=[t.pk for t in allowed])
+        .order_by("-created_at", "-id")
+        .values("territory_id", "site_id")
+        .first()
+    )
+    if last:
+        return {"territory": last["territory_id"], "site": last["site_id"]}
+    return {"territory": allowed[0].pk if allowed else None, "site": None}
+
+
+def outbox_config(request) -> dict:
+    return {
+        "userId": request.user.pk,
+        "createUrl": reverse("mediation:api_intervention"),
+        "undoUrl": reverse("mediation:api_intervention_undo", args=["00000000-0000-0000-0000-000000000000"]),
+        "loginUrl": reverse("login"),
+    }
+
+
+def line_summary(line: Intervention) -> str:
+    place = line.site.name if line.site_id else str(line.territory)
+    return f"{line.activity_type} × {line.count} · {place}"
+
+
+def record_from_form(request, form, *, source: str) -> tuple[Intervention | None, bool]:
+    """Record the form's line through the service (line, created); on a refusal, put the errors on the form."""
+    try:
+        line, created = services.record_intervention(
+            actor=request.user,
+            uuid=form.cleaned_data.get("uuid"),
+            source=form.cleaned_data.get("source") or source,
+            **form.service_fields(),
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None, False
+    if not created and line.author_id != request.user.pk:
+        # Only a retry of one's own submission is answered as a success.
+        form.add_error(None, _("Cet identifiant de saisie est déjà utilisé."))
+        return None, False
+    return line, created
+
+
+def entry_context(request, form, **extra) -> dict:
+    # Sites and activities are drawn from the querysets; evaluate each once.
+    return {
+        "form": form,
+        "activity_groups": form.activity_groups(),
+        "partner_names": partner_name_suggestions(),
+        "themes": THEMES,
+        "outbox": outbox_config(request),
+        **extra,
+    }
+
+
+@role_required(*LOGGING_ROLES)
+def entry(request):
+    """One screen: date, territory and last site pre-filled; activity as big buttons; count; save.
+
+    Without JavaScript it is a plain form (POST, redirect). With JavaScript the page posts the same fields as
+    JSON through the outbox, so an entry typed without network is kept on the phone until the server has it.
+    """
+    if request.method == "POST":
+        form = InterventionForm(request.POST, user=request.user)
+        if form.is_valid():
+            line, _created = record_from_form(request, form, source=InterventionSource.ENTRY)
+            if line is not None:
+                messages.success(request, _("Enregistré ✓ %(line)s") % {"line": line_summary(line)})
+                return redirect("mediation:entry")
+    else:
+        territories = perms.entry_territories(request.user, Territory.objects.all()).order_by("name")
+        initial = {"date": timezone.localdate(), "count": 1, **last_place(request.user, territories)}
+        form = InterventionForm(initial=initial, user=request.user)  # the form draws the client UUID
+    if not perms.team_ids(request.user):
+        return render(request, "mediation/no_team.html", status=200)
+    return render(request, "mediation/entry.html", entry_context(request, form))
