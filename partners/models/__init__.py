@@ -16,8 +16,6 @@ from partners.models.conventions import (
 )
 from partners.models.journals import (
     REFERRAL_CATEGORIES,
-    AppendOnlyModel,
-    AppendOnlyQuerySet,
     Consent,
     ConsentForm,
     ConsentQuerySet,
@@ -25,7 +23,6 @@ from partners.models.journals import (
     InformationCategory,
     InformationShare,
     InformationShareQuerySet,
-    JournalError,
     LegalBasis,
     SharingPurpose,
     category_labels,
@@ -61,8 +58,6 @@ __all__ = [
     "ReferralDirection",
     "ReferralQuerySet",
     "ReferralStatus",
-    "AppendOnlyModel",
-    "AppendOnlyQuerySet",
     "Consent",
     "ConsentForm",
     "ConsentQuerySet",
@@ -70,7 +65,6 @@ __all__ = [
     "InformationCategory",
     "InformationShare",
     "InformationShareQuerySet",
-    "JournalError",
     "LegalBasis",
     "REFERRAL_CATEGORIES",
     "SharingPurpose",

@@ -8,38 +8,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from altm.models import AppendOnlyModel, AppendOnlyQuerySet
 from mediation.models import Person, Team
 from partners.models.organisations import PartnerOrganisation
 from partners.models.referrals import Referral
-
-
-class JournalError(Exception):
-    """Raised on any attempt to change or delete a journal row."""
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise JournalError("Journal en ajout seul : modification refusée.")
-
-    def delete(self):
-        raise JournalError("Journal en ajout seul : suppression refusée.")
-
-
-class AppendOnlyModel(models.Model):
-    """Rows are written once (Aidants Connect's journal): `save()` refuses updates, `delete()` raises."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise JournalError("Journal en ajout seul : modification refusée.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise JournalError("Journal en ajout seul : suppression refusée.")
 
 
 class InformationCategory(models.TextChoices):
