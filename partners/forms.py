@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import Gender, Person, ReferralMode, Site, Territory
-from partners import perms
 from partners.models import (
     Amendment,
     Commitment,
@@ -224,16 +223,14 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from mediation.perms import entry_territories
-
         self.fields["organisation"].queryset = PartnerOrganisation.objects.filter(is_active=True)
         self.fields["counsellor"].queryset = PartnerContact.objects.select_related("organisation")
-        territories = entry_territories(user, Territory.objects.all())
+        territories = Territory.objects.loggable_by(user)
         self.fields["territory"].queryset = territories
         self.fields["site"].queryset = Site.objects.filter(territory__in=territories, is_active=True).select_related(
             "territory"
         )
-        self.fields["person"].queryset = perms.workable_persons(user, Person.objects.select_related("territory"))
+        self.fields["person"].queryset = Person.objects.select_related("territory").workable_by(user)
         if not self.is_bound:
             today = timezone.localdate()
             self.initial.setdefault("uuid", uuid.uuid4())
@@ -325,7 +322,7 @@ class ConsentRecordForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = perms.workable_persons(user, Person.objects.select_related("territory"))
+        self.fields["person"].queryset = Person.objects.select_related("territory").workable_by(user)
         if not self.is_bound:
             self.initial.setdefault("given_on", timezone.localdate())
 
@@ -370,4 +367,4 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = perms.workable_persons(user, Person.objects.select_related("territory"))
+        self.fields["person"].queryset = Person.objects.select_related("territory").workable_by(user)

@@ -14,7 +14,7 @@ from mediation.models.casework import (
     TechnicalReportStatus,
 )
 from mediation.models.interventions import Intervention, InterventionQuerySet, InterventionSource
-from mediation.models.organisation import Landlord, Site, SiteKind, Team, TeamQuerySet, Territory
+from mediation.models.organisation import Landlord, Site, SiteKind, Team, TeamQuerySet, Territory, TerritoryQuerySet
 from mediation.models.persons import (
     AgeBand,
     FollowUp,
@@ -32,6 +32,7 @@ __all__ = [
     "Team",
     "TeamQuerySet",
     "Territory",
+    "TerritoryQuerySet",
     "ActivityFamily",
     "ActivityType",
     "ActivityTypeQuerySet",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models.organisation import Landlord, Site, Team, Territory
+from mediation.scoping import ScopedQuerySet
 
 
 class ConflictParties(models.TextChoices):
@@ -30,12 +31,7 @@ class ConflictOutcome(models.TextChoices):
     HANDED_OVER = "handed_over", _("Relais passé à un service compétent")
 
 
-class ConflictCaseQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mediation import perms
-
-        return perms.visible_conflict_cases(user, self)
-
+class ConflictCaseQuerySet(ScopedQuerySet):
     def open_first(self):
         """Open cases and agreements to follow before closed ones, most recent first."""
         closed_last = models.Case(models.When(status=ConflictStatus.CLOSED, then=1), default=0)
@@ -134,12 +130,7 @@ class TechnicalReportStatus(models.TextChoices):
     RESOLVED = "resolved", _("Résolu")
 
 
-class TechnicalReportQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mediation import perms
-
-        return perms.visible_technical_reports(user, self)
-
+class TechnicalReportQuerySet(ScopedQuerySet):
     def open_first(self):
         """Open, then transmitted, then resolved reports; most recent first within each."""
         rank = models.Case(

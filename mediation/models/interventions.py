@@ -12,6 +12,7 @@ from mediation.models.activity import ActivityType, ReferralMode
 from mediation.models.casework import ConflictCase
 from mediation.models.organisation import Landlord, Site, Team, Territory
 from mediation.models.persons import Person
+from mediation.scoping import ScopedQuerySet
 
 
 class InterventionSource(models.TextChoices):
@@ -24,12 +25,7 @@ class InterventionSource(models.TextChoices):
     DEMO = "demo", _("Démonstration")
 
 
-class InterventionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mediation import perms
-
-        return perms.visible_interventions(user, self)
-
+class InterventionQuerySet(ScopedQuerySet):
     def in_period(self, start, end):
         """Lines dated from `start` to `end`, both included."""
         return self.filter(date__gte=start, date__lte=end)

@@ -4,10 +4,26 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mediation.scoping import Scope, ScopedQuerySet, TeamScope
+
+
+class TerritoryQuerySet(ScopedQuerySet):
+    scope = Scope(team_paths=("teams__id",))
+
+    def for_user(self, user):
+        """Territories whose data this user may see: the director all of them, field staff their teams'."""
+        return super().for_user(user).distinct()
+
+    def loggable_by(self, user):
+        """Territories a user may log activity in: those of their teams (mediators and managers only)."""
+        return Scope(team_paths=("teams__id",), seen_whole_by=()).apply(self, user).distinct()
+
 
 class Territory(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("nom"), max_length=100, unique=True)
+
+    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("secteur d'intervention")
@@ -58,12 +74,10 @@ class Site(models.Model):
         return self.name
 
 
-class TeamQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Teams whose data this user may see."""
-        from mediation import perms
+class TeamQuerySet(ScopedQuerySet):
+    """`for_user`: the director sees every team, a manager the teams they manage, a mediator the teams they work in."""
 
-        return perms.visible_teams(user, self)
+    scope = TeamScope()
 
 
 class Team(models.Model):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mediation.models.activity import Gender
 from mediation.models.organisation import Team, Territory
+from mediation.scoping import Scope, ScopedQuerySet
 
 
 class AgeBand(models.TextChoices):
@@ -19,10 +20,12 @@ class AgeBand(models.TextChoices):
     SENIOR_60 = "60_plus", _("60 ans et plus")
 
 
-class PersonQuerySet(models.QuerySet):
-    def of_teams(self, team_ids):
-        """Persons whose owning team is one of `team_ids` (the owning team sees its persons without a log)."""
-        return self.filter(team_id__in=team_ids, anonymised_at__isnull=True)
+class PersonQuerySet(ScopedQuerySet):
+    """`for_user`: the owning team's mediators and managers, and the director, see a person's record."""
+
+    def workable_by(self, user):
+        """Persons a field worker may follow, or record a consent, a share or a referral for: not anonymised."""
+        return Scope(seen_whole_by=()).apply(self, user).filter(anonymised_at__isnull=True)
 
 
 class Person(models.Model):
@@ -92,11 +95,9 @@ class FollowUpKind(models.TextChoices):
     RESIDENT_REFERENT = "resident_referent", _("Habitant référent")
 
 
-class FollowUpQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mediation import perms
-
-        return perms.visible_followups(user, self)
+class FollowUpQuerySet(ScopedQuerySet):
+    # Follow-ups hold personal data: only the owning team's mediators and managers see them, not the director.
+    scope = Scope(seen_whole_by=())
 
     def active(self):
         return self.filter(ended_on__isnull=True)

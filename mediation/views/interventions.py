@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -40,6 +40,7 @@ from mediation.models import (
     Team,
     Territory,
 )
+from mediation.scoping import team_ids
 
 PAGE_SIZE = 50
 THEMES = ["Tri des déchets", "Encombrants", "Jets d'objets", "Nuisances sonores", "Propreté", "Stationnement"]
@@ -81,14 +82,6 @@ def add_service_errors(form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form, next to the field when the form has it."""
     for name, msgs in exc.message_dict.items():
         form.add_error(name if name in form.fields else None, msgs)
-
-
-def get_intervention_for_user(user, pk: int) -> Intervention:
-    """The line if the user may see it, else 404 (never 403: that would tell it exists)."""
-    queryset = Intervention.objects.for_user(user).select_related(
-        "activity_type", "territory", "site", "author", "team", "landlord", "conflict_case", "person"
-    )
-    return get_object_or_404(queryset, pk=pk)
 
 
 def last_place(user, territories) -> dict:
@@ -180,7 +173,7 @@ def entry(request):
                 messages.success(request, _("Enregistré ✓ %(line)s") % {"line": line_summary(line)})
                 return redirect("mediation:entry")
     else:
-        territories = perms.entry_territories(request.user, Territory.objects.all()).order_by("name")
+        territories = Territory.objects.loggable_by(request.user).order_by("name")
         initial = {
             "date": timezone.localdate(),
             "count": 1,
@@ -188,7 +181,7 @@ def entry(request):
             **last_place(request.user, territories),
         }
         form = InterventionForm(initial=initial, user=request.user)
-    if not perms.team_ids(request.user):
+    if not team_ids(request.user):
         return render(request, "mediation/no_team.html", status=200)
     return render(request, "mediation/entry.html", entry_context(request, form))
 
@@ -265,9 +258,9 @@ def tally(request):
     """
     user = request.user
     today = timezone.localdate()
-    if not perms.team_ids(user):
+    if not team_ids(user):
         return render(request, "mediation/no_team.html", status=200)
-    place = last_place(user, perms.entry_territories(user, Territory.objects.all()).order_by("name"))
+    place = last_place(user, Territory.objects.loggable_by(user).order_by("name"))
     if request.method == "POST":
         place = {"territory": request.POST.get("territory") or place["territory"], "site": request.POST.get("site")}
         if request.POST.get("undo"):
@@ -473,7 +466,7 @@ def after_change_url(user, line: Intervention) -> str:
 
 @role_required(Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 def intervention_edit(request, pk: int):
-    line = get_intervention_for_user(request.user, pk)
+    line = perms.get_intervention_or_404(request.user, pk)
     if not perms.can_edit_intervention(request.user, line):
         return render_locked(request, line)
     # The form works on a copy: the service compares the untouched line with the changes for the audit trail.
@@ -496,7 +489,7 @@ def intervention_edit(request, pk: int):
 
 @role_required(Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 def intervention_delete(request, pk: int):
-    line = get_intervention_for_user(request.user, pk)
+    line = perms.get_intervention_or_404(request.user, pk)
     if not perms.can_edit_intervention(request.user, line):
         return render_locked(request, line)
     if request.method == "POST":

@@ -1,6 +1,7 @@
 """Partner organisations, conventions and their commitments, referrals, consents and information shares."""
 
 from partners.models.conventions import (
+    CONVENTION_READERS,
     Amendment,
     Commitment,
     CommitmentKind,
@@ -37,6 +38,7 @@ from partners.models.referrals import (
 )
 
 __all__ = [
+    "CONVENTION_READERS",
     "OrganisationKind",
     "PartnerContact",
     "PartnerOrganisation",

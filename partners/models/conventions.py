@@ -9,7 +9,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from mediation.models import Site
+from mediation.scoping import Scope, ScopedQuerySet
 from partners import dates
 from partners.models.organisations import PartnerOrganisation
 
@@ -22,11 +24,12 @@ class ConventionStatus(models.TextChoices):
     EXPIRED = dates.Status.EXPIRED, _("Échue")
 
 
-class ConventionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from partners import perms
+# Conventions are read by managers and the direction, whole; nobody else sees them.
+CONVENTION_READERS = (Role.MANAGER, Role.DIRECTOR)
 
-        return perms.visible_conventions(user, self)
+
+class ConventionQuerySet(ScopedQuerySet):
+    scope = Scope(team_paths=(), seen_whole_by=CONVENTION_READERS)
 
 
 class Convention(models.Model):

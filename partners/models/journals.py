@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from altm.models import AppendOnlyModel, AppendOnlyQuerySet
 from mediation.models import Person, Team
+from mediation.scoping import Scope, ScopedQuerySet
 from partners.models.organisations import PartnerOrganisation
 from partners.models.referrals import Referral
+from partners.scoping import PartnerScope
 
 
 class InformationCategory(models.TextChoices):
@@ -43,11 +45,9 @@ class ConsentForm(models.TextChoices):
     WRITTEN = "written", _("Mandat écrit signé")
 
 
-class ConsentQuerySet(AppendOnlyQuerySet):
-    def for_user(self, user):
-        from partners import perms
-
-        return perms.visible_consents(user, self)
+class ConsentQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
+    # The director sees every consent, field staff those of their teams' persons; counsellors none.
+    scope = Scope(team_paths=("person__team_id",))
 
 
 class Consent(AppendOnlyModel):
@@ -158,11 +158,10 @@ class LegalBasis(models.TextChoices):
     CASF_L226_2_2 = "casf_l226_2_2", _("CASF art. L226-2-2 (protection de l'enfance, mineur)")
 
 
-class InformationShareQuerySet(AppendOnlyQuerySet):
-    def for_user(self, user):
-        from partners import perms
-
-        return perms.visible_shares(user, self)
+class InformationShareQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
+    # Field staff see the shares their team made and those about their teams' persons; a counsellor those sent to
+    # their organisation; the director all.
+    scope = PartnerScope(team_paths=("team_id", "person__team_id"), organisation_path="to_organisation_id")
 
 
 class InformationShare(AppendOnlyModel):

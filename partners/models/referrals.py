@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import Gender, Intervention, Person, ReferralMode, Site, Team, Territory
+from mediation.scoping import ScopedQuerySet
 from partners.models.organisations import PartnerContact, PartnerOrganisation
+from partners.scoping import PartnerScope
 
 
 class ReferralDirection(models.TextChoices):
@@ -29,11 +31,9 @@ class ReferralStatus(models.TextChoices):
 OPEN_REFERRAL_STATUSES = (ReferralStatus.PROPOSED, ReferralStatus.DONE)
 
 
-class ReferralQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from partners import perms
-
-        return perms.visible_referrals(user, self)
+class ReferralQuerySet(ScopedQuerySet):
+    # The director sees every referral, field staff their teams', a counsellor those with their organisation.
+    scope = PartnerScope(organisation_path="organisation_id")
 
     def open(self):
         return self.filter(status__in=OPEN_REFERRAL_STATUSES)

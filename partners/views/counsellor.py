@@ -11,6 +11,7 @@ from altm.decorators import role_required
 from partners import perms
 from partners.forms import IncomingReferralForm, apply_errors
 from partners.models import InformationShare, PartnerContact, PartnerOrganisation, Referral, ReferralDirection
+from partners.scoping import counsellor_organisation_id
 from partners.services import record_incoming_referral
 from partners.views.referrals import person_shown_to
 
@@ -18,7 +19,7 @@ INBOX_SIZE = 100
 
 
 def _organisation(user) -> PartnerOrganisation:
-    organisation_id = perms.counsellor_organisation_id(user)
+    organisation_id = counsellor_organisation_id(user)
     if organisation_id is None:
         raise PermissionDenied  # a counsellor account not attached to an organisation sees nothing
     return get_object_or_404(PartnerOrganisation, pk=organisation_id)
@@ -91,7 +92,7 @@ def counsellor_referral_create(request):
 
 @role_required(Role.COUNSELLOR, Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 def share_detail(request, pk):
-    share = perms.get_share_for_user(request.user, pk)
+    share = perms.get_share_or_404(request.user, pk)
     shown = share.consent is None or share.consent.state_on(timezone.localdate()) == "valid"
     if request.user.role != Role.COUNSELLOR:
         shown = True

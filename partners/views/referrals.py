@@ -100,7 +100,7 @@ def referral_create(request):
 
 @role_required(*STAFF, Role.COUNSELLOR)
 def referral_detail(request, pk):
-    referral = perms.get_referral_for_user(request.user, pk)
+    referral = perms.get_referral_or_404(request.user, pk)
     allowed = perms.allowed_statuses(request.user, referral)
     share = getattr(referral, "information_share", None)
     return render(
@@ -123,7 +123,7 @@ def referral_detail(request, pk):
 @require_POST
 @role_required(Role.MEDIATOR, Role.MANAGER, Role.COUNSELLOR)
 def referral_status(request, pk):
-    referral = perms.get_referral_for_user(request.user, pk)
+    referral = perms.get_referral_or_404(request.user, pk)
     allowed = perms.allowed_statuses(request.user, referral)
     if not allowed:
         raise PermissionDenied

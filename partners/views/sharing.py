@@ -15,6 +15,7 @@ from altm.decorators import role_required
 from altm.models import AuditEntry
 from altm.pdf import pdf_response, render_pdf
 from mediation.models import Person
+from mediation.perms import get_person_or_404
 from partners import perms
 from partners.forms import ConsentRecordForm, ShareForm, WithdrawConsentForm, apply_errors
 from partners.models import Consent, InformationShare, PartnerOrganisation, Referral
@@ -27,7 +28,7 @@ STAFF = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 def _initial_person(request):
     pk = request.GET.get("personne")
     if pk and pk.isdigit():
-        return perms.workable_persons(request.user, Person.objects.all()).filter(pk=pk).first()
+        return Person.objects.workable_by(request.user).filter(pk=pk).first()
     return None
 
 
@@ -79,7 +80,7 @@ def consent_create(request):
 @require_POST
 @role_required(*FIELD)
 def consent_withdraw(request, pk):
-    consent = perms.get_consent_for_user(request.user, pk)
+    consent = perms.get_consent_or_404(request.user, pk)
     form = WithdrawConsentForm(request.POST)
     if form.is_valid():
         try:
@@ -103,13 +104,13 @@ def _mandate_context(consent):
 
 @role_required(*STAFF)
 def consent_mandate(request, pk):
-    consent = perms.get_consent_for_user(request.user, pk)
+    consent = perms.get_consent_or_404(request.user, pk)
     return render(request, "partners/mandate.html", _mandate_context(consent))
 
 
 @role_required(*STAFF)
 def consent_mandate_pdf(request, pk):
-    consent = perms.get_consent_for_user(request.user, pk)
+    consent = perms.get_consent_or_404(request.user, pk)
     pdf = render_pdf("partners/pdf/mandate.html", _mandate_context(consent), request=request)
     return pdf_response(pdf, f"mandat-{consent.pk}.pdf")
 
@@ -161,7 +162,7 @@ def share_create(request):
 @role_required(*STAFF)
 def person_sharing(request, pk):
     """Consents, shares and referrals of one person, for their team (and the direction)."""
-    person = perms.get_person_for_user(request.user, pk)
+    person = get_person_or_404(request.user, pk)
     today = timezone.localdate()
     consents = list(
         Consent.objects.filter(person=person)
@@ -225,12 +226,12 @@ def _access_context(person):
 
 @role_required(Role.DIRECTOR)
 def person_access(request, pk):
-    person = perms.get_person_for_user(request.user, pk)
+    person = get_person_or_404(request.user, pk)
     return render(request, "partners/person_access.html", _access_context(person))
 
 
 @role_required(Role.DIRECTOR)
 def person_access_pdf(request, pk):
-    person = perms.get_person_for_user(request.user, pk)
+    person = get_person_or_404(request.user, pk)
     pdf = render_pdf("partners/pdf/person_access.html", _access_context(person), request=request)
     return pdf_response(pdf, f"droit-d-acces-{person.pk}.pdf")
