@@ -45,6 +45,15 @@ class ConsentForm(models.TextChoices):
     WRITTEN = "written", _("Mandat écrit signé")
 
 
+class ConsentState(models.TextChoices):
+    """Where a consent stands on a given day (`Consent.state_on`): only a valid one allows a transmission."""
+
+    NOT_YET = "not_yet", _("Pas encore valable")
+    VALID = "valid", _("Valable")
+    EXPIRED = "expired", _("Expiré")
+    WITHDRAWN = "withdrawn", _("Retiré")
+
+
 class ConsentQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
     # The director sees every consent, field staff those of their teams' persons; counsellors none.
     scope = Scope(team_paths=("person__team_id",))
@@ -118,16 +127,15 @@ class Consent(AppendOnlyModel):
         except ConsentWithdrawal.DoesNotExist:
             return None
 
-    def state_on(self, day: date) -> str:
-        """'valid', 'not_yet', 'expired' or 'withdrawn' on `day`."""
+    def state_on(self, day: date) -> ConsentState:
         withdrawal = self.withdrawal_or_none
         if withdrawal is not None and withdrawal.withdrawn_on <= day:
-            return "withdrawn"
+            return ConsentState.WITHDRAWN
         if day < self.given_on:
-            return "not_yet"
+            return ConsentState.NOT_YET
         if self.expires_on is not None and day > self.expires_on:
-            return "expired"
-        return "valid"
+            return ConsentState.EXPIRED
+        return ConsentState.VALID
 
 
 class ConsentWithdrawal(AppendOnlyModel):

@@ -10,7 +10,14 @@ from accounts.models import Role
 from altm.decorators import role_required
 from partners import perms
 from partners.forms import IncomingReferralForm, apply_errors
-from partners.models import InformationShare, PartnerContact, PartnerOrganisation, Referral, ReferralDirection
+from partners.models import (
+    ConsentState,
+    InformationShare,
+    PartnerContact,
+    PartnerOrganisation,
+    Referral,
+    ReferralDirection,
+)
 from partners.scoping import counsellor_organisation_id
 from partners.services import record_incoming_referral
 from partners.views.referrals import person_shown_to
@@ -41,7 +48,7 @@ def counsellor_home(request):
         .order_by("-shared_on", "-id")[:INBOX_SIZE]
     )
     for share in shares:
-        share.person_shown = share.consent is None or share.consent.state_on(today) == "valid"
+        share.person_shown = share.consent is None or share.consent.state_on(today) == ConsentState.VALID
     for referral in received:
         referral.person_shown = person_shown_to(request.user, referral)
     return render(
@@ -93,7 +100,7 @@ def counsellor_referral_create(request):
 @role_required(Role.COUNSELLOR, Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 def share_detail(request, pk):
     share = perms.get_share_or_404(request.user, pk)
-    shown = share.consent is None or share.consent.state_on(timezone.localdate()) == "valid"
+    shown = share.consent is None or share.consent.state_on(timezone.localdate()) == ConsentState.VALID
     if request.user.role != Role.COUNSELLOR:
         shown = True
     return render(request, "partners/share_detail.html", {"share": share, "person_shown": shown})

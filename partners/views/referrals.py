@@ -13,7 +13,7 @@ from accounts.models import Role
 from altm.decorators import role_required
 from partners import perms
 from partners.forms import ReferralForm, ReferralStatusForm, apply_errors
-from partners.models import Referral, ReferralDirection, ReferralStatus
+from partners.models import ConsentState, Referral, ReferralDirection, ReferralStatus
 from partners.services import record_referral, referral_follow_up_default, update_referral_status
 
 STAFF = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
@@ -31,7 +31,7 @@ def person_shown_to(user, referral) -> bool:
     share = getattr(referral, "information_share", None)
     if share is None or share.consent is None:
         return share is not None
-    return share.consent.state_on(timezone.localdate()) == "valid"
+    return share.consent.state_on(timezone.localdate()) == ConsentState.VALID
 
 
 @role_required(*STAFF)

@@ -18,7 +18,7 @@ from mediation.models import Person
 from mediation.perms import get_person_or_404
 from partners import perms
 from partners.forms import ConsentRecordForm, ShareForm, WithdrawConsentForm, apply_errors
-from partners.models import Consent, InformationShare, PartnerOrganisation, Referral
+from partners.models import Consent, ConsentState, InformationShare, PartnerOrganisation, Referral
 from partners.services import record_consent, share_information, withdraw_consent
 
 FIELD = (Role.MEDIATOR, Role.MANAGER)
@@ -181,6 +181,7 @@ def person_sharing(request, pk):
             "referrals": Referral.objects.filter(person=person).select_related("organisation"),
             "can_act": perms.can_handle_consents(request.user) and person.anonymised_at is None,
             "today": today,
+            "ConsentState": ConsentState,
         },
     )
 
@@ -214,6 +215,7 @@ def _access_context(person):
         .order_by("activity_type__label"),
         "referrals": Referral.objects.filter(person=person).order_by("date", "id"),
         "consents": consents,
+        "ConsentState": ConsentState,
         "shares": InformationShare.objects.filter(person=person)
         .select_related("to_organisation", "shared_by", "consent")
         .order_by("shared_on", "id"),
