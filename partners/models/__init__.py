@@ -29,7 +29,13 @@ from partners.models.journals import (
     SharingPurpose,
     category_labels,
 )
-from partners.models.organisations import OrganisationKind, PartnerContact, PartnerOrganisation, PartnershipType
+from partners.models.organisations import (
+    OrganisationKind,
+    PartnerContact,
+    PartnerOrganisation,
+    PartnershipType,
+    active_partner_names,
+)
 from partners.models.referrals import (
     OPEN_REFERRAL_STATUSES,
     Referral,
@@ -73,4 +79,5 @@ __all__ = [
     "REFERRAL_CATEGORIES",
     "SharingPurpose",
     "category_labels",
+    "active_partner_names",
 ]

@@ -60,6 +60,11 @@ class PartnerOrganisation(models.Model):
         return reverse("partners:organisation_detail", args=[self.pk])
 
 
+def active_partner_names() -> list[str]:
+    """Names suggested for the partner field of an activity line (registered with `mediation.extensions`)."""
+    return list(PartnerOrganisation.objects.filter(is_active=True).values_list("name", flat=True))
+
+
 class PartnerContact(models.Model):
     organisation = models.ForeignKey(
         PartnerOrganisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
