@@ -12,6 +12,7 @@ from mediation.scoping import FIELD_STAFF, team_ids
 from partners.models import (
     CONVENTION_READERS,
     Consent,
+    Convention,
     InformationShare,
     Referral,
     ReferralDirection,
@@ -83,6 +84,10 @@ def can_handle_consents(user) -> bool:
 
 
 # --- Fetch helpers: 404 for what a user may not see ---------------------------------------------------------
+
+
+def get_convention_or_404(user, pk) -> Convention:
+    return get_object_or_404(Convention.objects.for_user(user).select_related("organisation"), pk=pk)
 
 
 def get_referral_or_404(user, pk) -> Referral:
