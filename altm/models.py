@@ -1,4 +1,5 @@
-"""Shared models: the agency that uses the application, and the audit trail every app writes to."""
+"""Shared models: the agency that uses the application, the append-only base of every journal, and the audit trail
+every app writes to."""
 
 import base64
 import mimetypes
@@ -13,22 +14,58 @@ from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-# The audit trail is append-only. The one sanctioned change is erasing personal data when a person is anonymised
-# (retention): `altm.audit.redact` opens this window for its own writes only.
-_redacting: ContextVar[bool] = ContextVar("audit_redacting", default=False)
+# --- Append-only journals -----------------------------------------------------------------------------------
+
+# Journal rows are written once. The one sanctioned change is erasing personal data when a person is anonymised
+# (retention): code that does it opens this window with `redaction()` for its own writes only. Nothing deletes.
+_redacting: ContextVar[bool] = ContextVar("journal_redacting", default=False)
 
 
-class AuditTrailIsAppendOnly(Exception):
-    pass
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change a journal row outside `redaction()`, or to delete one."""
 
 
 @contextmanager
 def redaction():
+    """The only way to update existing journal rows (erasing personal data on anonymisation)."""
     token = _redacting.set(True)
     try:
         yield
     finally:
         _redacting.reset(token)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if not _redacting.get():
+            raise AppendOnlyError(self.model.update_refused)
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise AppendOnlyError(self.model.delete_refused)
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once (Aidants Connect's journal): `save()` refuses updates, `delete()` raises."""
+
+    update_refused = "Journal en ajout seul : modification refusée."
+    delete_refused = "Journal en ajout seul : suppression refusée."
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and not _redacting.get():
+            raise AppendOnlyError(self.update_refused)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(self.delete_refused)
+
+
+# --- Audit trail --------------------------------------------------------------------------------------------
 
 
 class AuditAction(models.TextChoices):
@@ -37,20 +74,12 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Suppression")
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(AppendOnlyQuerySet):
     def for_object(self, instance):
         return self.filter(content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk))
 
-    def update(self, **kwargs):
-        if not _redacting.get():
-            raise AuditTrailIsAppendOnly("Le journal d'audit ne se modifie pas.")
-        return super().update(**kwargs)
 
-    def delete(self):
-        raise AuditTrailIsAppendOnly("Le journal d'audit ne se supprime pas.")
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """One change to one object: who, when, what, values before and after (JSON)."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("type d'objet"))
@@ -64,6 +93,9 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("avant"), null=True, blank=True)
     after = models.JSONField(_("après"), null=True, blank=True)
 
+    update_refused = "Le journal d'audit ne se modifie pas."
+    delete_refused = "Le journal d'audit ne se supprime pas."
+
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
@@ -74,14 +106,6 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not _redacting.get():
-            raise AuditTrailIsAppendOnly("Le journal d'audit ne se modifie pas.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditTrailIsAppendOnly("Le journal d'audit ne se supprime pas.")
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}

@@ -13,9 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
 from altm.forms import DateInput, SubmissionForm
-from mediation import perms
 from mediation.models import (
     AgeBand,
     ConflictOutcome,
@@ -76,7 +74,7 @@ class CaseworkSubmissionForm(SubmissionForm, CaseworkForm):
 
 
 def _entry_territories(user):
-    return perms.entry_territories(user, Territory.objects.all()).order_by("name")
+    return Territory.objects.loggable_by(user).order_by("name")
 
 
 def _entry_sites(territories):
@@ -225,9 +223,7 @@ class ConflictFilterForm(FilterForm):
 
 
 def _visible_territories(user):
-    if user.role == Role.DIRECTOR:
-        return Territory.objects.order_by("name")
-    return Territory.objects.filter(teams__id__in=perms.team_ids(user)).distinct().order_by("name")
+    return Territory.objects.for_user(user).order_by("name")
 
 
 # --- Follow-ups and persons ---------------------------------------------------------------------------------
@@ -276,7 +272,7 @@ class FollowUpCreateForm(CaseworkSubmissionForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["person"].queryset = Person.objects.of_teams(perms.team_ids(user)).order_by("alias", "id")
+        self.fields["person"].queryset = Person.objects.workable_by(user).order_by("alias", "id")
         self.fields["territory"].queryset = _entry_territories(user)
 
     def clean(self):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from altm.forms import DateInput, SubmissionForm
-from mediation import perms, rules
+from mediation import rules, scoping
 from mediation.models import (
     ActivityFamily,
     ActivityType,
@@ -104,7 +104,7 @@ class InterventionForm(SubmissionForm, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        territories = perms.entry_territories(user, Territory.objects.all())
+        territories = Territory.objects.loggable_by(user)
         if self.instance.pk:
             # A manager correcting a line keeps its territory even if their teams changed since.
             territories = Territory.objects.filter(pk__in=territories.values("pk")) | Territory.objects.filter(
@@ -123,7 +123,7 @@ class InterventionForm(SubmissionForm, forms.ModelForm):
             activities = activities | ActivityType.objects.filter(pk=self.instance.activity_type_id)
         self.fields["activity_type"].queryset = activities
         self.fields["mode"].choices = list(ReferralMode.choices)
-        team_ids = perms.team_ids(user)
+        team_ids = scoping.team_ids(user)
         self.fields["conflict_case"].queryset = ConflictCase.objects.filter(team_id__in=team_ids).exclude(
             status=ConflictStatus.CLOSED
         )

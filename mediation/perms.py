@@ -1,53 +1,21 @@
-"""Who may see what in field activity. Deny by default: an unknown role sees nothing."""
+"""Who may do what in field activity. Deny by default: an unknown role may do nothing.
+
+Which rows a user sees is said once, on the QuerySets (`Model.objects.for_user(user)`, see `mediation.scoping`);
+the fetch helpers below answer 404 for a row the user may not see (never 403: that would tell it exists).
+"""
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role
-
-
-def visible_teams(user, teams: QuerySet) -> QuerySet:
-    if not user.is_authenticated:
-        return teams.none()
-    if user.role == Role.DIRECTOR:
-        return teams
-    if user.role == Role.MANAGER:
-        return teams.filter(managers=user)
-    if user.role == Role.MEDIATOR:
-        return teams.filter(mediators=user)
-    return teams.none()
-
-
-def team_ids(user) -> list[int]:
-    """Ids of the teams a user works in (as mediator or manager), cached on the user object."""
-    from mediation.models import Team
-
-    if not hasattr(user, "_altm_team_ids"):
-        user._altm_team_ids = list(visible_teams(user, Team.objects.all()).values_list("id", flat=True))
-    return user._altm_team_ids
-
-
-def visible_interventions(user, interventions: QuerySet) -> QuerySet:
-    if not user.is_authenticated:
-        return interventions.none()
-    if user.role == Role.DIRECTOR:
-        return interventions
-    if user.role in (Role.MANAGER, Role.MEDIATOR):
-        return interventions.filter(team_id__in=team_ids(user))
-    return interventions.none()
-
-
-def entry_territories(user, territories: QuerySet) -> QuerySet:
-    """Territories a user may log activity in: those of their teams."""
-    if user.role in (Role.MEDIATOR, Role.MANAGER):
-        return territories.filter(teams__id__in=team_ids(user)).distinct()
-    return territories.none()
+from mediation.models import ConflictCase, FollowUp, Intervention, InterventionSource, Person, TechnicalReport
+from mediation.scoping import FIELD_STAFF, team_ids
 
 
 def can_log_activity(user) -> bool:
-    return user.is_authenticated and user.role in (Role.MEDIATOR, Role.MANAGER)
+    return user.is_authenticated and user.role in FIELD_STAFF
 
 
 def can_review_team(user) -> bool:
@@ -63,45 +31,17 @@ def can_edit_intervention(user, intervention) -> bool:
         return False
     if user.role == Role.MANAGER and intervention.team_id in team_ids(user):
         return True
-    if intervention.author_id == user.pk and user.role in (Role.MEDIATOR, Role.MANAGER):
+    if intervention.author_id == user.pk and user.role in FIELD_STAFF:
         return timezone.now() - intervention.created_at <= timedelta(days=EDIT_WINDOW_DAYS)
     return False
 
 
 def is_case_work_line(intervention) -> bool:
     """A line recorded by a conflict session or a technical report counts that record: it changes from there."""
-    from mediation.models import InterventionSource
-
     return intervention.source in (InterventionSource.CONFLICT, InterventionSource.TECHNICAL)
 
 
 # --- Case work: conflict cases, follow-ups, technical watch, person records ------------------------------------
-
-
-def _team_scoped(user, queryset: QuerySet) -> QuerySet:
-    """Director sees every row; mediators and managers the rows of their teams; anyone else nothing."""
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.role == Role.DIRECTOR:
-        return queryset
-    if user.role in (Role.MANAGER, Role.MEDIATOR):
-        return queryset.filter(team_id__in=team_ids(user))
-    return queryset.none()
-
-
-def visible_conflict_cases(user, cases: QuerySet) -> QuerySet:
-    return _team_scoped(user, cases)
-
-
-def visible_technical_reports(user, reports: QuerySet) -> QuerySet:
-    return _team_scoped(user, reports)
-
-
-def visible_followups(user, followups: QuerySet) -> QuerySet:
-    """Follow-ups hold personal data: only the owning team's mediators and managers see them."""
-    if not user.is_authenticated or user.role not in (Role.MANAGER, Role.MEDIATOR):
-        return followups.none()
-    return followups.filter(team_id__in=team_ids(user))
 
 
 def can_work_on_team(user, team_id: int) -> bool:
@@ -110,25 +50,44 @@ def can_work_on_team(user, team_id: int) -> bool:
 
 
 def is_in_owning_team(user, person) -> bool:
-    return user.is_authenticated and user.role in (Role.MEDIATOR, Role.MANAGER) and person.team_id in team_ids(user)
-
-
-# Extra rules giving access to a person's record outside the owning team: callables (user, person) -> bool.
-# The partners app appends its own (e.g. a counsellor with a valid referral or share for this person).
-PERSON_ACCESS_RULES: list = []
-
-
-def can_view_person(user, person) -> bool:
-    """The owning team and the director see a person's record; anyone else only where a rule allows.
-
-    Every opening by someone outside the owning team is written to the read log (see `mediation.views.persons`).
-    """
-    if not user.is_authenticated:
-        return False
-    if is_in_owning_team(user, person) or user.role == Role.DIRECTOR:
-        return True
-    return any(rule(user, person) for rule in PERSON_ACCESS_RULES)
+    return can_log_activity(user) and person.team_id in team_ids(user)
 
 
 def must_log_person_read(user, person) -> bool:
+    """Every opening of a person's record by someone outside the owning team goes to the read log."""
     return not is_in_owning_team(user, person)
+
+
+# --- Fetch helpers: 404 for what a user may not see ---------------------------------------------------------
+
+
+def get_intervention_or_404(user, pk: int) -> Intervention:
+    return get_object_or_404(
+        Intervention.objects.for_user(user).select_related(
+            "activity_type", "territory", "site", "author", "team", "landlord", "conflict_case", "person"
+        ),
+        pk=pk,
+    )
+
+
+def get_conflict_case_or_404(user, pk: int) -> ConflictCase:
+    return get_object_or_404(
+        ConflictCase.objects.for_user(user).select_related("territory", "site", "team", "created_by"), pk=pk
+    )
+
+
+def get_technical_report_or_404(user, pk: int) -> TechnicalReport:
+    return get_object_or_404(
+        TechnicalReport.objects.for_user(user).select_related("landlord", "territory", "site", "team"), pk=pk
+    )
+
+
+def get_followup_or_404(user, pk: int) -> FollowUp:
+    return get_object_or_404(
+        FollowUp.objects.for_user(user).select_related("person", "mediator", "team", "territory"), pk=pk
+    )
+
+
+def get_person_or_404(user, pk: int) -> Person:
+    """The owning team and the director open a person's record; anyone else gets 404."""
+    return get_object_or_404(Person.objects.for_user(user).select_related("territory", "team"), pk=pk)

@@ -1,11 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
-def active_partner_names() -> list[str]:
-    from partners.models import PartnerOrganisation
-
-    return list(PartnerOrganisation.objects.filter(is_active=True).values_list("name", flat=True))
+from mediation import extensions
 
 
 class PartnersConfig(AppConfig):
@@ -13,7 +9,8 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partenaires et conventions")
 
     def ready(self):
-        from mediation import extensions
+        # Models can only be imported once the app registry is ready, hence this import here (Django's way).
+        from partners.models import active_partner_names
 
         if active_partner_names not in extensions.PARTNER_NAME_PROVIDERS:
             extensions.PARTNER_NAME_PROVIDERS.append(active_partner_names)

@@ -7,8 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from altm.forms import DateInput, SubmissionForm
 from mediation.models import Gender, Person, ReferralMode, Site, Territory
-from mediation.perms import entry_territories
-from partners import perms
 from partners.models import (
     Amendment,
     Commitment,
@@ -206,12 +204,12 @@ class ReferralForm(SubmissionForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = PartnerOrganisation.objects.filter(is_active=True)
         self.fields["counsellor"].queryset = PartnerContact.objects.select_related("organisation")
-        territories = entry_territories(user, Territory.objects.all())
+        territories = Territory.objects.loggable_by(user)
         self.fields["territory"].queryset = territories
         self.fields["site"].queryset = Site.objects.filter(territory__in=territories, is_active=True).select_related(
             "territory"
         )
-        self.fields["person"].queryset = perms.workable_persons(user, Person.objects.select_related("territory"))
+        self.fields["person"].queryset = Person.objects.select_related("territory").workable_by(user)
         if not self.is_bound:
             today = timezone.localdate()
             self.initial.setdefault("date", today)
@@ -300,7 +298,7 @@ class ConsentRecordForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = perms.workable_persons(user, Person.objects.select_related("territory"))
+        self.fields["person"].queryset = Person.objects.select_related("territory").workable_by(user)
         if not self.is_bound:
             self.initial.setdefault("given_on", timezone.localdate())
 
@@ -345,4 +343,4 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = perms.workable_persons(user, Person.objects.select_related("territory"))
+        self.fields["person"].queryset = Person.objects.select_related("territory").workable_by(user)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,14 +28,8 @@ READERS = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 WORKERS = (Role.MEDIATOR, Role.MANAGER)
 
 
-def _get_case_for_user(user, pk: int) -> ConflictCase:
-    """The case if the user may see it, else 404."""
-    cases = ConflictCase.objects.for_user(user).select_related("territory", "site", "team", "created_by")
-    return get_object_or_404(cases, pk=pk)
-
-
 def _get_case_to_work_on(user, pk: int) -> ConflictCase:
-    case = _get_case_for_user(user, pk)
+    case = perms.get_conflict_case_or_404(user, pk)
     if not perms.can_work_on_team(user, case.team_id):
         raise Http404
     return case
@@ -106,7 +100,7 @@ def conflict_create(request):
 
 @role_required(*READERS)
 def conflict_detail(request, pk: int):
-    case = _get_case_for_user(request.user, pk)
+    case = perms.get_conflict_case_or_404(request.user, pk)
     sessions = case.sessions.select_related("intervention__author").order_by("date", "id")
     other_lines = (
         Intervention.objects.filter(conflict_case=case, conflict_session__isnull=True)

@@ -4,7 +4,7 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
@@ -18,15 +18,6 @@ from mediation import perms, services
 from mediation.forms import InterventionForm
 from mediation.models import ActivityType, ConflictCase, Intervention, Landlord, Person, Site, Team, Territory
 from mediation.views.entry import entry_context, line_summary
-
-
-def get_intervention_for_user(user, pk: int) -> Intervention:
-    """The line if the user may see it, else 404 (never 403: that would tell it exists)."""
-    queryset = Intervention.objects.for_user(user).select_related(
-        "activity_type", "territory", "site", "author", "team", "landlord", "conflict_case", "person"
-    )
-    return get_object_or_404(queryset, pk=pk)
-
 
 HISTORY_HIDDEN = {"id", "uuid", "created_at", "created_by_id", "updated_at", "updated_by_id"}
 HISTORY_MODELS = {
@@ -116,7 +107,7 @@ def after_change_url(user, line: Intervention) -> str:
 
 @role_required(Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 def intervention_edit(request, pk: int):
-    line = get_intervention_for_user(request.user, pk)
+    line = perms.get_intervention_or_404(request.user, pk)
     if not perms.can_edit_intervention(request.user, line):
         return render_locked(request, line)
     # The form works on a copy: the service compares the untouched line with the changes for the audit trail.
@@ -139,7 +130,7 @@ def intervention_edit(request, pk: int):
 
 @role_required(Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 def intervention_delete(request, pk: int):
-    line = get_intervention_for_user(request.user, pk)
+    line = perms.get_intervention_or_404(request.user, pk)
     if not perms.can_edit_intervention(request.user, line):
         return render_locked(request, line)
     if request.method == "POST":

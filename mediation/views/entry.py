@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import add_service_errors
-from mediation import perms, services
+from mediation import services
 from mediation.extensions import partner_name_suggestions
 from mediation.forms import InterventionForm
 from mediation.models import Intervention, InterventionSource, Territory
+from mediation.scoping import team_ids
 
 THEMES = ["Tri des déchets", "Encombrants", "Jets d'objets", "Nuisances sonores", "Propreté", "Stationnement"]
 LOGGING_ROLES = (Role.MEDIATOR, Role.MANAGER)
@@ -93,9 +94,9 @@ def entry(request):
                 messages.success(request, _("Enregistré ✓ %(line)s") % {"line": line_summary(line)})
                 return redirect("mediation:entry")
     else:
-        territories = perms.entry_territories(request.user, Territory.objects.all()).order_by("name")
+        territories = Territory.objects.loggable_by(request.user).order_by("name")
         initial = {"date": timezone.localdate(), "count": 1, **last_place(request.user, territories)}
         form = InterventionForm(initial=initial, user=request.user)  # the form draws the client UUID
-    if not perms.team_ids(request.user):
+    if not team_ids(request.user):
         return render(request, "mediation/no_team.html", status=200)
     return render(request, "mediation/entry.html", entry_context(request, form))

@@ -4,24 +4,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, When
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import add_service_errors
-from mediation import services
+from mediation import perms, services
 from mediation.casework_forms import FollowUpCreateForm, FollowUpEditForm, FollowUpFilterForm
 from mediation.models import FollowUp
 from mediation.services import team_for
 
 WORKERS = (Role.MEDIATOR, Role.MANAGER)
-
-
-def _get_followup_for_user(user, pk: int) -> FollowUp:
-    followups = FollowUp.objects.for_user(user).select_related("person", "mediator", "team", "territory")
-    return get_object_or_404(followups, pk=pk)
 
 
 @role_required(*WORKERS)
@@ -116,7 +111,7 @@ def _initial_person(request) -> dict:
 
 @role_required(*WORKERS)
 def followup_edit(request, pk: int):
-    followup = _get_followup_for_user(request.user, pk)
+    followup = perms.get_followup_or_404(request.user, pk)
     initial = {
         "next_action_on": followup.next_action_on,
         "next_action": followup.next_action,

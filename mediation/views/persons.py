@@ -1,28 +1,20 @@
 """A person's record: minimal data, follow-ups, linked activity; openings from outside the team are logged."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from accounts.models import Role
 from mediation import perms, services
 from mediation.casework_forms import PersonReadReasonForm
-from mediation.models import Intervention, Person
+from mediation.models import Intervention
 
 LINES_SHOWN = 50
-
-
-def _get_person_for_user(user, pk: int) -> Person:
-    person = get_object_or_404(Person.objects.select_related("territory", "team"), pk=pk)
-    if not perms.can_view_person(user, person):
-        raise Http404
-    return person
 
 
 @login_required
 def person_detail(request, pk: int):
     """The owning team reads freely. Anyone else is asked why (optional), and the opening is logged first."""
-    person = _get_person_for_user(request.user, pk)
+    person = perms.get_person_or_404(request.user, pk)
     logged_reader = perms.must_log_person_read(request.user, person)
     if logged_reader:
         form = PersonReadReasonForm(request.POST or None)

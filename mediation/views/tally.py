@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.decorators import role_required
-from mediation import perms, services
+from mediation import services
 from mediation.forms import InterventionForm
 from mediation.models import ActivityType, Intervention, InterventionSource, Territory
+from mediation.scoping import team_ids
 from mediation.views.api import form_errors
 from mediation.views.entry import LOGGING_ROLES, last_place, outbox_config, record_from_form
 
@@ -26,9 +27,9 @@ def tally(request):
     """
     user = request.user
     today = timezone.localdate()
-    if not perms.team_ids(user):
+    if not team_ids(user):
         return render(request, "mediation/no_team.html", status=200)
-    place = last_place(user, perms.entry_territories(user, Territory.objects.all()).order_by("name"))
+    place = last_place(user, Territory.objects.loggable_by(user).order_by("name"))
     if request.method == "POST":
         place = {"territory": request.POST.get("territory") or place["territory"], "site": request.POST.get("site")}
         if request.POST.get("undo"):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -37,11 +37,6 @@ NEXT_STATUS = {
     TechnicalReportStatus.OPEN: TechnicalReportStatus.TRANSMITTED,
     TechnicalReportStatus.TRANSMITTED: TechnicalReportStatus.RESOLVED,
 }
-
-
-def _get_report_for_user(user, pk: int) -> TechnicalReport:
-    reports = TechnicalReport.objects.for_user(user).select_related("landlord", "territory", "site", "team")
-    return get_object_or_404(reports, pk=pk)
 
 
 @role_required(*READERS)
@@ -99,7 +94,7 @@ def technical_create(request):
 
 @role_required(*READERS)
 def technical_detail(request, pk: int):
-    report = _get_report_for_user(request.user, pk)
+    report = perms.get_technical_report_or_404(request.user, pk)
     can_work = perms.can_work_on_team(request.user, report.team_id)
     next_status = NEXT_STATUS.get(report.status)
     advance_form = TechnicalAdvanceForm(initial={"status": next_status}) if next_status else None

@@ -15,6 +15,7 @@ from partners.alerts import alerts_for
 from partners.commitments import progress_by_convention
 from partners.forms import AmendmentForm, CommitmentForm, ConventionForm, PartnerEventForm
 from partners.models import (
+    CONVENTION_READERS,
     Convention,
     InformationShare,
     PartnerOrganisation,
@@ -25,7 +26,6 @@ from partners.models import (
 from partners.services import save_record
 
 STAFF = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
-CONVENTION_READERS = (Role.MANAGER, Role.DIRECTOR)
 
 
 def _year(request, default: int) -> int:
@@ -122,7 +122,7 @@ def convention_list(request):
 
 @role_required(*CONVENTION_READERS)
 def convention_detail(request, pk):
-    convention = get_object_or_404(Convention.objects.for_user(request.user).select_related("organisation"), pk=pk)
+    convention = perms.get_convention_or_404(request.user, pk)
     today = timezone.localdate()
     year = _year(request, today.year)
     referrals = Referral.objects.filter(organisation=convention.organisation, date__year=year).aggregate(

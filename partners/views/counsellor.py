@@ -11,7 +11,15 @@ from altm.decorators import role_required
 from altm.forms import add_service_errors
 from partners import perms
 from partners.forms import IncomingReferralForm
-from partners.models import InformationShare, PartnerContact, PartnerOrganisation, Referral, ReferralDirection
+from partners.models import (
+    ConsentState,
+    InformationShare,
+    PartnerContact,
+    PartnerOrganisation,
+    Referral,
+    ReferralDirection,
+)
+from partners.scoping import counsellor_organisation_id
 from partners.services import record_incoming_referral
 from partners.views.referrals import person_shown_to
 
@@ -19,7 +27,7 @@ INBOX_SIZE = 100
 
 
 def _organisation(user) -> PartnerOrganisation:
-    organisation_id = perms.counsellor_organisation_id(user)
+    organisation_id = counsellor_organisation_id(user)
     if organisation_id is None:
         raise PermissionDenied  # a counsellor account not attached to an organisation sees nothing
     return get_object_or_404(PartnerOrganisation, pk=organisation_id)
@@ -41,7 +49,7 @@ def counsellor_home(request):
         .order_by("-shared_on", "-id")[:INBOX_SIZE]
     )
     for share in shares:
-        share.person_shown = share.consent is None or share.consent.state_on(today) == "valid"
+        share.person_shown = share.consent is None or share.consent.state_on(today) == ConsentState.VALID
     for referral in received:
         referral.person_shown = person_shown_to(request.user, referral)
     return render(
@@ -92,8 +100,8 @@ def counsellor_referral_create(request):
 
 @role_required(Role.COUNSELLOR, Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 def share_detail(request, pk):
-    share = perms.get_share_for_user(request.user, pk)
-    shown = share.consent is None or share.consent.state_on(timezone.localdate()) == "valid"
+    share = perms.get_share_or_404(request.user, pk)
+    shown = share.consent is None or share.consent.state_on(timezone.localdate()) == ConsentState.VALID
     if request.user.role != Role.COUNSELLOR:
         shown = True
     return render(request, "partners/share_detail.html", {"share": share, "person_shown": shown})

@@ -14,7 +14,7 @@ from altm.decorators import role_required
 from altm.forms import add_service_errors
 from partners import perms
 from partners.forms import ReferralForm, ReferralStatusForm
-from partners.models import Referral, ReferralDirection, ReferralStatus
+from partners.models import ConsentState, Referral, ReferralDirection, ReferralStatus
 from partners.services import record_referral, referral_follow_up_default, update_referral_status
 
 STAFF = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
@@ -32,7 +32,7 @@ def person_shown_to(user, referral) -> bool:
     share = getattr(referral, "information_share", None)
     if share is None or share.consent is None:
         return share is not None
-    return share.consent.state_on(timezone.localdate()) == "valid"
+    return share.consent.state_on(timezone.localdate()) == ConsentState.VALID
 
 
 @role_required(*STAFF)
@@ -101,7 +101,7 @@ def referral_create(request):
 
 @role_required(*STAFF, Role.COUNSELLOR)
 def referral_detail(request, pk):
-    referral = perms.get_referral_for_user(request.user, pk)
+    referral = perms.get_referral_or_404(request.user, pk)
     allowed = perms.allowed_statuses(request.user, referral)
     share = getattr(referral, "information_share", None)
     return render(
@@ -124,7 +124,7 @@ def referral_detail(request, pk):
 @require_POST
 @role_required(Role.MEDIATOR, Role.MANAGER, Role.COUNSELLOR)
 def referral_status(request, pk):
-    referral = perms.get_referral_for_user(request.user, pk)
+    referral = perms.get_referral_or_404(request.user, pk)
     allowed = perms.allowed_statuses(request.user, referral)
     if not allowed:
         raise PermissionDenied

@@ -16,9 +16,10 @@ from altm.forms import add_service_errors
 from altm.models import AuditEntry
 from altm.pdf import pdf_response, render_pdf
 from mediation.models import Person, PersonReadLog
+from mediation.perms import get_person_or_404
 from partners import perms
 from partners.forms import ConsentRecordForm, ShareForm, WithdrawConsentForm
-from partners.models import Consent, InformationShare, PartnerOrganisation, Referral
+from partners.models import Consent, ConsentState, InformationShare, PartnerOrganisation, Referral
 from partners.services import record_consent, share_information, withdraw_consent
 
 FIELD = (Role.MEDIATOR, Role.MANAGER)
@@ -28,7 +29,7 @@ STAFF = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 def _initial_person(request):
     pk = request.GET.get("personne")
     if pk and pk.isdigit():
-        return perms.workable_persons(request.user, Person.objects.all()).filter(pk=pk).first()
+        return Person.objects.workable_by(request.user).filter(pk=pk).first()
     return None
 
 
@@ -80,7 +81,7 @@ def consent_create(request):
 @require_POST
 @role_required(*FIELD)
 def consent_withdraw(request, pk):
-    consent = perms.get_consent_for_user(request.user, pk)
+    consent = perms.get_consent_or_404(request.user, pk)
     form = WithdrawConsentForm(request.POST)
     if form.is_valid():
         try:
@@ -103,13 +104,13 @@ def _mandate_context(consent):
 
 @role_required(*STAFF)
 def consent_mandate(request, pk):
-    consent = perms.get_consent_for_user(request.user, pk)
+    consent = perms.get_consent_or_404(request.user, pk)
     return render(request, "partners/mandate.html", _mandate_context(consent))
 
 
 @role_required(*STAFF)
 def consent_mandate_pdf(request, pk):
-    consent = perms.get_consent_for_user(request.user, pk)
+    consent = perms.get_consent_or_404(request.user, pk)
     pdf = render_pdf("partners/pdf/mandate.html", _mandate_context(consent), request=request)
     return pdf_response(pdf, f"mandat-{consent.pk}.pdf")
 
@@ -161,7 +162,7 @@ def share_create(request):
 @role_required(*STAFF)
 def person_sharing(request, pk):
     """Consents, shares and referrals of one person, for their team (and the direction)."""
-    person = perms.get_person_for_user(request.user, pk)
+    person = get_person_or_404(request.user, pk)
     today = timezone.localdate()
     consents = list(
         Consent.objects.filter(person=person)
@@ -180,6 +181,7 @@ def person_sharing(request, pk):
             "referrals": Referral.objects.filter(person=person).select_related("organisation"),
             "can_act": perms.can_handle_consents(request.user) and person.anonymised_at is None,
             "today": today,
+            "ConsentState": ConsentState,
         },
     )
 
@@ -205,6 +207,7 @@ def _access_context(person):
         .order_by("activity_type__label"),
         "referrals": Referral.objects.filter(person=person).order_by("date", "id"),
         "consents": consents,
+        "ConsentState": ConsentState,
         "shares": InformationShare.objects.filter(person=person)
         .select_related("to_organisation", "shared_by", "consent")
         .order_by("shared_on", "id"),
@@ -217,12 +220,12 @@ def _access_context(person):
 
 @role_required(Role.DIRECTOR)
 def person_access(request, pk):
-    person = perms.get_person_for_user(request.user, pk)
+    person = get_person_or_404(request.user, pk)
     return render(request, "partners/person_access.html", _access_context(person))
 
 
 @role_required(Role.DIRECTOR)
 def person_access_pdf(request, pk):
-    person = perms.get_person_for_user(request.user, pk)
+    person = get_person_or_404(request.user, pk)
     pdf = render_pdf("partners/pdf/person_access.html", _access_context(person), request=request)
     return pdf_response(pdf, f"droit-d-acces-{person.pk}.pdf")

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
-from mediation import perms, services
+from mediation import services
 from mediation.models import FollowUpKind, PersonReadLog
 from tests.world import make_user
 
@@ -67,14 +67,6 @@ def test_outside_readers_without_a_rule_get_404_and_nothing_is_logged(world, per
     assert open_as(world.user(role), person).status_code == 404
     assert open_as(world.user(role), person, reason="curiosité").status_code == 404
     assert PersonReadLog.objects.count() == 0
-
-
-def test_an_access_rule_lets_an_outside_reader_in_and_is_logged(world, person, monkeypatch):
-    monkeypatch.setattr(perms, "PERSON_ACCESS_RULES", [lambda user, p: user.role == Role.COUNSELLOR])
-    assert perms.can_view_person(world.counsellor, person)
-    assert open_as(world.counsellor, person, reason="Mise en relation").status_code == 200
-    assert PersonReadLog.objects.get().user == world.counsellor
-    assert "Journal des consultations" not in open_as(world.counsellor, person, reason="").content.decode()
 
 
 def test_a_mediator_in_both_teams_is_in_the_owning_team(world, person):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mediation.models import Intervention, ReferralMode
-from partners.models import Consent, InformationShare, Referral, ReferralStatus
-from partners.services import update_referral_status
+from partners.models import Consent, ConsentState, InformationShare, Referral, ReferralStatus
+from partners.services import update_referral_status, withdraw_consent
 from tests.partners.factories import make_consent, make_person, make_referral, make_share
 
 TODAY = timezone.localdate()
@@ -129,6 +129,29 @@ def test_right_of_access_lists_everything_held_and_every_share(world):
     assert page.count("Consentement de la personne") == InformationShare.objects.filter(person=person).count()
     pdf = client.get(reverse("partners:person_access_pdf", args=[person.pk]))
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_every_consent_state_is_named_on_the_sharing_page_and_in_the_right_of_access(world):
+    person = make_person(world)
+    make_consent(world, person)
+    make_consent(world, person, given_on=TODAY - timedelta(days=400), expires_on=TODAY - timedelta(days=1))
+    withdrawn = make_consent(world, person)
+    withdraw_consent(actor=world.mediator, consent=withdrawn)
+    Consent.objects.create(
+        person=person,
+        recipient_organisation=world.organisation,
+        form="oral",
+        given_on=TODAY + timedelta(days=3),
+        recorded_by=world.mediator,
+    )
+    sharing = text(client_for(world.mediator).get(reverse("partners:person_sharing", args=[person.pk])))
+    for state in ConsentState:
+        assert f'<span class="badge consent-{state.value}">{state.label}</span>' in sharing
+    assert sharing.count("La personne retire son accord") == 1  # only the valid consent can be withdrawn
+    access = text(client_for(world.director).get(reverse("partners:person_access", args=[person.pk])))
+    assert f"<td>retiré le {TODAY:%d/%m/%Y}</td>" in access
+    assert f"<td>expiré le {TODAY - timedelta(days=1):%d/%m/%Y}</td>" in access
+    assert "<td>valable</td>" in access and "<td>pas encore valable</td>" in access
 
 
 @pytest.mark.parametrize("rows", [2, 8])

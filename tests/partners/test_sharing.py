@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from altm.models import AppendOnlyError
 from mediation.models import Intervention, ReferralMode
 from partners import services
 from partners.models import (
@@ -13,7 +14,6 @@ from partners.models import (
     ConsentWithdrawal,
     InformationCategory,
     InformationShare,
-    JournalError,
     LegalBasis,
     Referral,
     SharingPurpose,
@@ -209,13 +209,13 @@ def journal_rows(world):
 def test_journal_rows_cannot_be_changed_or_deleted(journal_rows, name):
     row = journal_rows[name]
     model = type(row)
-    with pytest.raises(JournalError):
+    with pytest.raises(AppendOnlyError):
         row.save()
-    with pytest.raises(JournalError):
+    with pytest.raises(AppendOnlyError):
         row.delete()
-    with pytest.raises(JournalError):
+    with pytest.raises(AppendOnlyError):
         model.objects.filter(pk=row.pk).update(pk=row.pk)
-    with pytest.raises(JournalError):
+    with pytest.raises(AppendOnlyError):
         model.objects.filter(pk=row.pk).delete()
     assert model.objects.filter(pk=row.pk).exists()
 

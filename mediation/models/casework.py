@@ -1,0 +1,215 @@
+"""Case work: conflict cases and their mediation sessions, technical-watch reports."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mediation.models.organisation import Landlord, Site, Team, Territory
+from mediation.scoping import ScopedQuerySet
+
+
+class ConflictParties(models.TextChoices):
+    RESIDENTS = "residents", _("Entre habitants")
+    RESIDENT_INSTITUTION = "resident_institution", _("Habitant – institution")
+    AGAINST_MEDIATOR = "against_mediator", _("À l'encontre du médiateur")
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", _("En cours")
+    AGREEMENT = "agreement", _("Protocole d'accord à suivre")
+    CLOSED = "closed", _("Clôturée")
+
+
+class ConflictOutcome(models.TextChoices):
+    RESOLVED = "resolved", _("Conflit résolu")
+    PARTIAL = "partial", _("Apaisement partiel")
+    NOT_RESOLVED = "not_resolved", _("Non résolu")
+    HANDED_OVER = "handed_over", _("Relais passé à un service compétent")
+
+
+class ConflictCaseQuerySet(ScopedQuerySet):
+    def open_first(self):
+        """Open cases and agreements to follow before closed ones, most recent first."""
+        closed_last = models.Case(models.When(status=ConflictStatus.CLOSED, then=1), default=0)
+        return self.alias(closed_last=closed_last).order_by("closed_last", "-opened_on", "-id")
+
+    def agreement_due_by(self, day):
+        """Agreements whose follow-up date is `day` or earlier."""
+        return self.filter(status=ConflictStatus.AGREEMENT, agreement_followup_on__lte=day)
+
+
+class ConflictCase(models.Model):
+    uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("intitulé"), max_length=150, help_text=_("Sans nom de personne, sauf nécessité."))
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="conflict_cases", verbose_name=_("secteur")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("site")
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="conflict_cases", verbose_name=_("équipe"))
+    is_real_time = models.BooleanField(_("géré en temps réel"), default=False)
+    parties = models.CharField(_("parties"), max_length=30, choices=ConflictParties.choices)
+    parties_description = models.TextField(_("description des parties"), blank=True)
+    opened_on = models.DateField(_("ouverte le"))
+    status = models.CharField(_("statut"), max_length=10, choices=ConflictStatus.choices, default=ConflictStatus.OPEN)
+    agreement_on = models.DateField(_("protocole d'accord signé le"), null=True, blank=True)
+    agreement_followup_on = models.DateField(_("suivi de l'accord prévu le"), null=True, blank=True)
+    closed_on = models.DateField(_("clôturée le"), null=True, blank=True)
+    outcome = models.CharField(_("issue"), max_length=20, choices=ConflictOutcome.choices, blank=True)
+    outcome_note = models.TextField(_("commentaire de clôture"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ConflictCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("situation de conflit")
+        verbose_name_plural = _("situations de conflit")
+        ordering = ["-opened_on", "-id"]
+        indexes = [models.Index(fields=["team", "status"], name="conflict_team_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="closed") | (Q(closed_on__isnull=False) & ~Q(outcome="")),
+                name="conflict_closed_has_date_and_outcome",
+                violation_error_message=_("Une situation clôturée a une date de clôture et une issue."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("mediation:conflict_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ConflictStatus.CLOSED
+
+
+class SessionKind(models.TextChoices):
+    """Each value is also the code of the activity type the session is counted as."""
+
+    SHUTTLE = "shuttle", _("Navette (rencontres séparées)")
+    ROUND_TABLE = "round_table", _("Table ronde")
+    DEFERRED = "conflict_deferred", _("Contact de suivi en temps différé")
+
+
+class ConflictSession(models.Model):
+    case = models.ForeignKey(
+        ConflictCase, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("situation")
+    )
+    kind = models.CharField(_("type de rencontre"), max_length=20, choices=SessionKind.choices)
+    date = models.DateField(_("date"))
+    outcome = models.TextField(_("résultat"), blank=True)
+    agreement_reached = models.BooleanField(_("accord trouvé"), default=False)
+    intervention = models.OneToOneField(
+        "Intervention", on_delete=models.PROTECT, related_name="conflict_session", verbose_name=_("ligne d'activité")
+    )
+
+    class Meta:
+        verbose_name = _("rencontre de médiation")
+        verbose_name_plural = _("rencontres de médiation")
+        ordering = ["date", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"
+
+
+# --- Technical watch ----------------------------------------------------------------------------------------
+
+
+class TechnicalReportStatus(models.TextChoices):
+    OPEN = "open", _("Ouvert")
+    TRANSMITTED = "transmitted", _("Transmis au bailleur")
+    RESOLVED = "resolved", _("Résolu")
+
+
+class TechnicalReportQuerySet(ScopedQuerySet):
+    def open_first(self):
+        """Open, then transmitted, then resolved reports; most recent first within each."""
+        rank = models.Case(
+            models.When(status=TechnicalReportStatus.OPEN, then=0),
+            models.When(status=TechnicalReportStatus.TRANSMITTED, then=1),
+            default=2,
+        )
+        return self.alias(status_rank=rank).order_by("status_rank", "-reported_on", "-id")
+
+    def active_between(self, start, end):
+        """Reports pending at some point from `start` to `end`: reported by `end`, not resolved before `start`."""
+        return self.filter(reported_on__lte=end).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gte=start))
+
+
+class TechnicalReport(models.Model):
+    """A technical-watch transmission to a landlord (danger or major nuisance)."""
+
+    uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
+
+    landlord = models.ForeignKey(
+        Landlord, on_delete=models.PROTECT, related_name="technical_reports", verbose_name=_("bailleur")
+    )
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("secteur"))
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("site")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="technical_reports", verbose_name=_("équipe")
+    )
+    place = models.CharField(_("lieu précis"), max_length=200, help_text=_("Adresse, allée, étage…"))
+    equipment = models.CharField(_("équipement"), max_length=100, blank=True)
+    problem = models.TextField(_("problème constaté"))
+    is_danger = models.BooleanField(_("danger"), default=False)
+    status = models.CharField(
+        _("statut"), max_length=12, choices=TechnicalReportStatus.choices, default=TechnicalReportStatus.OPEN
+    )
+    reported_on = models.DateField(_("constaté le"))
+    transmitted_on = models.DateField(_("transmis le"), null=True, blank=True)
+    resolved_on = models.DateField(_("résolu le"), null=True, blank=True)
+    intervention = models.OneToOneField(
+        "Intervention",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="technical_report",
+        verbose_name=_("ligne d'activité"),
+    )
+    actions = models.ManyToManyField(
+        "Intervention",
+        blank=True,
+        related_name="technical_actions",
+        verbose_name=_("sécurisations et interventions"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = TechnicalReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signalement technique")
+        verbose_name_plural = _("signalements techniques")
+        ordering = ["-reported_on", "-id"]
+        indexes = [models.Index(fields=["landlord", "reported_on"]), models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | Q(resolved_on__isnull=False),
+                name="technical_report_resolved_has_date",
+                violation_error_message=_("Un signalement résolu a une date de résolution."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(transmitted_on__isnull=False),
+                name="technical_report_transmitted_has_date",
+                violation_error_message=_("Un signalement transmis a une date de transmission."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.landlord} · {self.place}"
+
+    def get_absolute_url(self):
+        return reverse("mediation:technical_detail", args=[self.pk])
