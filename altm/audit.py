@@ -205,6 +205,16 @@ def history_for(instance: models.Model, *, actions: Iterable[str] | None = None)
     return describe(list(entries))
 
 
+def was_deleted_by(*, actor, model: type[models.Model], uuid) -> bool:
+    """Whether `actor` deleted the `model` row with this client UUID (an undo sent twice answers as done)."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        action=AuditAction.DELETE,
+        actor=actor,
+        before__uuid=str(uuid),
+    ).exists()
+
+
 # --- The one sanctioned change: erasure ---------------------------------------------------------------------
 
 ERASED = "[effacé]"

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from altm.forms import DateInput, SubmissionForm
-from mediation import rules, scoping
+from mediation import rules
 from mediation.models import (
     ActivityFamily,
     ActivityType,
@@ -123,12 +123,11 @@ class InterventionForm(SubmissionForm, forms.ModelForm):
             activities = activities | ActivityType.objects.filter(pk=self.instance.activity_type_id)
         self.fields["activity_type"].queryset = activities
         self.fields["mode"].choices = list(ReferralMode.choices)
-        team_ids = scoping.team_ids(user)
-        self.fields["conflict_case"].queryset = ConflictCase.objects.filter(team_id__in=team_ids).exclude(
+        self.fields["conflict_case"].queryset = ConflictCase.objects.for_user(user).exclude(
             status=ConflictStatus.CLOSED
         )
         self.fields["conflict_case"].empty_label = _("Aucune")
-        self.fields["person"].queryset = Person.objects.filter(team_id__in=team_ids, anonymised_at__isnull=True)
+        self.fields["person"].queryset = Person.objects.workable_by(user)
         self.fields["person"].empty_label = _("Aucune")
         self.fields["landlord"].queryset = Landlord.objects.all()
         self.fields["landlord"].empty_label = _("Aucun")

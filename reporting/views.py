@@ -15,6 +15,7 @@ from altm.pdf import pdf_response, render_pdf
 from mediation.models import Team
 from partners.alerts import convention_alerts
 from partners.models import Convention
+from partners.perms import get_convention_or_404
 from reporting import charts, exports, indicators, perms, services
 from reporting import dashboard as dashboards
 from reporting.evaluation import EvaluationReport, build_evaluation, compare_figures
@@ -296,7 +297,7 @@ def _conventions(user):
 
 
 def _review_context(request, pk: int, year: int) -> dict:
-    convention = get_object_or_404(Convention.objects.for_user(request.user).select_related("organisation"), pk=pk)
+    convention = get_convention_or_404(request.user, pk)
     if not 2000 <= year <= date.today().year + 1:
         raise Http404
     review = build_convention_review(convention, year)

@@ -3,13 +3,12 @@
 import json
 from functools import wraps
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from altm.models import AuditAction, AuditEntry
+from altm.audit import was_deleted_by
 from mediation import perms, services
 from mediation.forms import InterventionForm
 from mediation.models import Intervention, InterventionSource
@@ -95,13 +94,7 @@ def api_intervention_undo(request, uuid):
     """Undo one line the user recorded (a −1 in the tally). Undoing twice answers 200 both times."""
     line = Intervention.objects.for_user(request.user).filter(uuid=uuid).first()
     if line is None:
-        already = AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Intervention),
-            action=AuditAction.DELETE,
-            actor=request.user,
-            before__uuid=str(uuid),
-        ).exists()
-        if already:
+        if was_deleted_by(actor=request.user, model=Intervention, uuid=uuid):
             return JsonResponse({"uuid": str(uuid), "deleted": False})
         return json_errors({NON_FIELD_ERRORS: [_("Saisie introuvable.")]}, 404)
     if line.author_id != request.user.pk:

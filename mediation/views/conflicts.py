@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from altm.audit_views import describe
+from altm.audit import history_for
 from altm.decorators import role_required
 from altm.forms import add_service_errors
-from altm.models import AuditAction, AuditEntry
+from altm.models import AuditAction
 from mediation import perms, services
 from mediation.casework_forms import (
     ConflictAgreementForm,
@@ -120,7 +120,7 @@ def conflict_detail(request, pk: int):
             and case.agreement_followup_on is not None
             and case.agreement_followup_on <= today,
             "can_work": perms.can_work_on_team(request.user, case.team_id) and not case.is_closed,
-            "history": _changes(case),
+            "history": history_for(case, actions=[AuditAction.UPDATE]),
         },
     )
 
@@ -208,14 +208,3 @@ def conflict_close(request, pk: int):
         intro=_("Une situation clôturée ne reçoit plus de rencontre."),
         handle=handle,
     )
-
-
-def _changes(instance) -> list[dict]:
-    """The updates made to a record (status, dates, agreement, closing), oldest first, with who made them."""
-    entries = (
-        AuditEntry.objects.for_object(instance)
-        .filter(action=AuditAction.UPDATE)
-        .select_related("actor", "content_type")
-        .order_by("at", "id")
-    )
-    return describe(list(entries))

@@ -6,70 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import Role
+from altm.audit import history_for
 from altm.decorators import role_required
 from altm.forms import add_service_errors
-from altm.models import AuditAction, AuditEntry
 from mediation import perms, services
 from mediation.forms import InterventionForm
-from mediation.models import ActivityType, ConflictCase, Intervention, Landlord, Person, Site, Team, Territory
+from mediation.models import Intervention
 from mediation.views.entry import entry_context, line_summary
-
-HISTORY_HIDDEN = {"id", "uuid", "created_at", "created_by_id", "updated_at", "updated_by_id"}
-HISTORY_MODELS = {
-    "territory_id": Territory,
-    "site_id": Site,
-    "activity_type_id": ActivityType,
-    "landlord_id": Landlord,
-    "conflict_case_id": ConflictCase,
-    "person_id": Person,
-    "author_id": None,  # users: resolved below
-    "team_id": Team,
-}
-
-
-def history(line: Intervention) -> list[dict]:
-    """Who changed what and when, with French field labels and readable values."""
-    entries = list(AuditEntry.objects.for_object(line).select_related("actor").order_by("at", "id"))
-    ids = {}
-    for entry in entries:
-        for name, before, after in entry.changed_fields():
-            if name in HISTORY_MODELS:
-                ids.setdefault(name, set()).update(v for v in (before, after) if v is not None)
-    names = {}
-    for attname, wanted in ids.items():
-        model = HISTORY_MODELS[attname] or User
-        names[attname] = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=wanted)}
-    fields = {f.attname: f for f in Intervention._meta.concrete_fields}
-
-    def show(attname, value):
-        if value in (None, ""):
-            return "—"
-        if attname in names:
-            return names[attname].get(value, f"n° {value}")
-        field = fields[attname]
-        if field.choices:
-            return dict(field.flatchoices).get(value, value)
-        if attname == "date":
-            parsed = parse_date(value)
-            return date_format(parsed, "SHORT_DATE_FORMAT") if parsed else value
-        return value
-
-    result = []
-    for entry in entries:
-        changes = []
-        if entry.action == AuditAction.UPDATE:
-            changes = [
-                {"label": fields[name].verbose_name, "before": show(name, before), "after": show(name, after)}
-                for name, before, after in entry.changed_fields()
-                if name in fields and name not in HISTORY_HIDDEN
-            ]
-        result.append({"entry": entry, "changes": changes})
-    return result
 
 
 def locked_reason(user, line: Intervention) -> str:
@@ -94,7 +40,7 @@ def render_locked(request, line: Intervention):
     return render(
         request,
         "mediation/intervention_locked.html",
-        {"line": line, "reason": locked_reason(request.user, line), "history": history(line)},
+        {"line": line, "reason": locked_reason(request.user, line), "history": history_for(line)},
         status=403,
     )
 
@@ -124,7 +70,7 @@ def intervention_edit(request, pk: int):
         else:
             messages.success(request, _("Modification enregistrée ✓ %(line)s") % {"line": line_summary(line)})
             return redirect(after_change_url(request.user, line))
-    context = entry_context(request, form, line=line, history=history(line))
+    context = entry_context(request, form, line=line, history=history_for(line))
     return render(request, "mediation/intervention_edit.html", context)
 
 

@@ -15,10 +15,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from altm.audit_views import describe
+from altm.audit import history_for
 from altm.decorators import role_required
 from altm.forms import add_service_errors
-from altm.models import AuditAction, AuditEntry
+from altm.models import AuditAction
 from altm.pdf import pdf_response, render_pdf
 from mediation import perms, services
 from mediation.casework_forms import (
@@ -140,7 +140,7 @@ def technical_detail(request, pk: int):
             "advance_form": advance_form,
             "action_form": action_form,
             "week": iso_week(report.reported_on),
-            "history": _changes(report),
+            "history": history_for(report, actions=[AuditAction.UPDATE]),
         },
     )
 
@@ -327,14 +327,3 @@ def technical_synthesis(request):
         pdf = render_pdf("mediation/technical_synthesis_pdf.html", context, request=request)
         return pdf_response(pdf, f"{filename}.pdf")
     return render(request, "mediation/technical_synthesis.html", context)
-
-
-def _changes(instance) -> list[dict]:
-    """The updates made to a record (status, dates, agreement, closing), oldest first, with who made them."""
-    entries = (
-        AuditEntry.objects.for_object(instance)
-        .filter(action=AuditAction.UPDATE)
-        .select_related("actor", "content_type")
-        .order_by("at", "id")
-    )
-    return describe(list(entries))

@@ -15,6 +15,7 @@ from mediation.models import (
 from partners.models import (
     Consent,
     ConsentForm,
+    ConsentState,
     ConsentWithdrawal,
     InformationCategory,
     PartnerOrganisation,
@@ -95,14 +96,14 @@ def consent_problem(
     """What prevents `consent` from covering this share, in French; None when it does."""
     given = day_text(consent.given_on)
     state = consent.state_on(on)
-    if state == "withdrawn":
+    if state == ConsentState.WITHDRAWN:
         return _("le consentement du %(given)s a été retiré le %(withdrawn)s") % {
             "given": given,
             "withdrawn": day_text(consent.withdrawal.withdrawn_on),
         }
-    if state == "not_yet":
+    if state == ConsentState.NOT_YET:
         return _("le consentement du %(given)s ne vaut qu'à partir de cette date") % {"given": given}
-    if state == "expired":
+    if state == ConsentState.EXPIRED:
         return _("le consentement du %(given)s a expiré le %(expired)s") % {
             "given": given,
             "expired": day_text(consent.expires_on),

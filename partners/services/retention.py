@@ -5,15 +5,14 @@ from datetime import date as date_type
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import CharField, DateField, F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from altm.audit import redact, snapshot
-from altm.models import AuditAction, AuditEntry
+from altm.audit import log_bulk, redact, snapshot
+from altm.models import AuditAction
 from mediation.models import (
     FollowUp,
     Intervention,
@@ -92,21 +91,14 @@ def apply_retention(
         redact_audit_trail(batch)
     persons = Person.objects.filter(anonymised_at=now).order_by("pk")
     # The audit keeps only the anonymised state: a "before" snapshot would keep what we just erased.
-    content_type = ContentType.objects.get_for_model(Person)
-    actor = actor if getattr(actor, "is_authenticated", False) else None
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                content_type=content_type,
-                object_id=str(person.pk),
-                object_repr=str(person)[:255],
-                action=AuditAction.UPDATE,
-                actor=actor,
-                after=snapshot(person),
-            )
+    log_bulk(
+        actor=actor,
+        model=Person,
+        at=now,
+        changes=(
+            (person.pk, str(person), AuditAction.UPDATE, None, snapshot(person))
             for person in persons.iterator(chunk_size=2000)
-        ],
-        batch_size=500,
+        ),
     )
     return RetentionResult(cutoff=cutoff, person_ids=ids, dry_run=False)
 

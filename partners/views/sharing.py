@@ -1,7 +1,6 @@
 """Consents, mandates, information shares, a person's sharing page, and the right of access."""
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -212,9 +211,7 @@ def _access_context(person):
         .select_related("to_organisation", "shared_by", "consent")
         .order_by("shared_on", "id"),
         "read_logs": read_logs,
-        "audit": AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
-        ).select_related("actor"),
+        "audit": AuditEntry.objects.for_object(person).select_related("actor"),
     }
 
 

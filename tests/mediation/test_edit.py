@@ -87,9 +87,9 @@ def test_manager_corrects_an_old_team_line_and_the_history_names_them(client, wo
     assert line.activity_type.code == "active_listening"
     update = AuditEntry.objects.for_object(line).get(action=AuditAction.UPDATE)
     assert update.actor == world.manager
-    history = [item for item in client.get(url).context["history"] if item["changes"]]
+    history = [item for item in client.get(url).context["history"] if item["entry"].action == AuditAction.UPDATE]
     assert history[0]["entry"].actor == world.manager
-    assert history[0]["changes"] == [{"label": "activité", "before": "Rappel à la règle", "after": "Écoute active"}]
+    assert history[0]["changes"] == [{"field": "Activité", "before": "Rappel à la règle", "after": "Écoute active"}]
     html = unescape(client.get(url).content.decode())
     assert "Sophie Lambert" in html and "Activité : Rappel à la règle → <strong>Écoute active</strong>" in html
 
