@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from altm.models import AuditEntry
 from mediation import services
 from mediation.models import Intervention, InterventionSource, ReferralMode, Site
+from tests.accounts.factories import UserFactory
 
 
 def post_json(client, payload):
@@ -213,10 +215,7 @@ def test_an_old_date_is_accepted(client, world):
 
 
 def test_a_mediator_without_team_is_told_what_to_do(client, world):
-    from accounts.models import Role
-    from tests.world import make_user
-
-    newcomer = make_user("nouvelle", Role.MEDIATOR)
+    newcomer = UserFactory(username="nouvelle", role=Role.MEDIATOR)
     client.force_login(newcomer)
     for name in ("mediation:entry", "mediation:tally"):
         response = client.get(reverse(name))

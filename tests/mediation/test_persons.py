@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import Role
 from mediation import perms, services
 from mediation.models import FollowUpKind, PersonReadLog
-from tests.world import make_user
+from tests.accounts.factories import UserFactory
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_an_access_rule_lets_an_outside_reader_in_and_is_logged(world, person, m
 
 
 def test_a_mediator_in_both_teams_is_in_the_owning_team(world, person):
-    both = make_user("polyvalent", Role.MEDIATOR)
+    both = UserFactory(username="polyvalent", role=Role.MEDIATOR)
     world.team_a.mediators.add(both)
     world.team_b.mediators.add(both)
     assert open_as(both, person).status_code == 200
