@@ -115,6 +115,10 @@ class ActivityTypeFactory(DjangoModelFactory):
     family = factory.LazyAttribute(lambda o: CATALOGUE.get(o.code, ("presence",))[0])
     label = factory.LazyAttribute(lambda o: CATALOGUE[o.code][1] if o.code in CATALOGUE else o.code)
 
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        return cls._create(model_class, *args, **kwargs)  # reference data: a built line points at the stored row
+
 
 class PersonFactory(DjangoModelFactory):
     """A person followed by a team covering their territory."""

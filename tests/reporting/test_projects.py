@@ -9,6 +9,7 @@ from reporting import services
 from reporting.models import IndicatorTarget, IndicatorValue, ProjectIndicator, ServiceProject
 from reporting.projects import build_project_report
 from reporting.service_projects import PROJECT_2017_2019, count_indicators
+from tests.mediation.factories import InterventionFactory
 from tests.reporting import dataset
 
 
@@ -105,12 +106,7 @@ def test_a_computed_value_cannot_be_typed(world, project):
 
 
 def test_computed_indicators_come_from_the_registry(world, project):
-    from mediation.models import ActivityType, Intervention
-
-    awareness = ActivityType.objects.get(code="awareness")
-    Intervention.objects.create(
-        activity_type=awareness, territory=world.territory_a, team=world.team_a, date=date(2018, 5, 1), count=7
-    )
+    InterventionFactory(activity_type__code="awareness", territory=world.territory_a, date=date(2018, 5, 1), count=7)
     parts = build_project_report(project, today=date(2026, 1, 1))
     lines = [line for p in parts for s in p["stakes"] for a in s["axes"] for line in a["lines"]]
     line = next(line for line in lines if line.indicator.label == "Nombre de sensibilisations")
