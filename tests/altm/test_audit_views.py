@@ -17,6 +17,9 @@ from altm.audit_views import PAGE_SIZE
 from altm.models import AuditEntry
 from mediation import services
 from mediation.models import Intervention
+from tests.clock import frozen
+
+pytestmark = frozen()
 
 
 def text(response) -> str:

@@ -14,6 +14,9 @@ from altm.models import AuditEntry
 from mediation import services
 from mediation.models import Intervention, InterventionSource, ReferralMode, Site
 from tests.accounts.factories import UserFactory
+from tests.clock import frozen
+
+pytestmark = frozen()
 
 
 def post_json(client, payload):

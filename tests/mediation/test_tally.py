@@ -9,6 +9,9 @@ from django.utils import timezone
 from altm.models import AuditAction, AuditEntry
 from mediation import services
 from mediation.models import Intervention, InterventionSource
+from tests.clock import frozen
+
+pytestmark = frozen()
 
 
 def tap(client, world, code, **extra):

@@ -12,6 +12,9 @@ from django.utils import timezone
 from altm.models import AuditEntry
 from mediation import services
 from mediation.models import Intervention, Landlord, Site, TechnicalReport, TechnicalReportStatus
+from tests.clock import frozen
+
+pytestmark = frozen()
 
 MONDAY = date(2026, 11, 16)  # week 2026-W47
 WEEK = "2026-W47"

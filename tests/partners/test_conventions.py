@@ -6,7 +6,6 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from partners.alerts import convention_alerts
 from partners.commitments import progress_by_convention
@@ -19,9 +18,10 @@ from partners.models import (
     ImmersionDirection,
     PartnerEvent,
 )
+from tests.clock import TODAY, frozen
 from tests.partners.factories import make_convention
 
-TODAY = timezone.localdate()
+pytestmark = frozen()
 
 
 def client_for(user) -> Client:

@@ -9,9 +9,10 @@ from django.utils import timezone
 from mediation.models import FollowUp, FollowUpKind, Intervention, Person
 from mediation.services import record_intervention
 from partners.models import Referral
+from tests.clock import TODAY, frozen
 from tests.partners.factories import make_consent, make_person, make_referral
 
-TODAY = timezone.localdate()
+pytestmark = frozen()
 LONG_AGO = TODAY - timedelta(days=800)
 
 

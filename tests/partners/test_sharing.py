@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from mediation.models import Intervention, ReferralMode
 from partners import services
@@ -18,9 +17,10 @@ from partners.models import (
     Referral,
     SharingPurpose,
 )
+from tests.clock import TODAY, frozen
 from tests.partners.factories import make_consent, make_person, make_referral, make_share
 
-TODAY = timezone.localdate()
+pytestmark = frozen()
 CATEGORIES = [InformationCategory.IDENTITY, InformationCategory.REFERRAL_REASON]
 
 

@@ -6,12 +6,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reporting.dashboard import build_dashboard, period_span
+from tests.clock import frozen
 from tests.mediation.factories import (
     ConflictCaseFactory,
     InterventionFactory,
     TechnicalReportFactory,
     TerritoryFactory,
 )
+
+pytestmark = frozen()
 
 MONDAY = date(2026, 11, 16)
 

@@ -9,7 +9,10 @@ from django.utils import timezone
 from mediation.models import ReferralMode
 from partners.models import EventKind, ImmersionDirection, PartnerEvent, ReferralStatus
 from reporting.partnership import build_convention_review
+from tests.clock import frozen
 from tests.partners.factories import make_convention, make_person, make_referral, make_share
+
+pytestmark = frozen()
 
 
 def test_review_counts_commitments_referrals_immersions_and_shares(world):
