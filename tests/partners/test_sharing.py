@@ -18,7 +18,7 @@ from partners.models import (
     SharingPurpose,
 )
 from tests.clock import TODAY, frozen
-from tests.partners.factories import make_consent, make_person, make_referral, make_share
+from tests.partners.factories import ConsentFactory, make_consent, make_person, make_referral, make_share
 
 pytestmark = frozen()
 CATEGORIES = [InformationCategory.IDENTITY, InformationCategory.REFERRAL_REASON]
@@ -99,7 +99,7 @@ def test_a_consent_for_another_purpose_is_refused_with_the_purpose_named(world):
 
 def test_a_consent_not_yet_given_does_not_count(world):
     person = make_person(world)
-    Consent.objects.create(
+    ConsentFactory(
         person=person,
         recipient_organisation=world.organisation,
         categories=CATEGORIES,
