@@ -12,9 +12,10 @@ from django.utils import timezone
 from accounts.models import Role
 from altm.models import AuditEntry
 from mediation import services
-from mediation.models import Intervention, InterventionSource, ReferralMode, Site
+from mediation.models import Intervention, InterventionSource, ReferralMode
 from tests.accounts.factories import UserFactory
 from tests.clock import frozen
+from tests.mediation.factories import SiteFactory
 
 pytestmark = frozen()
 
@@ -36,7 +37,7 @@ def payload(world, **extra):
 
 
 def test_page_prefills_today_territory_and_last_site(client, world):
-    other_site = Site.objects.create(territory=world.territory_a, name="Mermoz Sud")
+    other_site = SiteFactory(territory=world.territory_a, name="Mermoz Sud")
     services.record_intervention(
         actor=world.mediator,
         date=timezone.localdate() - timedelta(days=1),

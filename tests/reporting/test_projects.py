@@ -11,6 +11,7 @@ from reporting.projects import build_project_report
 from reporting.service_projects import PROJECT_2017_2019, count_indicators
 from tests.mediation.factories import InterventionFactory
 from tests.reporting import dataset
+from tests.reporting.factories import IndicatorTargetFactory
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ def test_project_report_query_count_does_not_grow(world, project, django_assert_
     longer = ServiceProject.objects.get(start_year=2020)
     for item in ProjectIndicator.objects.filter(axis__stake__part__project=longer):
         for year in longer.years:
-            IndicatorTarget.objects.create(indicator=item, year=year, value=10)
+            IndicatorTargetFactory(indicator=item, year=year, value=10)
     with django_assert_num_queries(9):
         build_project_report(longer)
 
