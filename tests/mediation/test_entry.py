@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from altm.models import AuditEntry
-from mediation import services
 from mediation.models import Intervention, InterventionSource, ReferralMode
 from tests.accounts.factories import UserFactory
 from tests.clock import frozen
-from tests.mediation.factories import SiteFactory
+from tests.mediation.factories import RecordedInterventionFactory, SiteFactory
 
 pytestmark = frozen()
 
@@ -38,8 +37,8 @@ def payload(world, **extra):
 
 def test_page_prefills_today_territory_and_last_site(client, world):
     other_site = SiteFactory(territory=world.territory_a, name="Mermoz Sud")
-    services.record_intervention(
-        actor=world.mediator,
+    RecordedInterventionFactory(
+        author=world.mediator,
         date=timezone.localdate() - timedelta(days=1),
         territory=world.territory_a,
         site=other_site,
