@@ -53,6 +53,16 @@ def mediator_of(team: Team):
     return mediator
 
 
+def related(field: str) -> factory.PostGeneration:
+    """A many-to-many field given as a list (`TeamFactory(mediators=[...])`), added once the object is saved."""
+
+    def add(obj, create, extracted, **kwargs):
+        if create and extracted:
+            getattr(obj, field).add(*extracted)
+
+    return factory.PostGeneration(add)
+
+
 class TerritoryFactory(DjangoModelFactory):
     class Meta:
         model = Territory
@@ -93,15 +103,8 @@ class TeamFactory(DjangoModelFactory):
         if create:
             self.territories.add(*(extracted if extracted is not None else [TerritoryFactory()]))
 
-    @factory.post_generation
-    def mediators(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.mediators.add(*extracted)
-
-    @factory.post_generation
-    def managers(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.managers.add(*extracted)
+    mediators = related("mediators")
+    managers = related("managers")
 
 
 class ActivityTypeFactory(DjangoModelFactory):

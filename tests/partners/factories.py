@@ -30,7 +30,7 @@ from partners.models import (
     SharingPurpose,
 )
 from tests.accounts.factories import UserFactory
-from tests.mediation.factories import PersonFactory, TerritoryFactory, mediator_of, team_covering, yesterday
+from tests.mediation.factories import PersonFactory, TerritoryFactory, mediator_of, related, team_covering, yesterday
 
 
 class PartnerOrganisationFactory(DjangoModelFactory):
@@ -64,10 +64,7 @@ class ConventionFactory(DjangoModelFactory):
     title = "Convention de partenariat"
     signed_on = date(2025, 5, 15)
 
-    @factory.post_generation
-    def sites(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.sites.add(*extracted)
+    sites = related("sites")
 
 
 class CommitmentFactory(DjangoModelFactory):
