@@ -56,3 +56,9 @@ def test_activity_types_are_fetched_not_made(db):
     line = mediation.InterventionFactory.build(territory=mediation.TerritoryFactory(), activity_type__code="presence")
     assert line.activity_type.pk is not None
     assert ActivityType.objects.count() == count
+
+
+def test_a_missing_activity_type_is_made_from_the_catalogue(db):
+    ActivityType.objects.filter(code="awareness").delete()
+    awareness = mediation.ActivityTypeFactory(code="awareness")
+    assert (awareness.family, awareness.uses_theme, awareness.uses_landlord) == ("conflict", True, True)

@@ -5,13 +5,13 @@ world's territory (`territory=world.territory_a`) and the world's team and media
 Activity types are loaded by a data migration: `ActivityTypeFactory(code="presence")` fetches the existing one.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Role
+from accounts.models import Role, User
 from mediation import services
 from mediation.activity_types import ACTIVITY_TYPES
 from mediation.models import (
@@ -35,7 +35,7 @@ from tests.accounts.factories import UserFactory
 CATALOGUE = {code: (family, label, flags) for code, family, label, flags in ACTIVITY_TYPES}
 
 
-def yesterday():
+def yesterday() -> date:
     return timezone.localdate() - timedelta(days=1)
 
 
@@ -44,7 +44,7 @@ def team_covering(territory: Territory) -> Team:
     return Team.objects.filter(territories=territory).order_by("name").first() or TeamFactory(territories=[territory])
 
 
-def mediator_of(team: Team):
+def mediator_of(team: Team) -> User:
     """The team's first mediator, or a new one joining it."""
     mediator = team.mediators.order_by("pk").first()
     if mediator is None:
@@ -117,6 +117,11 @@ class ActivityTypeFactory(DjangoModelFactory):
     code = "presence"
     family = factory.LazyAttribute(lambda o: CATALOGUE.get(o.code, ("presence",))[0])
     label = factory.LazyAttribute(lambda o: CATALOGUE[o.code][1] if o.code in CATALOGUE else o.code)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        flags = CATALOGUE[kwargs["code"]][2] if kwargs["code"] in CATALOGUE else {}
+        return super()._create(model_class, *args, **(flags | kwargs))
 
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
