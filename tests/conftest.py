@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 
 from altm import models as altm_models
+from mediation.activity_types import ACTIVITY_TYPES
+from mediation.models import ActivityType
 from tests.world import World, build_world
 
 
@@ -55,6 +57,20 @@ def world(db) -> World:
 
 
 # --- Browser tests (Playwright on Debian's Chromium) -------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _activity_types_for_browser_tests(request):
+    """Live-server tests run in real transactions and the database is emptied after each one, reference data
+    included: put the activity types of the data migration back, the way the migration does (helpers for these tests
+    are in tests/browser.py)."""
+    if request.node.get_closest_marker("browser") is None:
+        return
+    request.getfixturevalue("transactional_db")
+    for order, (code, family, label, flags) in enumerate(ACTIVITY_TYPES, start=1):
+        ActivityType.objects.update_or_create(
+            code=code, defaults={"family": family, "label": label, "order": order * 10, **flags}
+        )
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ to each app; these journeys prove that a person in each role gets through their 
 
 import re
 import subprocess
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,16 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from mediation import services
-from mediation.models import ActivityType, Intervention, InterventionSource
-from partners.models import EventKind, PartnerEvent, Referral, ReferralStatus
-from tests.mediation.test_browser_tally import activity_types  # noqa: F401 - autouse fixture: reference data back
+from mediation.models import Intervention, InterventionSource
+from partners.models import EventKind, Referral, ReferralStatus
+from tests.browser import DESK, PHONE, log_in
+from tests.mediation.factories import InterventionFactory, RecordedInterventionFactory
 from tests.otp import confirmed_device, current_code
-from tests.partners.factories import make_consent, make_convention, make_person, make_referral
-from tests.world import PASSWORD
+from tests.partners.factories import PartnerEventFactory, make_consent, make_convention, make_person, make_referral
 
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1280, "height": 900}
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "journeys"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,14 +39,6 @@ class Camera:
         self.page.screenshot(path=ARTIFACTS / f"{self.role}-{self.number:02d}-{step}.png", full_page=full_page)
 
 
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("input[name=password]")).to_have_count(0)
-
-
 def nav(page):
     return page.get_by_role("navigation", name="Navigation principale")
 
@@ -66,19 +54,6 @@ def pdf_text(content: bytes, name: str) -> str:
     path.write_bytes(content)
     result = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
     return result.stdout
-
-
-def line(world, code: str, *, count: int = 1, author=None, day=None) -> Intervention:
-    created, _new = services.record_intervention(
-        actor=author or world.mediator,
-        uuid=uuid.uuid4(),
-        date=day or timezone.localdate(),
-        territory=world.territory_a,
-        site=world.site_a,
-        activity_type=ActivityType.objects.get(code=code),
-        count=count,
-    )
-    return created
 
 
 # --- 1. Mediator, on a phone -----------------------------------------------------------------------------------
@@ -173,9 +148,19 @@ def test_mediator_entry_tally_and_referral_with_consent(page, live_server, world
 
 @pytest.mark.browser_context_args(viewport=DESK)
 def test_manager_reviews_the_dashboard_and_corrects_an_entry(page, live_server, world):
-    mistake = line(world, "rule_reminder", count=2)
-    line(world, "active_listening", count=4)
-    line(world, "presence", count=7, author=world.mediator_other_team)  # team B: not on this manager's pages
+    today, a, santy = timezone.localdate(), world.territory_a, world.site_a
+    mistake = RecordedInterventionFactory(
+        territory=a, site=santy, date=today, activity_type__code="rule_reminder", count=2
+    )
+    RecordedInterventionFactory(territory=a, site=santy, date=today, activity_type__code="active_listening", count=4)
+    # Team B's line: not on this manager's pages.
+    RecordedInterventionFactory(
+        territory=world.territory_b,
+        date=today,
+        activity_type__code="presence",
+        count=7,
+        author=world.mediator_other_team,
+    )
     shot = Camera(page, "manager")
     log_in(page, live_server, world.manager)
 
@@ -218,17 +203,11 @@ def test_manager_reviews_the_dashboard_and_corrects_an_entry(page, live_server, 
 @pytest.mark.browser_context_args(viewport=DESK)
 def test_director_exports_the_evaluation_and_a_partnership_review(page, live_server, world):
     today = timezone.localdate()
-    Intervention.objects.create(
-        activity_type=world.activity("round_table"),
-        territory=world.territory_a,
-        team=world.team_a,
-        date=today - timedelta(days=1),
-        count=1838,
+    InterventionFactory(
+        activity_type__code="round_table", territory=world.territory_a, date=today - timedelta(days=1), count=1838
     )
     convention = make_convention(world, signed_on=date(today.year - 1, 5, 15))
-    PartnerEvent.objects.create(
-        convention=convention, kind=EventKind.MEETING, date=date(today.year, 1, 10), site=world.site_a
-    )
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(today.year, 1, 10), site=world.site_a)
     make_referral(world, reason="recherche de formation")
     device = confirmed_device(world.director)
     shot = Camera(page, "director")
@@ -276,7 +255,9 @@ def test_counsellor_confirms_a_referral_and_reaches_nothing_else(page, live_serv
     make_consent(world, person)
     ours = make_referral(world, person=person, reason="Recherche d'apprentissage")
     theirs = make_referral(world, organisation=world.other_organisation, reason="prévention")
-    own_line = line(world, "rule_reminder")
+    own_line = RecordedInterventionFactory(
+        territory=world.territory_a, site=world.site_a, date=timezone.localdate(), activity_type__code="rule_reminder"
+    )
     shot = Camera(page, "counsellor")
 
     log_in(page, live_server, world.counsellor)

@@ -1,17 +1,15 @@
-"""A small organisation every test can stand on: two teams, one user per role."""
+"""A small organisation every test can stand on: two teams, one user per role (built with the factories)."""
 
 from dataclasses import dataclass, field
 
 from accounts.models import Role, User
 from mediation.models import ActivityType, Landlord, Site, SiteKind, Team, Territory
-from partners.models import OrganisationKind, PartnerContact, PartnerOrganisation
+from partners.models import OrganisationKind, PartnerOrganisation
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.mediation.factories import LandlordFactory, SiteFactory, TeamFactory, TerritoryFactory
+from tests.partners.factories import PartnerContactFactory, PartnerOrganisationFactory
 
-PASSWORD = "mot-de-passe-de-test-1"
-
-
-def make_user(username: str, role: str, **extra) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, role=role, **extra)
-    return user
+__all__ = ["PASSWORD", "World", "build_world"]
 
 
 @dataclass
@@ -43,35 +41,27 @@ class World:
 
 
 def build_world() -> World:
-    territory_a = Territory.objects.create(code="L8", name="Lyon 8")
-    territory_b = Territory.objects.create(code="L9", name="Lyon 9")
-    landlord = Landlord.objects.create(name="GLH", full_name="Grand Lyon Habitat", email="veille@glh.invalid")
-    site_a = Site.objects.create(territory=territory_a, name="Santy", kind=SiteKind.RESIDENCE, landlord=landlord)
-    site_b = Site.objects.create(territory=territory_b, name="La Duchère")
-    team_a = Team.objects.create(name="Équipe Lyon 8")
-    team_a.territories.add(territory_a)
-    team_b = Team.objects.create(name="Équipe Lyon 9")
-    team_b.territories.add(territory_b)
-    mediator = make_user("mediateur", Role.MEDIATOR, first_name="Amina", last_name="Benali")
-    mediator_other = make_user("mediateur.b", Role.MEDIATOR, first_name="Kévin", last_name="Petit")
-    manager = make_user("manager", Role.MANAGER, first_name="Sophie", last_name="Lambert")
-    manager_other = make_user("manager.b", Role.MANAGER, first_name="Nadia", last_name="Chérif")
-    team_a.mediators.add(mediator)
-    team_a.managers.add(manager)
-    team_b.mediators.add(mediator_other)
-    team_b.managers.add(manager_other)
-    director = make_user("direction", Role.DIRECTOR)
-    admin = make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True)
-    organisation = PartnerOrganisation.objects.create(
-        name="Mission Locale de Lyon", kind=OrganisationKind.MISSION_LOCALE
+    territory_a = TerritoryFactory(code="L8", name="Lyon 8")
+    territory_b = TerritoryFactory(code="L9", name="Lyon 9")
+    landlord = LandlordFactory(name="GLH", full_name="Grand Lyon Habitat", email="veille@glh.invalid")
+    site_a = SiteFactory(territory=territory_a, name="Santy", kind=SiteKind.RESIDENCE, landlord=landlord)
+    site_b = SiteFactory(territory=territory_b, name="La Duchère")
+    mediator = UserFactory(username="mediateur", role=Role.MEDIATOR, first_name="Amina", last_name="Benali")
+    mediator_other = UserFactory(username="mediateur.b", role=Role.MEDIATOR, first_name="Kévin", last_name="Petit")
+    manager = UserFactory(username="manager", role=Role.MANAGER, first_name="Sophie", last_name="Lambert")
+    manager_other = UserFactory(username="manager.b", role=Role.MANAGER, first_name="Nadia", last_name="Chérif")
+    team_a = TeamFactory(name="Équipe Lyon 8", territories=[territory_a], mediators=[mediator], managers=[manager])
+    team_b = TeamFactory(
+        name="Équipe Lyon 9", territories=[territory_b], mediators=[mediator_other], managers=[manager_other]
     )
-    other_organisation = PartnerOrganisation.objects.create(
-        name="ADSEA 69", kind=OrganisationKind.SPECIALISED_PREVENTION
-    )
-    counsellor = make_user("conseiller", Role.COUNSELLOR)
-    counsellor_other = make_user("conseiller.b", Role.COUNSELLOR)
-    PartnerContact.objects.create(organisation=organisation, name="Julie Roche", user=counsellor)
-    PartnerContact.objects.create(organisation=other_organisation, name="Paul Martin", user=counsellor_other)
+    director = UserFactory(username="direction", role=Role.DIRECTOR)
+    admin = UserFactory(username="admin", admin=True)
+    organisation = PartnerOrganisationFactory(name="Mission Locale de Lyon", kind=OrganisationKind.MISSION_LOCALE)
+    other_organisation = PartnerOrganisationFactory(name="ADSEA 69", kind=OrganisationKind.SPECIALISED_PREVENTION)
+    counsellor = PartnerContactFactory(organisation=organisation, name="Julie Roche", user__username="conseiller").user
+    counsellor_other = PartnerContactFactory(
+        organisation=other_organisation, name="Paul Martin", user__username="conseiller.b"
+    ).user
     return World(
         territory_a=territory_a,
         territory_b=territory_b,

@@ -3,7 +3,7 @@
 from django.test import Client
 from django.urls import reverse
 
-from tests.world import PASSWORD
+from tests.accounts.factories import PASSWORD
 
 
 def fail_five_times(client: Client, **headers):

@@ -1,7 +1,7 @@
 from django.test import Client
 from django.urls import reverse
 
-from tests.world import PASSWORD
+from tests.accounts.factories import PASSWORD
 
 
 def test_login_page_is_in_french(client, db):

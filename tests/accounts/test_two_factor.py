@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.accounts.factories import PASSWORD
 from tests.otp import confirmed_device, current_code, verified_login
 from tests.test_url_matrix import ROUTES
-from tests.world import PASSWORD
 
 pytestmark = pytest.mark.two_factor
 

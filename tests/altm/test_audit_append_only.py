@@ -3,13 +3,13 @@ from datetime import date
 import pytest
 
 from altm.models import AppendOnlyError, AuditEntry, redaction
-from mediation import services
+from tests.mediation.factories import RecordedInterventionFactory
 
 
 @pytest.fixture
 def entry(world):
-    services.record_intervention(
-        actor=world.mediator,
+    RecordedInterventionFactory(
+        author=world.mediator,
         date=date(2026, 11, 2),
         territory=world.territory_a,
         activity_type=world.activity("rule_reminder"),

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from html import unescape
 
+import factory
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -17,6 +18,10 @@ from altm.audit_views import PAGE_SIZE
 from altm.models import AuditEntry
 from mediation import services
 from mediation.models import Intervention
+from tests.clock import frozen
+from tests.mediation.factories import ActivityTypeFactory, RecordedInterventionFactory, TerritoryFactory
+
+pytestmark = frozen()
 
 
 def text(response) -> str:
@@ -29,19 +34,16 @@ def director_client(world) -> Client:
     return client
 
 
-def record(world, **fields):
-    line, _ = services.record_intervention(
-        actor=world.mediator,
-        date=fields.pop("date", date(2026, 11, 2)),
-        territory=world.territory_a,
-        activity_type=world.activity("rule_reminder"),
-        **fields,
-    )
-    return line
+class LineFactory(RecordedInterventionFactory):
+    """This module's lines: a rule reminder on 2 November 2026 in L8, recorded by team A's mediator."""
+
+    date = date(2026, 11, 2)
+    territory = factory.SubFactory(TerritoryFactory, code="L8")
+    activity_type = factory.SubFactory(ActivityTypeFactory, code="rule_reminder")
 
 
 def test_director_sees_who_changed_what_with_french_field_names(world):
-    line = record(world, count=2, site=world.site_a)
+    line = LineFactory(count=2, site=world.site_a)
     services.update_intervention(actor=world.manager, intervention=line, count=5, note="Corrigé par la cheffe")
     response = director_client(world).get(reverse("altm:audit_list"))
     assert response.status_code == 200
@@ -62,7 +64,7 @@ def test_director_sees_who_changed_what_with_french_field_names(world):
 
 
 def test_deletion_keeps_the_values_it_removed(world):
-    line = record(world, count=4)
+    line = LineFactory(count=4)
     pk = line.pk
     services.delete_intervention(actor=world.manager, intervention=line)
     response = director_client(world).get(reverse("altm:audit_list"), {"action": "delete"})
@@ -73,8 +75,8 @@ def test_deletion_keeps_the_values_it_removed(world):
 
 
 def test_filters_by_type_user_and_date(world):
-    record(world)
-    manager_line = record(world)
+    LineFactory()
+    manager_line = LineFactory()
     services.update_intervention(actor=world.manager, intervention=manager_line, count=9)
     old = AuditEntry.objects.order_by("id").first()
     # Back-date an entry (the journal is append-only: the test steps around the guard on purpose).
@@ -106,8 +108,8 @@ def test_reversed_dates_are_refused_in_french(world):
 
 
 def test_history_of_one_object(world):
-    line = record(world, count=1)
-    other = record(world, count=7)
+    line = LineFactory(count=1)
+    other = LineFactory(count=7)
     services.update_intervention(actor=world.manager, intervention=line, count=2)
     content_type = ContentType.objects.get_for_model(Intervention)
     url = reverse("altm:audit_object", args=[content_type.pk, line.pk])
@@ -129,13 +131,13 @@ def test_only_the_direction_reads_the_journal(role, world):
 def test_query_count_does_not_grow_with_entries(world, django_assert_num_queries):
     client = director_client(world)
     for _ in range(3):
-        line = record(world, site=world.site_a)
+        line = LineFactory(site=world.site_a)
         services.update_intervention(actor=world.manager, intervention=line, count=3)
     client.get(reverse("altm:audit_list"))  # warm the content type cache
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("altm:audit_list"))
     for _ in range(20):
-        line = record(world, site=world.site_a)
+        line = LineFactory(site=world.site_a)
         services.update_intervention(actor=world.manager, intervention=line, count=3)
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(reverse("altm:audit_list"))
@@ -154,7 +156,7 @@ def test_query_count_does_not_grow_with_entries(world, django_assert_num_queries
     ],
 )
 def test_unreadable_filters_are_refused_in_french_never_a_server_error(world, params):
-    record(world)
+    LineFactory()
     response = director_client(world).get(reverse("altm:audit_list"), params)
     assert response.status_code == 200
     if "page" not in params:

@@ -12,8 +12,8 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from mediation import services
 from mediation.models import Intervention
+from tests.mediation.factories import RecordedInterventionFactory
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 _spec = importlib.util.spec_from_file_location("altm_backup_script", ROOT / "scripts" / "backup.py")
@@ -42,8 +42,8 @@ def sqlite_counts(path: Path) -> dict[str, int]:
 
 def populate(world):
     for day in range(1, 6):
-        services.record_intervention(
-            actor=world.mediator,
+        RecordedInterventionFactory(
+            author=world.mediator,
             date=date(2026, 11, day),
             territory=world.territory_a,
             activity_type=world.activity("rule_reminder"),

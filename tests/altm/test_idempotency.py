@@ -1,20 +1,15 @@
 import uuid
-from datetime import date
 
 from altm.idempotency import save_once
 from mediation.models import Intervention
-
-
-def line(world, key):
-    return Intervention(
-        uuid=key, date=date(2026, 11, 2), territory=world.territory_a, activity_type=world.activity("presence")
-    )
+from tests.mediation.factories import InterventionFactory
 
 
 def test_a_submission_racing_the_first_one_answers_with_the_first(world):
     key = uuid.uuid4()
-    first, created = save_once(line(world, key))
-    second, created_again = save_once(line(world, key))  # the unique constraint catches it
+    first, created = save_once(InterventionFactory.build(uuid=key, territory=world.territory_a))
+    # The same submission again: the unique constraint catches it.
+    second, created_again = save_once(InterventionFactory.build(uuid=key, territory=world.territory_a))
     assert created and not created_again
     assert second.pk == first.pk
     assert Intervention.objects.count() == 1

@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from demo import activity, organisation
 from mediation.models import Intervention, InterventionSource, Team
+from tests.clock import frozen
+
+pytestmark = frozen()
 
 
 def test_demo_activity_is_idempotent_and_deterministic(db, monkeypatch):

@@ -1,4 +1,9 @@
+from datetime import date
+
+from mediation import services
+from mediation.models import ConflictParties, FollowUpKind
 from tests.matrix import Route, expect  # noqa: F401
+from tests.mediation.factories import RecordedInterventionFactory
 
 ROUTES: list = []
 
@@ -8,17 +13,12 @@ ROUTES: list = []
 
 def _team_a_line(world):
     """A line logged by team A's mediator: other-team users must get 404 on it."""
-    from datetime import date
-
-    from mediation import services
-
-    line, _ = services.record_intervention(
-        actor=world.mediator,
+    return RecordedInterventionFactory(
+        author=world.mediator,
         date=date(2026, 11, 2),
         territory=world.territory_a,
         activity_type=world.activity("active_listening"),
     )
-    return line
 
 
 _LOGGERS = {"mediator": 200, "mediator_other_team": 200, "manager": 200, "manager_other_team": 200}
@@ -53,11 +53,6 @@ ROUTES += [
 def casework_objects(world) -> dict:
     """One conflict case, follow-up (and its person) and technical report of team A, made once per world."""
     if "casework" not in world.extra:
-        from datetime import date
-
-        from mediation import services
-        from mediation.models import ConflictParties, FollowUpKind
-
         day = date(2026, 11, 2)
         case, _ = services.open_conflict_case(
             actor=world.mediator,

@@ -8,19 +8,14 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from mediation import services
-from mediation.activity_types import ACTIVITY_TYPES
 from mediation.models import (
-    ActivityType,
     ConflictParties,
     ConflictSession,
     Intervention,
-    Landlord,
-    Site,
     TechnicalReport,
 )
-from tests.world import PASSWORD
-
-PHONE = {"width": 390, "height": 844}
+from tests.browser import PHONE, log_in
+from tests.mediation.factories import LandlordFactory, SiteFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,26 +24,9 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def activity_types(transactional_db):
-    """Live-server tests empty the database after each test, reference data included: put the types back."""
-    for order, (code, family, label, flags) in enumerate(ACTIVITY_TYPES, start=1):
-        ActivityType.objects.update_or_create(
-            code=code, defaults={"family": family, "label": label, "order": order * 10, **flags}
-        )
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-
-
 def test_technical_report_takes_the_landlord_of_the_chosen_site(page, live_server, world):
-    other = Landlord.objects.create(name="LMH", full_name="Lyon Métropole Habitat")
-    lmh_site = Site.objects.create(territory=world.territory_a, name="Caroline Aigle", landlord=other)
+    other = LandlordFactory(name="LMH", full_name="Lyon Métropole Habitat")
+    lmh_site = SiteFactory(territory=world.territory_a, name="Caroline Aigle", landlord=other)
     log_in(page, live_server, world.mediator)
     page.goto(live_server.url + reverse("mediation:technical_create"))
     # Sites of other territories are not offered; choosing a site fills its landlord in.

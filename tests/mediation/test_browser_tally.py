@@ -2,19 +2,16 @@
 the mediator taps while the network is cut, and send each line exactly once when it comes back."""
 
 import os
-import uuid
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from mediation import services
-from mediation.activity_types import ACTIVITY_TYPES
-from mediation.models import ActivityType, Intervention, InterventionSource
-from tests.world import PASSWORD
+from mediation.models import Intervention, InterventionSource
+from tests.browser import PHONE, log_in
+from tests.mediation.factories import RecordedInterventionFactory
 
-PHONE = {"width": 390, "height": 844}
 SHOTS = os.environ.get("ALTM_SCREENSHOTS")  # a folder: save screenshots there to look at the pages
 
 pytestmark = [
@@ -24,27 +21,9 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def activity_types(transactional_db):
-    """Live-server tests run in real transactions and the database is emptied after each one, reference data
-    included: put the activity types of the data migration back, the way the migration does."""
-    for order, (code, family, label, flags) in enumerate(ACTIVITY_TYPES, start=1):
-        ActivityType.objects.update_or_create(
-            code=code, defaults={"family": family, "label": label, "order": order * 10, **flags}
-        )
-
-
 def shot(page, name):
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"))
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def row(page, world, code):
@@ -124,13 +103,8 @@ def test_tally_with_the_network_cut_saves_every_tap_once(page, context, live_ser
 
 
 def test_quick_entry_on_a_phone(page, context, live_server, world):
-    services.record_intervention(
-        actor=world.mediator,
-        uuid=uuid.uuid4(),
-        date=timezone.localdate(),
-        territory=world.territory_a,
-        site=world.site_a,
-        activity_type=world.activity("presence"),
+    RecordedInterventionFactory(
+        author=world.mediator, date=timezone.localdate(), territory=world.territory_a, site=world.site_a
     )
     log_in(page, live_server, world.mediator)
     page.goto(live_server.url + reverse("mediation:entry"))

@@ -9,6 +9,9 @@ from django.utils import timezone
 from altm.models import AuditEntry
 from mediation import services
 from mediation.models import ConflictCase, ConflictParties, ConflictSession, ConflictStatus, Intervention
+from tests.clock import frozen
+
+pytestmark = frozen()
 
 DAY = date(2026, 11, 2)
 

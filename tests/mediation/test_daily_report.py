@@ -3,36 +3,36 @@
 from datetime import date, timedelta
 from html import unescape
 
+import factory
 import pytest
 from django.urls import reverse
 
-from mediation import services
 from mediation.daily import daily_report
 from mediation.models import Intervention, InterventionSource
+from tests.mediation.factories import ActivityTypeFactory, RecordedInterventionFactory, TerritoryFactory
 
 DAY = date(2026, 11, 2)
 
 
-def log(world, *, author=None, code="active_listening", day=DAY, territory=None, **extra):
-    line, _ = services.record_intervention(
-        actor=author or world.mediator,
-        date=day,
-        territory=territory or world.territory_a,
-        activity_type=world.activity(code),
-        **extra,
-    )
-    return line
+class LineFactory(RecordedInterventionFactory):
+    """This module's lines: active listening on DAY in L8, recorded by team A's mediator."""
+
+    date = DAY
+    territory = factory.SubFactory(TerritoryFactory, code="L8")
+    activity_type = factory.SubFactory(ActivityTypeFactory, code="active_listening")
 
 
 @pytest.fixture
 def day_of_team_a(world):
     for _ in range(3):
-        log(world, source=InterventionSource.TALLY, women=1)
-    log(world, code="rule_reminder", source=InterventionSource.TALLY)
-    log(world, code="referral", mode="telephone", partner_name="Mission Locale", note="Jeune de 19 ans", men=1)
-    log(world, author=world.manager, code="partner_meeting", count=2, site=world.site_a)
-    log(world, day=DAY - timedelta(days=1), count=40)  # the day before
-    log(world, author=world.mediator_other_team, territory=world.territory_b, count=50)  # team B
+        LineFactory(source=InterventionSource.TALLY, women=1)
+    LineFactory(activity_type__code="rule_reminder", source=InterventionSource.TALLY)
+    LineFactory(
+        activity_type__code="referral", mode="telephone", partner_name="Mission Locale", note="Jeune de 19 ans", men=1
+    )
+    LineFactory(author=world.manager, activity_type__code="partner_meeting", count=2, site=world.site_a)
+    LineFactory(date=DAY - timedelta(days=1), count=40)  # the day before
+    LineFactory(author=world.mediator_other_team, territory=world.territory_b, count=50)  # team B
 
 
 def test_report_groups_by_activity_and_mediator_with_totals(client, world, day_of_team_a):
@@ -96,9 +96,9 @@ def test_an_unreadable_date_falls_back_to_today_with_a_message(client, world, va
 @pytest.mark.parametrize("repeat", [1, 12])
 def test_query_count_does_not_grow(client, world, django_assert_num_queries, repeat):
     for _ in range(repeat):
-        log(world, source=InterventionSource.TALLY)
-        log(world, code="referral", mode="simple")
-        log(world, author=world.manager, code="presence")
+        LineFactory(source=InterventionSource.TALLY)
+        LineFactory(activity_type__code="referral", mode="simple")
+        LineFactory(author=world.manager, activity_type__code="presence")
     assert Intervention.objects.count() == 3 * repeat
     client.force_login(world.manager)
     # session and user (2), teams (1), by activity, by mediator, tallies, entries (4), session save (3)

@@ -11,18 +11,17 @@ from accounts.models import Role
 from altm.models import AuditAction, AuditEntry
 from mediation import services
 from mediation.models import Intervention
-from tests.world import make_user
+from tests.accounts.factories import UserFactory
+from tests.mediation.factories import RecordedInterventionFactory
 
 
-def make_line(world, *, author=None, days_old=0, **extra):
-    line, _ = services.record_intervention(
-        actor=author or world.mediator,
+def make_line(world, *, days_old=0):
+    line = RecordedInterventionFactory(
         date=date(2026, 11, 2),
         territory=world.territory_a,
         site=world.site_a,
         activity_type=world.activity("rule_reminder"),
         count=2,
-        **extra,
     )
     if days_old:
         Intervention.objects.filter(pk=line.pk).update(created_at=timezone.now() - timedelta(days=days_old))
@@ -127,7 +126,7 @@ def test_other_teams_get_404(client, world, name):
 
 
 def test_a_teammate_may_not_edit_someone_elses_line(client, world):
-    teammate = make_user("mediateur.a2", Role.MEDIATOR, first_name="Léa", last_name="Rousseau")
+    teammate = UserFactory(username="mediateur.a2", role=Role.MEDIATOR, first_name="Léa", last_name="Rousseau")
     world.team_a.mediators.add(teammate)
     line = make_line(world)
     client.force_login(teammate)

@@ -9,9 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from altm.models import AuditEntry
-from mediation import services
-from mediation.models import Intervention, InterventionSource, ReferralMode, Site
+from mediation.models import Intervention, InterventionSource, ReferralMode
+from tests.accounts.factories import UserFactory
+from tests.clock import frozen
+from tests.mediation.factories import RecordedInterventionFactory, SiteFactory
+
+pytestmark = frozen()
 
 
 def post_json(client, payload):
@@ -31,9 +36,9 @@ def payload(world, **extra):
 
 
 def test_page_prefills_today_territory_and_last_site(client, world):
-    other_site = Site.objects.create(territory=world.territory_a, name="Mermoz Sud")
-    services.record_intervention(
-        actor=world.mediator,
+    other_site = SiteFactory(territory=world.territory_a, name="Mermoz Sud")
+    RecordedInterventionFactory(
+        author=world.mediator,
         date=timezone.localdate() - timedelta(days=1),
         territory=world.territory_a,
         site=other_site,
@@ -213,10 +218,7 @@ def test_an_old_date_is_accepted(client, world):
 
 
 def test_a_mediator_without_team_is_told_what_to_do(client, world):
-    from accounts.models import Role
-    from tests.world import make_user
-
-    newcomer = make_user("nouvelle", Role.MEDIATOR)
+    newcomer = UserFactory(username="nouvelle", role=Role.MEDIATOR)
     client.force_login(newcomer)
     for name in ("mediation:entry", "mediation:tally"):
         response = client.get(reverse(name))

@@ -4,30 +4,23 @@ import csv
 import io
 from datetime import date
 
+import factory
 import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from mediation.interchange import COLUMNS
-from mediation.models import Intervention, InterventionSource
+from mediation.models import Intervention
+from tests.mediation.factories import ActivityTypeFactory, InterventionFactory, TerritoryFactory
 
 
-def make_line(world, *, team="a", day=date(2025, 3, 4), code="active_listening", **fields):
-    territory, team_obj, author = (
-        (world.territory_a, world.team_a, world.mediator)
-        if team == "a"
-        else (world.territory_b, world.team_b, world.mediator_other_team)
-    )
-    values = {
-        "date": day,
-        "territory": territory,
-        "team": team_obj,
-        "author": author,
-        "activity_type": world.activity(code),
-        "source": InterventionSource.ENTRY,
-    }
-    return Intervention.objects.create(**(values | fields))
+class LineFactory(InterventionFactory):
+    """This module's lines: active listening on 4 March 2025, in L8 (team A's territory) unless told otherwise."""
+
+    date = date(2025, 3, 4)
+    territory = factory.SubFactory(TerritoryFactory, code="L8")
+    activity_type = factory.SubFactory(ActivityTypeFactory, code="active_listening")
 
 
 def content(response) -> bytes:
@@ -41,10 +34,16 @@ def csv_rows(response) -> list[list[str]]:
 
 
 def test_csv_export_has_the_interchange_columns_and_values(world, client):
-    line = make_line(
-        world, site=world.site_a, count=3, women=1, men=2, note="=cmd|' /C calc'!A0", code="referral", mode="telephone"
+    line = LineFactory(
+        site=world.site_a,
+        count=3,
+        women=1,
+        men=2,
+        note="=cmd|' /C calc'!A0",
+        activity_type__code="referral",
+        mode="telephone",
     )
-    tagged = make_line(world, day=date(2025, 3, 5), external_id="tableur-12", duration_minutes=30)
+    tagged = LineFactory(date=date(2025, 3, 5), external_id="tableur-12", duration_minutes=30)
     client.force_login(world.manager)
     response = client.get(reverse("mediation:intervention_export"), {"format": "csv"})
     assert response.status_code == 200
@@ -74,9 +73,9 @@ def test_csv_export_has_the_interchange_columns_and_values(world, client):
 
 
 def test_export_is_scoped_to_the_user_and_follows_the_list_filters(world, client):
-    make_line(world, note="équipe A, mars", day=date(2025, 3, 4))
-    make_line(world, note="équipe A, avril", day=date(2025, 4, 4))
-    make_line(world, team="b", note="équipe B")
+    LineFactory(note="équipe A, mars", date=date(2025, 3, 4))
+    LineFactory(note="équipe A, avril", date=date(2025, 4, 4))
+    LineFactory(territory=world.territory_b, note="équipe B")
     url = reverse("mediation:intervention_export")
 
     client.force_login(world.mediator)
@@ -93,8 +92,8 @@ def test_export_is_scoped_to_the_user_and_follows_the_list_filters(world, client
 
 
 def test_mine_exports_only_the_users_own_lines(world, client):
-    make_line(world, note="à moi")
-    make_line(world, note="au manager", author=world.manager)
+    LineFactory(note="à moi")
+    LineFactory(note="au manager", author=world.manager)
     client.force_login(world.mediator)
     rows = csv_rows(client.get(reverse("mediation:intervention_export"), {"mine": "1"}))
     assert [row[11] for row in rows[1:]] == ["à moi"]
@@ -103,17 +102,17 @@ def test_mine_exports_only_the_users_own_lines(world, client):
 def test_export_query_count_does_not_grow_with_lines(world, client, django_assert_num_queries):
     client.force_login(world.manager)
     url = reverse("mediation:intervention_export")
-    make_line(world)
+    LineFactory()
     with django_assert_num_queries(7) as first:
         content(client.get(url))
     for day in range(1, 29):
-        make_line(world, day=date(2025, 2, day), site=world.site_a)
+        LineFactory(date=date(2025, 2, day), site=world.site_a)
     with django_assert_num_queries(len(first.captured_queries)):
         assert len(csv_rows(client.get(url))) == 30
 
 
 def test_xlsx_export(world, client):
-    make_line(world, note="=SOMME(A1:A2)")
+    LineFactory(note="=SOMME(A1:A2)")
     client.force_login(world.director)
     response = client.get(reverse("mediation:intervention_export"), {"format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -127,9 +126,11 @@ def test_xlsx_export(world, client):
 
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
 def test_export_then_import_round_trips(world, client, tmp_path, export_format):
-    make_line(world, site=world.site_a, code="referral", mode="physical", women=1, note="- à suivre, « RDV »")
-    make_line(world, team="b", day=date(2024, 12, 31), count=7, unknown=7, duration_minutes=120)
-    make_line(world, external_id="ancien-3", note="ligne 1\nligne 2")
+    LineFactory(
+        site=world.site_a, activity_type__code="referral", mode="physical", women=1, note="- à suivre, « RDV »"
+    )
+    LineFactory(territory=world.territory_b, date=date(2024, 12, 31), count=7, unknown=7, duration_minutes=120)
+    LineFactory(external_id="ancien-3", note="ligne 1\nligne 2")
     client.force_login(world.director)
     url = reverse("mediation:intervention_export")
     first = content(client.get(url, {"format": export_format}))
@@ -150,9 +151,9 @@ def test_export_then_import_round_trips(world, client, tmp_path, export_format):
 
 
 def test_export_command_writes_a_filtered_file(world, tmp_path):
-    make_line(world, day=date(2025, 1, 10))
-    make_line(world, day=date(2025, 6, 10))
-    make_line(world, team="b", day=date(2025, 6, 11))
+    LineFactory(date=date(2025, 1, 10))
+    LineFactory(date=date(2025, 6, 10))
+    LineFactory(territory=world.territory_b, date=date(2025, 6, 11))
     path = tmp_path / "sortie.csv"
     call_command(
         "export_interventions",

@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from mediation import services
 from mediation.models import AgeBand, FollowUp, FollowUpKind, Person
+from tests.clock import frozen
+
+pytestmark = frozen()
 
 
 def start_followup(world, *, mediator=None, alias="Yanis", birth_year=2005, kind=FollowUpKind.ISOLATED, **extra):

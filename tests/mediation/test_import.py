@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from altm.models import AuditAction, AuditEntry
 from mediation.interchange import COLUMNS
-from mediation.models import Intervention, InterventionSource, Team
+from mediation.models import Intervention, InterventionSource
+from tests.mediation.factories import InterventionFactory, TeamFactory
 
 HEADER = ",".join(COLUMNS)
 
@@ -133,8 +134,7 @@ def test_imported_lines_get_source_team_and_importing_user(world, tmp_path):
 
 
 def test_mediator_of_another_team_falls_back_to_the_territory_team(world, tmp_path):
-    other = Team.objects.create(name="Équipe bis")
-    other.territories.add(world.territory_a)
+    TeamFactory(name="Équipe bis", territories=[world.territory_a])
     path = write(tmp_path, "date,territory,mediator,activity\n2025-03-04,L8,mediateur.b,presence\n")
     run_import(path)
     line = Intervention.objects.get()
@@ -291,9 +291,7 @@ def test_admin_export_gives_the_interchange_columns(world, client, settings):
     # django-import-export's own export template reads variables it does not always set (`export_url`).
     template = settings.TEMPLATES[0]
     settings.TEMPLATES = [{**template, "OPTIONS": {**template["OPTIONS"], "string_if_invalid": ""}}]
-    Intervention.objects.create(
-        date=date(2025, 3, 4), territory=world.territory_a, team=world.team_a, activity_type=world.activity("presence")
-    )
+    InterventionFactory(date=date(2025, 3, 4), territory=world.territory_a, author=None)
     client.force_login(world.admin)
     url = reverse("admin:mediation_intervention_export")
     assert client.get(url).status_code == 200

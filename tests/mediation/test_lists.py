@@ -2,23 +2,20 @@
 
 from datetime import date, timedelta
 
+import factory
 import pytest
 from django.urls import reverse
 
-from mediation import services
 from mediation.models import Intervention
+from tests.mediation.factories import ActivityTypeFactory, RecordedInterventionFactory, TerritoryFactory
 
 
-def log(world, *, author=None, territory=None, site=None, code="active_listening", day=date(2026, 11, 2), **extra):
-    line, _ = services.record_intervention(
-        actor=author or world.mediator,
-        date=day,
-        territory=territory or world.territory_a,
-        site=site,
-        activity_type=world.activity(code),
-        **extra,
-    )
-    return line
+class LineFactory(RecordedInterventionFactory):
+    """This module's lines: active listening on 2 November 2026 in L8, recorded by team A's mediator."""
+
+    date = date(2026, 11, 2)
+    territory = factory.SubFactory(TerritoryFactory, code="L8")
+    activity_type = factory.SubFactory(ActivityTypeFactory, code="active_listening")
 
 
 def bulk_lines(world, n, *, author=None):
@@ -41,10 +38,10 @@ def bulk_lines(world, n, *, author=None):
 
 
 def test_my_list_shows_only_my_lines_with_totals(client, world):
-    log(world, count=3, women=1, men=2)
-    log(world, code="rule_reminder", count=2, unknown=4)
-    log(world, author=world.manager, count=7)  # same team, another author
-    log(world, author=world.mediator_other_team, territory=world.territory_b, count=9)
+    LineFactory(count=3, women=1, men=2)
+    LineFactory(activity_type__code="rule_reminder", count=2, unknown=4)
+    LineFactory(author=world.manager, count=7)  # same team, another author
+    LineFactory(author=world.mediator_other_team, territory=world.territory_b, count=9)
     client.force_login(world.mediator)
     response = client.get(reverse("mediation:my_interventions"))
     assert response.status_code == 200
@@ -54,9 +51,9 @@ def test_my_list_shows_only_my_lines_with_totals(client, world):
 
 
 def test_team_list_scoping(client, world):
-    log(world, count=3)
-    log(world, author=world.manager, count=7)
-    log(world, author=world.mediator_other_team, territory=world.territory_b, count=9)
+    LineFactory(count=3)
+    LineFactory(author=world.manager, count=7)
+    LineFactory(author=world.mediator_other_team, territory=world.territory_b, count=9)
     client.force_login(world.manager)
     response = client.get(reverse("mediation:team_interventions"))
     assert response.context["totals"]["acts"] == 10  # team A only
@@ -69,10 +66,10 @@ def test_team_list_scoping(client, world):
 
 
 def test_filters_apply_to_rows_and_totals(client, world):
-    log(world, day=date(2026, 10, 30), count=1)
-    log(world, day=date(2026, 11, 2), site=world.site_a, count=2)
-    log(world, day=date(2026, 11, 3), code="rule_reminder", count=4)
-    log(world, author=world.manager, day=date(2026, 11, 2), count=8)
+    LineFactory(date=date(2026, 10, 30), count=1)
+    LineFactory(date=date(2026, 11, 2), site=world.site_a, count=2)
+    LineFactory(date=date(2026, 11, 3), activity_type__code="rule_reminder", count=4)
+    LineFactory(author=world.manager, date=date(2026, 11, 2), count=8)
     client.force_login(world.manager)
     url = reverse("mediation:team_interventions")
     period = {"start": "2026-11-01", "end": "2026-11-30"}
@@ -91,7 +88,7 @@ def test_bad_period_is_explained_in_french(client, world):
 
 
 def test_other_team_filter_values_are_refused(client, world):
-    log(world, author=world.mediator_other_team, territory=world.territory_b, count=9)
+    LineFactory(author=world.mediator_other_team, territory=world.territory_b, count=9)
     client.force_login(world.manager)
     response = client.get(reverse("mediation:team_interventions"), {"territory": world.territory_b.pk})
     assert "territory" in response.context["form"].errors
@@ -111,8 +108,8 @@ def test_pagination_by_50_keeps_filters_and_totals_cover_every_page(client, worl
 
 
 def test_edit_links_only_where_allowed(client, world):
-    mine = log(world)
-    theirs = log(world, author=world.manager)
+    mine = LineFactory()
+    theirs = LineFactory(author=world.manager)
     client.force_login(world.manager)
     rows = {
         row["line"].pk: row["editable"] for row in client.get(reverse("mediation:team_interventions")).context["rows"]
@@ -152,9 +149,9 @@ def test_export_link_carries_the_filters_and_gives_the_same_lines(client, world)
     import io
     from html import unescape
 
-    log(world, day=date(2026, 10, 30), count=1)
-    log(world, day=date(2026, 11, 3), code="rule_reminder", count=4)
-    log(world, author=world.mediator_other_team, territory=world.territory_b, day=date(2026, 11, 3), count=9)
+    LineFactory(date=date(2026, 10, 30), count=1)
+    LineFactory(date=date(2026, 11, 3), activity_type__code="rule_reminder", count=4)
+    LineFactory(author=world.mediator_other_team, territory=world.territory_b, date=date(2026, 11, 3), count=9)
     client.force_login(world.manager)
     html = client.get(reverse("mediation:team_interventions"), {"start": "2026-11-01", "page": "1"}).content.decode()
     start = html.index('data-export="csv"')
@@ -177,8 +174,8 @@ def test_export_link_carries_the_filters_and_gives_the_same_lines(client, world)
     ],
 )
 def test_an_unreadable_filter_is_refused_in_french_and_the_others_still_apply(client, world, name, value, message):
-    log(world, day=date(2026, 11, 2), count=3)
-    log(world, day=date(2026, 10, 2), count=5)
+    LineFactory(date=date(2026, 11, 2), count=3)
+    LineFactory(date=date(2026, 10, 2), count=5)
     client.force_login(world.manager)
     params = {"start": "2026-11-01", name: value} if name != "start" else {name: value, "end": "2026-10-31"}
     response = client.get(reverse("mediation:team_interventions"), params)

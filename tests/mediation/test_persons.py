@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import Role
 from mediation import services
 from mediation.models import FollowUpKind, PersonReadLog
-from tests.world import make_user
+from tests.accounts.factories import UserFactory
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_outside_readers_without_a_rule_get_404_and_nothing_is_logged(world, per
 
 
 def test_a_mediator_in_both_teams_is_in_the_owning_team(world, person):
-    both = make_user("polyvalent", Role.MEDIATOR)
+    both = UserFactory(username="polyvalent", role=Role.MEDIATOR)
     world.team_a.mediators.add(both)
     world.team_b.mediators.add(both)
     assert open_as(both, person).status_code == 200

@@ -7,8 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from altm.models import AuditAction, AuditEntry
-from mediation import services
 from mediation.models import Intervention, InterventionSource
+from tests.clock import frozen
+from tests.mediation.factories import RecordedInterventionFactory
+
+pytestmark = frozen()
 
 
 def tap(client, world, code, **extra):
@@ -112,8 +115,8 @@ def test_without_javascript_plus_and_minus_post_the_page(client, world):
 
 
 def test_tally_counts_only_the_users_own_taps_of_today(client, world):
-    services.record_intervention(
-        actor=world.manager,
+    RecordedInterventionFactory(
+        author=world.manager,
         date=timezone.localdate(),
         territory=world.territory_a,
         activity_type=world.activity("active_listening"),

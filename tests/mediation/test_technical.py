@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from altm.models import AuditEntry
 from mediation import services
-from mediation.models import Intervention, Landlord, Site, TechnicalReport, TechnicalReportStatus
+from mediation.models import Intervention, TechnicalReport, TechnicalReportStatus
+from tests.clock import frozen
+from tests.mediation.factories import LandlordFactory, SiteFactory
+
+pytestmark = frozen()
 
 MONDAY = date(2026, 11, 16)  # week 2026-W47
 WEEK = "2026-W47"
@@ -122,7 +126,7 @@ def test_director_reads_but_cannot_change_and_other_team_gets_404(world, client)
 
 
 def test_list_shows_open_first_and_filters_by_landlord_and_status(world, client):
-    other = Landlord.objects.create(name="LMH", full_name="Lyon Métropole Habitat")
+    other = LandlordFactory(name="LMH", full_name="Lyon Métropole Habitat")
     resolved = report(world, place="Résolu")
     services.advance_technical_report(actor=world.mediator, report=resolved, status="transmitted", on=MONDAY)
     services.advance_technical_report(actor=world.mediator, report=resolved, status="resolved", on=MONDAY)
@@ -139,7 +143,7 @@ def test_list_shows_open_first_and_filters_by_landlord_and_status(world, client)
 @pytest.fixture
 def week_reports(world):
     """Reports of GLH around week 2026-W47, in every status, plus some that must stay out of the synthesis."""
-    albert = Site.objects.create(territory=world.territory_a, name="Albert Laurent", landlord=world.landlord)
+    albert = SiteFactory(territory=world.territory_a, name="Albert Laurent", landlord=world.landlord)
     items = {
         "new_open": report(world, place="Hall A, nouveau", reported_on=MONDAY + timedelta(days=1), is_danger=True),
         "old_transmitted": report(
@@ -151,7 +155,7 @@ def week_reports(world):
         "other_team": report(
             world,
             place="Autre équipe",
-            site=Site.objects.create(territory=world.territory_b, name="Le Château", landlord=world.landlord),
+            site=SiteFactory(territory=world.territory_b, name="Le Château", landlord=world.landlord),
             territory=world.territory_b,
             actor=world.mediator_other_team,
         ),

@@ -1,28 +1,154 @@
-"""Helpers that build partner objects on top of the `world` fixture (team A, organisation A by default)."""
+"""Factories for partners, and helpers that record partner objects through the services on top of the `world`
+fixture (team A, organisation A by default)."""
 
 from datetime import date, timedelta
 
+import factory
 from django.utils import timezone
+from factory.django import DjangoModelFactory
 
+from accounts.models import Role
 from mediation.models import Gender, Person, ReferralMode
 from partners import services
 from partners.models import (
     REFERRAL_CATEGORIES,
+    Amendment,
     Commitment,
     CommitmentKind,
+    Consent,
     ConsentForm,
     Convention,
+    EventKind,
+    InformationShare,
     LegalBasis,
+    OrganisationKind,
     PartnerContact,
+    PartnerEvent,
+    PartnerOrganisation,
+    Referral,
+    ReferralDirection,
     SharingPurpose,
 )
+from tests.accounts.factories import UserFactory
+from tests.mediation.factories import PersonFactory, TerritoryFactory, mediator_of, related, team_covering, yesterday
+
+
+class PartnerOrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = PartnerOrganisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Partenaire {n}")
+    kind = OrganisationKind.MISSION_LOCALE
+
+
+class PartnerContactFactory(DjangoModelFactory):
+    """A counsellor of the organisation; `user=None` for a contact without an account."""
+
+    class Meta:
+        model = PartnerContact
+
+    organisation = factory.SubFactory(PartnerOrganisationFactory)
+    name = factory.Sequence(lambda n: f"Conseiller {n}")
+    user = factory.SubFactory(UserFactory, role=Role.COUNSELLOR)
+
+
+class ConventionFactory(DjangoModelFactory):
+    """A convention signed on 15 May 2025 (`signed_on=None` for a draft)."""
+
+    class Meta:
+        model = Convention
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(PartnerOrganisationFactory)
+    title = "Convention de partenariat"
+    signed_on = date(2025, 5, 15)
+
+    sites = related("sites")
+
+
+class CommitmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    convention = factory.SubFactory(ConventionFactory)
+    kind = CommitmentKind.MEETING
+    planned_per_year = 1
+
+
+class AmendmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Amendment
+
+    convention = factory.SubFactory(ConventionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    signed_on = factory.LazyFunction(timezone.localdate)
+    subject = "Avenant"
+
+
+class PartnerEventFactory(DjangoModelFactory):
+    class Meta:
+        model = PartnerEvent
+
+    convention = factory.SubFactory(ConventionFactory)
+    kind = EventKind.MEETING
+    date = factory.LazyFunction(yesterday)
+
+
+class ConsentFactory(DjangoModelFactory):
+    """An oral consent given ten days ago to one organisation, for every referral category."""
+
+    class Meta:
+        model = Consent
+
+    person = factory.SubFactory(PersonFactory)
+    recipient_organisation = factory.SubFactory(PartnerOrganisationFactory)
+    categories = factory.LazyFunction(lambda: list(REFERRAL_CATEGORIES))
+    form = ConsentForm.ORAL
+    given_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    recorded_by = factory.LazyAttribute(lambda o: mediator_of(o.person.team))
+
+
+class ReferralFactory(DjangoModelFactory):
+    """A simple outgoing referral (no person) of yesterday, by a team covering the territory."""
+
+    class Meta:
+        model = Referral
+
+    date = factory.LazyFunction(yesterday)
+    direction = ReferralDirection.TO_PARTNER
+    mode = ReferralMode.SIMPLE
+    organisation = factory.SubFactory(PartnerOrganisationFactory)
+    partner_name = factory.SelfAttribute("organisation.name")
+    territory = factory.SubFactory(TerritoryFactory)
+    team = factory.LazyAttribute(lambda o: team_covering(o.territory))
+    created_by = factory.LazyAttribute(lambda o: mediator_of(o.team))
+
+
+class InformationShareFactory(DjangoModelFactory):
+    """A share with the person's consent to the consent's organisation."""
+
+    class Meta:
+        model = InformationShare
+
+    consent = factory.SubFactory(ConsentFactory)
+    person = factory.SelfAttribute("consent.person")
+    to_organisation = factory.SelfAttribute("consent.recipient_organisation")
+    recipient_name = factory.SelfAttribute("to_organisation.name")
+    team = factory.SelfAttribute("person.team")
+    shared_by = factory.LazyAttribute(lambda o: mediator_of(o.team))
+    sender_name = factory.LazyAttribute(lambda o: str(o.shared_by))
+    categories = factory.LazyFunction(lambda: list(REFERRAL_CATEGORIES))
+    purpose = SharingPurpose.EMPLOYMENT
+    legal_basis = LegalBasis.CONSENT
+    justification = "Préparer le premier rendez-vous."
+    shared_on = factory.LazyFunction(timezone.localdate)
 
 
 def make_person(world, *, team=None, alias="Yanis", birth_year=2004, gender=Gender.MAN, **extra) -> Person:
     team = team or world.team_a
-    territory = team.territories.first()
-    return Person.objects.create(
-        alias=alias, birth_year=birth_year, gender=gender, territory=territory, team=team, **extra
+    return PersonFactory(
+        alias=alias, birth_year=birth_year, gender=gender, territory=team.territories.first(), team=team, **extra
     )
 
 
@@ -61,15 +187,14 @@ def make_referral(world, *, mode=ReferralMode.TELEPHONE, person=None, organisati
 
 
 def make_convention(world, *, organisation=None, signed_on=date(2025, 5, 15), **extra) -> Convention:
-    convention = Convention.objects.create(
+    convention = ConventionFactory(
         organisation=organisation or world.organisation,
-        title=extra.pop("title", "Convention de partenariat"),
         signed_on=signed_on,
+        sites=[world.site_a, world.site_b],
         **extra,
     )
-    convention.sites.add(world.site_a, world.site_b)
-    Commitment.objects.create(convention=convention, kind=CommitmentKind.MEETING, planned_per_year=3, per_site=True)
-    Commitment.objects.create(convention=convention, kind=CommitmentKind.PRESENTATION, planned_per_year=1)
+    CommitmentFactory(convention=convention, kind=CommitmentKind.MEETING, planned_per_year=3, per_site=True)
+    CommitmentFactory(convention=convention, kind=CommitmentKind.PRESENTATION, planned_per_year=1)
     return convention
 
 

@@ -5,35 +5,16 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from mediation.activity_types import ACTIVITY_TYPES
-from mediation.models import ActivityType, Intervention
+from mediation.models import Intervention
 from partners.models import Consent, Referral, ReferralStatus
+from tests.browser import PHONE, log_in
 from tests.partners.factories import make_person
-from tests.world import PASSWORD
-
-PHONE = {"width": 390, "height": 844}
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.browser_context_args(viewport=PHONE),
 ]
-
-
-@pytest.fixture(autouse=True)
-def activity_types(transactional_db):
-    for order, (code, family, label, flags) in enumerate(ACTIVITY_TYPES, start=1):
-        ActivityType.objects.update_or_create(
-            code=code, defaults={"family": family, "label": label, "order": order * 10, **flags}
-        )
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_telephone_referral_refused_then_accepted_then_confirmed(page, live_server, world):

@@ -6,22 +6,21 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from partners.alerts import convention_alerts
 from partners.commitments import progress_by_convention
 from partners.dates import add_months
 from partners.models import (
-    Amendment,
     CommitmentKind,
     Convention,
     EventKind,
     ImmersionDirection,
     PartnerEvent,
 )
-from tests.partners.factories import make_convention
+from tests.clock import TODAY, frozen
+from tests.partners.factories import AmendmentFactory, CommitmentFactory, PartnerEventFactory, make_convention
 
-TODAY = timezone.localdate()
+pytestmark = frozen()
 
 
 def client_for(user) -> Client:
@@ -30,23 +29,30 @@ def client_for(user) -> Client:
     return client
 
 
-def add_event(convention, kind, day, **extra):
-    return PartnerEvent.objects.create(convention=convention, kind=kind, date=day, **extra)
-
-
 def test_commitments_realised_vs_planned_count_events_of_the_year(world):
     convention = make_convention(world)
-    convention.commitments.create(kind=CommitmentKind.IMMERSION_AT_PARTNER, planned_per_year=2)
-    convention.commitments.create(kind=CommitmentKind.IMMERSION_AT_AGENCY, planned_per_year=2)
-    add_event(convention, EventKind.MEETING, date(2026, 2, 10), site=world.site_a, situations_reviewed=4)
-    add_event(convention, EventKind.MEETING, date(2026, 6, 10), site=world.site_a)
-    add_event(convention, EventKind.MEETING, date(2026, 6, 12), site=world.site_b)
-    add_event(convention, EventKind.MEETING, date(2025, 12, 31), site=world.site_b)  # last year: not counted
-    add_event(
-        convention, EventKind.IMMERSION, date(2026, 3, 3), immersion_direction=ImmersionDirection.AT_PARTNER, days=2
+    CommitmentFactory(convention=convention, kind=CommitmentKind.IMMERSION_AT_PARTNER, planned_per_year=2)
+    CommitmentFactory(convention=convention, kind=CommitmentKind.IMMERSION_AT_AGENCY, planned_per_year=2)
+    PartnerEventFactory(
+        convention=convention, kind=EventKind.MEETING, date=date(2026, 2, 10), site=world.site_a, situations_reviewed=4
     )
-    add_event(
-        convention, EventKind.IMMERSION, date(2026, 4, 3), immersion_direction=ImmersionDirection.AT_AGENCY, days=1
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(2026, 6, 10), site=world.site_a)
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(2026, 6, 12), site=world.site_b)
+    # Last year: not counted.
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(2025, 12, 31), site=world.site_b)
+    PartnerEventFactory(
+        convention=convention,
+        kind=EventKind.IMMERSION,
+        date=date(2026, 3, 3),
+        immersion_direction=ImmersionDirection.AT_PARTNER,
+        days=2,
+    )
+    PartnerEventFactory(
+        convention=convention,
+        kind=EventKind.IMMERSION,
+        date=date(2026, 4, 3),
+        immersion_direction=ImmersionDirection.AT_AGENCY,
+        days=1,
     )
     progress = {p.commitment.kind: p for p in progress_by_convention([convention], 2026)[convention.pk]}
     meeting = progress[CommitmentKind.MEETING]
@@ -64,7 +70,9 @@ def test_commitment_progress_takes_a_constant_number_of_queries(world, django_as
     conventions = [make_convention(world, title=f"Convention {i}") for i in range(4)]
     for convention in conventions:
         for month in range(1, 6):
-            add_event(convention, EventKind.MEETING, date(2026, month, 1), site=world.site_a)
+            PartnerEventFactory(
+                convention=convention, kind=EventKind.MEETING, date=date(2026, month, 1), site=world.site_a
+            )
     with django_assert_num_queries(3):
         progress_by_convention(conventions[:1], 2026)
     with django_assert_num_queries(3):
@@ -78,8 +86,8 @@ def test_commitment_progress_takes_a_constant_number_of_queries(world, django_as
 def test_the_convention_page_shows_term_notice_deadline_and_commitments(world):
     signed = add_months(TODAY, -18)
     convention = make_convention(world, signed_on=signed, title="Convention Mission Locale")
-    Amendment.objects.create(convention=convention, number=1, signed_on=TODAY, subject="Ajout du site Santy")
-    add_event(convention, EventKind.MEETING, TODAY, site=world.site_a)
+    AmendmentFactory(convention=convention, number=1, signed_on=TODAY, subject="Ajout du site Santy")
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=TODAY, site=world.site_a)
     response = client_for(world.director).get(convention.get_absolute_url())
     page = html.unescape(response.content.decode())
     term = add_months(signed, 24)
@@ -119,8 +127,8 @@ def test_a_formal_notice_raises_a_termination_alert_until_it_takes_effect(world)
 def test_convention_list_queries_do_not_grow(world, django_assert_num_queries, conventions):
     for i in range(conventions):
         convention = make_convention(world, title=f"C{i}")
-        add_event(convention, EventKind.MEETING, TODAY, site=world.site_a)
-        Amendment.objects.create(convention=convention, number=1, signed_on=TODAY, subject="x")
+        PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=TODAY, site=world.site_a)
+        AmendmentFactory(convention=convention, number=1, signed_on=TODAY, subject="x")
     client = client_for(world.director)
     client.get(reverse("partners:convention_list"))  # warm the session
     with django_assert_num_queries(9) as captured:

@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from mediation.models import Intervention, ReferralMode
 from partners.models import Consent, ConsentState, InformationShare, Referral, ReferralStatus
 from partners.services import update_referral_status, withdraw_consent
-from tests.partners.factories import make_consent, make_person, make_referral, make_share
+from tests.clock import TODAY, frozen
+from tests.partners.factories import PartnerOrganisationFactory, make_consent, make_person, make_referral, make_share
 
-TODAY = timezone.localdate()
+pytestmark = frozen()
 
 
 def client_for(user) -> Client:
@@ -183,10 +183,8 @@ def test_counsellor_home_queries_do_not_grow(world, django_assert_num_queries, r
 
 @pytest.mark.parametrize("rows", [1, 6])
 def test_organisation_list_queries_do_not_grow(world, django_assert_num_queries, rows):
-    from partners.models import PartnerOrganisation
-
     for i in range(rows):
-        PartnerOrganisation.objects.create(name=f"Centre social {i}", kind="social_centre")
+        PartnerOrganisationFactory(name=f"Centre social {i}", kind="social_centre")
     client = client_for(world.mediator)
     client.get(reverse("partners:organisation_list"))
     with django_assert_num_queries(6):

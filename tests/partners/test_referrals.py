@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from mediation.models import Intervention, InterventionSource, ReferralMode
 from partners.models import Consent, InformationShare, Referral, ReferralDirection, ReferralStatus
 from partners.services import update_referral_status
+from tests.clock import TODAY, frozen
 from tests.partners.factories import make_consent, make_person, make_referral, make_share
 
-TODAY = timezone.localdate()
+pytestmark = frozen()
 
 
 def text(response) -> str:

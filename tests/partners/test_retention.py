@@ -7,11 +7,12 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from mediation.models import FollowUp, FollowUpKind, Intervention, Person
-from mediation.services import record_intervention
 from partners.models import Referral
+from tests.clock import TODAY, frozen
+from tests.mediation.factories import FollowUpFactory, RecordedInterventionFactory
 from tests.partners.factories import make_consent, make_person, make_referral
 
-TODAY = timezone.localdate()
+pytestmark = frozen()
 LONG_AGO = TODAY - timedelta(days=800)
 
 
@@ -34,8 +35,8 @@ def old_person(world, alias="Karim"):
     Person.objects.filter(pk=person.pk).update(created_at=timezone.now() - timedelta(days=900))
     make_consent(world, person, given_on=LONG_AGO - timedelta(days=1))
     make_referral(world, person=person, date=LONG_AGO, reason="Cherche un CAP cuisine")
-    record_intervention(
-        actor=world.mediator,
+    RecordedInterventionFactory(
+        author=world.mediator,
         date=LONG_AGO,
         territory=world.territory_a,
         activity_type=world.activity("administrative_help"),
@@ -43,7 +44,7 @@ def old_person(world, alias="Karim"):
         men=1,
         note=f"Aide pour le dossier de {alias}",
     )
-    FollowUp.objects.create(
+    FollowUpFactory(
         person=person,
         kind=FollowUpKind.YOUNG_ADULT,
         mediator=world.mediator,
@@ -77,8 +78,8 @@ def test_retention_anonymises_and_keeps_every_count(world, capsys):
 
 def test_recent_activity_protects_a_person_with_an_old_last_contact_date(world):
     person = old_person(world)
-    record_intervention(
-        actor=world.mediator,
+    RecordedInterventionFactory(
+        author=world.mediator,
         date=TODAY - timedelta(days=100),
         territory=world.territory_a,
         activity_type=world.activity("moral_support"),

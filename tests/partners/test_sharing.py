@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from altm.models import AppendOnlyError
 from mediation.models import Intervention, ReferralMode
@@ -18,9 +17,10 @@ from partners.models import (
     Referral,
     SharingPurpose,
 )
-from tests.partners.factories import make_consent, make_person, make_referral, make_share
+from tests.clock import TODAY, frozen
+from tests.partners.factories import ConsentFactory, make_consent, make_person, make_referral, make_share
 
-TODAY = timezone.localdate()
+pytestmark = frozen()
 CATEGORIES = [InformationCategory.IDENTITY, InformationCategory.REFERRAL_REASON]
 
 
@@ -99,7 +99,7 @@ def test_a_consent_for_another_purpose_is_refused_with_the_purpose_named(world):
 
 def test_a_consent_not_yet_given_does_not_count(world):
     person = make_person(world)
-    Consent.objects.create(
+    ConsentFactory(
         person=person,
         recipient_organisation=world.organisation,
         categories=CATEGORIES,

@@ -1,8 +1,9 @@
-"""A hand-built dataset whose every total is known, on the `world` fixture (L8 = territory A, L9 = territory B)."""
+"""A dataset whose every total is known, on the `world` fixture (L8 = territory A, L9 = territory B)."""
 
 from datetime import date
 
-from mediation.models import ActivityType, FollowUp, FollowUpKind, Intervention, Person
+from mediation.models import ActivityType, FollowUpKind
+from tests.mediation.factories import FollowUpFactory, InterventionFactory, PersonFactory
 
 # (activity code, territory "A"/"B", date, count, women, men, unknown)
 LINES = [
@@ -73,8 +74,8 @@ def build(world):
     teams = {"A": world.team_a, "B": world.team_b}
     authors = {"A": world.mediator, "B": world.mediator_other_team}
     activities = {a.code: a for a in ActivityType.objects.all()}
-    Intervention.objects.bulk_create(
-        Intervention(
+    for code, side, day, count, women, men, unknown in LINES:
+        InterventionFactory(
             activity_type=activities[code],
             territory=territories[side],
             team=teams[side],
@@ -85,15 +86,13 @@ def build(world):
             men=men,
             unknown=unknown,
         )
-        for code, side, day, count, women, men, unknown in LINES
-    )
-    p1 = Person.objects.create(alias="Yanis", territory=world.territory_a, team=world.team_a)
-    p2 = Person.objects.create(alias="Lina", territory=world.territory_b, team=world.team_b)
-    p3 = Person.objects.create(alias="Mme R.", territory=world.territory_b, team=world.team_b)
-    p4 = Person.objects.create(alias="M. T.", territory=world.territory_b, team=world.team_b)
+    p1 = PersonFactory(alias="Yanis", territory=world.territory_a, team=world.team_a)
+    p2 = PersonFactory(alias="Lina", territory=world.territory_b, team=world.team_b)
+    p3 = PersonFactory(alias="Mme R.", territory=world.territory_b, team=world.team_b)
+    p4 = PersonFactory(alias="M. T.", territory=world.territory_b, team=world.team_b)
 
     def follow(person, kind, side, start, end=None):
-        FollowUp.objects.create(
+        FollowUpFactory(
             person=person,
             kind=kind,
             mediator=authors[side],

@@ -7,38 +7,22 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from mediation.activity_types import ACTIVITY_TYPES
-from mediation.models import ActivityType, Intervention
 from reporting.models import FrozenReport
-from tests.world import PASSWORD
+from tests.browser import PHONE, log_in
+from tests.mediation.factories import InterventionFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.browser_context_args(viewport={"width": 390, "height": 844}),
+    pytest.mark.browser_context_args(viewport=PHONE),
 ]
 
 
-@pytest.fixture(autouse=True)
-def activity_types(transactional_db):
-    for order, (code, family, label, flags) in enumerate(ACTIVITY_TYPES, start=1):
-        ActivityType.objects.update_or_create(
-            code=code, defaults={"family": family, "label": label, "order": order * 10, **flags}
-        )
-
-
 def test_director_reads_exports_and_freezes_with_confirmation(page, live_server, world):
-    Intervention.objects.create(
-        activity_type=ActivityType.objects.get(code="round_table"),
-        territory=world.territory_a,
-        team=world.team_a,
-        date=date(2024, 5, 2),
-        count=1838,
+    InterventionFactory(
+        activity_type__code="round_table", territory=world.territory_a, date=date(2024, 5, 2), count=1838
     )
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", world.director.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
+    log_in(page, live_server, world.director)
     page.goto(live_server.url + reverse("reporting:evaluation") + "?years=2023-2024")
     row = page.locator('tr.indicator-row[data-code="conflict.round_tables"]')
     expect(row).to_contain_text("1\u202f838")

@@ -3,23 +3,20 @@ from datetime import date, timedelta
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from mediation.models import ActivityType, ConflictCase, Intervention, TechnicalReport, Territory
 from reporting.dashboard import build_dashboard, period_span
+from tests.clock import frozen
+from tests.mediation.factories import (
+    ConflictCaseFactory,
+    InterventionFactory,
+    TechnicalReportFactory,
+    TerritoryFactory,
+)
+
+pytestmark = frozen()
 
 MONDAY = date(2026, 11, 16)
-
-
-def line(world, code, day, count, *, team="a"):
-    team_obj = world.team_a if team == "a" else world.team_b
-    Intervention.objects.create(
-        activity_type=ActivityType.objects.get(code=code),
-        territory=world.territory_a if team == "a" else world.territory_b,
-        team=team_obj,
-        author=world.mediator if team == "a" else world.mediator_other_team,
-        date=day,
-        count=count,
-    )
 
 
 def test_periods():
@@ -40,10 +37,12 @@ def test_month_spans_cross_the_year_with_french_month_names():
 
 
 def test_team_activity_compared_with_previous_week(world):
-    line(world, "rule_reminder", MONDAY, 4)
-    line(world, "moral_support", MONDAY + timedelta(days=2), 3)
-    line(world, "rule_reminder", MONDAY - timedelta(days=3), 2)
-    line(world, "rule_reminder", MONDAY, 50, team="b")  # another team: not on this manager's board
+    a, b = world.territory_a, world.territory_b
+    InterventionFactory(territory=a, activity_type__code="rule_reminder", date=MONDAY, count=4)
+    InterventionFactory(territory=a, activity_type__code="moral_support", date=MONDAY + timedelta(days=2), count=3)
+    InterventionFactory(territory=a, activity_type__code="rule_reminder", date=MONDAY - timedelta(days=3), count=2)
+    # Another team: not on this manager's board.
+    InterventionFactory(territory=b, activity_type__code="rule_reminder", date=MONDAY, count=50)
     board = build_dashboard(user=world.manager, kind="week", anchor=MONDAY, group="mediator")
     assert [row.label for row in board.rows] == ["Amina Benali"]
     row = board.rows[0]
@@ -53,22 +52,20 @@ def test_team_activity_compared_with_previous_week(world):
 
 
 def test_open_items(world):
-    ConflictCase.objects.create(
+    ConflictCaseFactory(
         title="Bruit allée 3",
         territory=world.territory_a,
-        team=world.team_a,
         parties="residents",
         opened_on=date(2026, 10, 1),
         status="agreement",
-        agreement_followup_on=date.today(),
+        agreement_followup_on=timezone.localdate(),
     )
-    TechnicalReport.objects.create(
+    TechnicalReportFactory(
         landlord=world.landlord,
         territory=world.territory_a,
-        team=world.team_a,
         place="Allée 3, hall",
         problem="Porte de hall cassée",
-        reported_on=date.today(),
+        reported_on=timezone.localdate(),
     )
     client = Client()
     client.force_login(world.manager)
@@ -89,20 +86,20 @@ def test_dashboard_and_overview_query_counts_do_not_grow(world):
     manager, director = Client(), Client()
     manager.force_login(world.manager)
     director.force_login(world.director)
-    line(world, "rule_reminder", date.today(), 1)
+    InterventionFactory(territory=world.territory_a, activity_type__code="rule_reminder", date=timezone.localdate())
     urls = [(manager, "/bilans/tableau-de-bord/?period=month"), (director, "/bilans/vue-d-ensemble/")]
     for client, url in urls:
         client.get(url)
     before = [count_queries(client, url) for client, url in urls]
     for index in range(5):
-        territory = Territory.objects.create(code=f"T{index}", name=f"Secteur {index}")
+        territory = TerritoryFactory(code=f"T{index}", name=f"Secteur {index}")
         world.team_a.territories.add(territory)
         for days in range(0, 400, 20):
-            Intervention.objects.create(
-                activity_type=ActivityType.objects.get(code="presence"),
+            InterventionFactory(
+                activity_type__code="presence",
                 territory=territory,
                 team=world.team_a,
                 author=world.mediator,
-                date=date.today() - timedelta(days=days),
+                date=timezone.localdate() - timedelta(days=days),
             )
     assert [count_queries(client, url) for client, url in urls] == before

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from reporting import exports
 from reporting.evaluation import EVALUATION_CODES, build_evaluation
+from tests.mediation.factories import TerritoryFactory
 from tests.reporting import dataset
 
 NNBSP = "\u202f"
@@ -152,21 +155,16 @@ def test_page_shows_a_clear_error_for_bad_years(world):
 
 
 def test_evaluation_page_query_count_does_not_grow(world, django_assert_num_queries):
-    from mediation.models import Territory
-
     dataset.build(world)
     client = director_client(world)
     client.get("/bilans/evaluation/", {"years": "2015-2016"})  # warm-up (session, content types)
 
     def count(years):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as context:
             assert client.get("/bilans/evaluation/", {"years": years}).status_code == 200
         return len(context)
 
     small = count("2015-2016")
     for index in range(5):
-        Territory.objects.create(code=f"T{index}", name=f"Secteur {index}")
+        TerritoryFactory(code=f"T{index}", name=f"Secteur {index}")
     assert count("2010-2019") == small

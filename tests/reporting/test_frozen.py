@@ -7,7 +7,10 @@ from django.test import Client
 from mediation.models import Intervention
 from reporting import services
 from reporting.models import FrozenReport
+from tests.clock import frozen
 from tests.reporting import dataset
+
+pytestmark = frozen()
 
 
 def director_client(world) -> Client:

@@ -2,9 +2,12 @@ from datetime import date
 
 import pytest
 
+from partners.models import EventKind, ImmersionDirection
 from reporting import indicators
 from reporting.evaluation import build_evaluation
 from reporting.indicators import ALL, EVALUATION_CODES, Period
+from tests.mediation.factories import InterventionFactory, TerritoryFactory
+from tests.partners.factories import ConventionFactory, PartnerEventFactory
 from tests.reporting import dataset
 
 ISSUE_CODES = {
@@ -87,14 +90,10 @@ def test_follow_ups_refuse_a_breakdown_they_do_not_support(world):
 
 
 def test_project_only_codes_and_training_hours(world):
-    from mediation.models import ActivityType, Intervention
-
-    training = ActivityType.objects.get(code="training")
     for minutes in (90, 150):
-        Intervention.objects.create(
-            activity_type=training,
+        InterventionFactory(
+            activity_type__code="training",
             territory=world.territory_a,
-            team=world.team_a,
             date=date(2016, 3, 1),
             duration_minutes=minutes,
             women=2,
@@ -109,34 +108,28 @@ def test_project_only_codes_and_training_hours(world):
 
 def test_evaluation_runs_a_fixed_number_of_queries(world, django_assert_num_queries):
     """One aggregate over interventions, two for follow-ups, three reference lookups; never one per cell."""
-    from mediation.models import Territory
-
     dataset.build(world)
     with django_assert_num_queries(6):
         build_evaluation(2015, 2016)
     for index in range(6):
-        Territory.objects.create(code=f"T{index}", name=f"Secteur {index}")
+        TerritoryFactory(code=f"T{index}", name=f"Secteur {index}")
     with django_assert_num_queries(6):
         report = build_evaluation(2010, 2019)
     assert len(report.territories) == 8 and len(report.years) == 10
 
 
 def test_partner_record_indicators(world):
-    from partners.models import Convention, EventKind, ImmersionDirection, PartnerEvent
-
-    convention = Convention.objects.create(organisation=world.organisation, title="C", signed_on=date(2018, 3, 1))
-    Convention.objects.create(organisation=world.other_organisation, title="D", signed_on=date(2019, 3, 1))
-    Convention.objects.create(organisation=world.other_organisation, title="Projet")  # not signed
-    PartnerEvent.objects.create(convention=convention, kind=EventKind.PRESENTATION, date=date(2018, 4, 1))
-    PartnerEvent.objects.create(
+    convention = ConventionFactory(organisation=world.organisation, title="C", signed_on=date(2018, 3, 1))
+    ConventionFactory(organisation=world.other_organisation, title="D", signed_on=date(2019, 3, 1))
+    ConventionFactory(organisation=world.other_organisation, title="Projet", signed_on=None)  # not signed
+    PartnerEventFactory(convention=convention, kind=EventKind.PRESENTATION, date=date(2018, 4, 1))
+    PartnerEventFactory(
         convention=convention,
         kind=EventKind.IMMERSION,
         immersion_direction=ImmersionDirection.AT_AGENCY,
         date=date(2019, 5, 1),
     )
-    PartnerEvent.objects.create(
-        convention=convention, kind=EventKind.MEETING, date=date(2019, 6, 1), site=world.site_a
-    )
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(2019, 6, 1), site=world.site_a)
     table = indicators.compute(
         ["partners.conventions_signed", "partners.presentations_immersions", "partners.meetings"],
         period=Period(date(2017, 1, 1), date(2019, 12, 31)),

@@ -7,24 +7,21 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mediation.models import ReferralMode
-from partners.models import EventKind, ImmersionDirection, PartnerEvent, ReferralStatus
+from partners.models import EventKind, ImmersionDirection, ReferralStatus
 from reporting.partnership import build_convention_review
-from tests.partners.factories import make_convention, make_person, make_referral, make_share
+from tests.clock import frozen
+from tests.partners.factories import PartnerEventFactory, make_convention, make_person, make_referral, make_share
+
+pytestmark = frozen()
 
 
 def test_review_counts_commitments_referrals_immersions_and_shares(world):
     year = timezone.localdate().year
     convention = make_convention(world, signed_on=date(year - 1, 5, 15))
-    PartnerEvent.objects.create(
-        convention=convention, kind=EventKind.MEETING, date=date(year, 1, 10), site=world.site_a
-    )
-    PartnerEvent.objects.create(
-        convention=convention, kind=EventKind.MEETING, date=date(year, 1, 12), site=world.site_a
-    )
-    PartnerEvent.objects.create(
-        convention=convention, kind=EventKind.MEETING, date=date(year - 1, 6, 1), site=world.site_b
-    )
-    PartnerEvent.objects.create(
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(year, 1, 10), site=world.site_a)
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(year, 1, 12), site=world.site_a)
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(year - 1, 6, 1), site=world.site_b)
+    PartnerEventFactory(
         convention=convention,
         kind=EventKind.IMMERSION,
         immersion_direction=ImmersionDirection.AT_PARTNER,
@@ -61,9 +58,7 @@ def test_review_counts_commitments_referrals_immersions_and_shares(world):
 def test_review_html_and_pdf(world, tmp_path):
     year = timezone.localdate().year
     convention = make_convention(world, signed_on=date(year - 1, 5, 15), partner_signatory="Mme la directrice")
-    PartnerEvent.objects.create(
-        convention=convention, kind=EventKind.MEETING, date=date(year, 1, 10), site=world.site_a
-    )
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(year, 1, 10), site=world.site_a)
     client = Client()
     client.force_login(world.manager)
     page = client.get(f"/bilans/conventions/{convention.pk}/bilan/{year}/")
@@ -89,7 +84,7 @@ def test_review_query_count_does_not_grow(world):
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     for index in range(6):
-        PartnerEvent.objects.create(
+        PartnerEventFactory(
             convention=convention,
             kind=EventKind.MEETING,
             date=date(year, 1, 1) + timedelta(days=index),

@@ -9,7 +9,9 @@ from reporting import services
 from reporting.models import IndicatorTarget, IndicatorValue, ProjectIndicator, ServiceProject
 from reporting.projects import build_project_report
 from reporting.service_projects import PROJECT_2017_2019, count_indicators
+from tests.mediation.factories import InterventionFactory
 from tests.reporting import dataset
+from tests.reporting.factories import IndicatorTargetFactory
 
 
 @pytest.fixture
@@ -105,12 +107,7 @@ def test_a_computed_value_cannot_be_typed(world, project):
 
 
 def test_computed_indicators_come_from_the_registry(world, project):
-    from mediation.models import ActivityType, Intervention
-
-    awareness = ActivityType.objects.get(code="awareness")
-    Intervention.objects.create(
-        activity_type=awareness, territory=world.territory_a, team=world.team_a, date=date(2018, 5, 1), count=7
-    )
+    InterventionFactory(activity_type__code="awareness", territory=world.territory_a, date=date(2018, 5, 1), count=7)
     parts = build_project_report(project, today=date(2026, 1, 1))
     lines = [line for p in parts for s in p["stakes"] for a in s["axes"] for line in a["lines"]]
     line = next(line for line in lines if line.indicator.label == "Nombre de sensibilisations")
@@ -125,7 +122,7 @@ def test_project_report_query_count_does_not_grow(world, project, django_assert_
     longer = ServiceProject.objects.get(start_year=2020)
     for item in ProjectIndicator.objects.filter(axis__stake__part__project=longer):
         for year in longer.years:
-            IndicatorTarget.objects.create(indicator=item, year=year, value=10)
+            IndicatorTargetFactory(indicator=item, year=year, value=10)
     with django_assert_num_queries(9):
         build_project_report(longer)
 

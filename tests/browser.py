@@ -1,0 +1,22 @@
+"""Helpers for the browser tests (Playwright on Debian's Chromium, marked `browser`).
+
+The fixtures they share live in tests/conftest.py: Chromium's launch arguments, the French context, and the
+activity types put back before each browser test (its live server empties the database after each test).
+"""
+
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.accounts.factories import PASSWORD
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+
+
+def log_in(page, live_server, user):
+    """Log in through the real login form and wait until the form is gone (the next page, or the OTP step)."""
+    page.goto(live_server.url + reverse("login"))
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("input[name=password]")).to_have_count(0)
