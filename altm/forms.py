@@ -38,3 +38,13 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+def submit(form: forms.BaseForm, service, /, **kwargs):
+    """Call a write service with a valid form's data. Its result, or None when it refused: then its French
+    messages are on the form, next to the fields they name, and nothing was saved."""
+    try:
+        return service(**kwargs)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None

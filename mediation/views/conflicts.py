@@ -1,7 +1,6 @@
 """Conflict cases: open, log sessions (each one an intervention line, once), agreement, closing."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.audit import history_for
 from altm.decorators import role_required
-from altm.forms import add_service_errors
+from altm.forms import submit
 from altm.models import AuditAction
 from mediation import perms, services
 from mediation.casework_forms import (
@@ -72,12 +71,9 @@ def conflict_list(request):
 def conflict_create(request):
     form = ConflictCaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case, created = services.open_conflict_case(actor=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        saved = submit(form, services.open_conflict_case, actor=request.user, **form.cleaned_data)
+        if saved is not None:
+            case, created = saved
             if created:
                 messages.success(request, _("Situation ouverte."))
             return redirect(case)
@@ -132,11 +128,8 @@ def _case_action(request, pk, *, form_class, title, submit_label, intro, handle)
         return redirect(case)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            message = handle(case, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        message = submit(form, handle, case=case, data=form.cleaned_data)
+        if message is not None:
             if message:
                 messages.success(request, message)
             return redirect(case)
@@ -158,7 +151,7 @@ def _case_action(request, pk, *, form_class, title, submit_label, intro, handle)
 def conflict_session_add(request, pk: int):
     def handle(case, data):
         _session, created = services.record_conflict_session(actor=request.user, case=case, **data)
-        return _("Rencontre enregistrée et comptée dans l'activité.") if created else None
+        return _("Rencontre enregistrée et comptée dans l'activité.") if created else ""
 
     return _case_action(
         request,

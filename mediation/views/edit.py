@@ -3,7 +3,6 @@
 import copy
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.audit import history_for
 from altm.decorators import role_required
-from altm.forms import add_service_errors
+from altm.forms import submit
 from mediation import perms, services
 from mediation.forms import InterventionForm
 from mediation.models import Intervention
@@ -63,11 +62,7 @@ def intervention_edit(request, pk: int):
         if not changes:
             messages.info(request, _("Aucune modification."))
             return redirect(after_change_url(request.user, line))
-        try:
-            services.update_intervention(actor=request.user, intervention=line, **changes)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if submit(form, services.update_intervention, actor=request.user, intervention=line, **changes) is not None:
             messages.success(request, _("Modification enregistrée ✓ %(line)s") % {"line": line_summary(line)})
             return redirect(after_change_url(request.user, line))
     context = entry_context(request, form, line=line, history=history_for(line))

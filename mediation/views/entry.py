@@ -1,7 +1,6 @@
 """Quick entry page, and what the other field-activity pages share with it (last place, outbox, recording)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from altm.decorators import role_required
-from altm.forms import add_service_errors
+from altm.forms import submit
 from mediation import services
 from mediation.extensions import partner_name_suggestions
 from mediation.forms import InterventionForm
@@ -50,16 +49,17 @@ def line_summary(line: Intervention) -> str:
 
 def record_from_form(request, form, *, source: str) -> tuple[Intervention | None, bool]:
     """Record the form's line through the service (line, created); on a refusal, put the errors on the form."""
-    try:
-        line, created = services.record_intervention(
-            actor=request.user,
-            uuid=form.cleaned_data.get("uuid"),
-            source=form.cleaned_data.get("source") or source,
-            **form.service_fields(),
-        )
-    except ValidationError as exc:
-        add_service_errors(form, exc)
+    saved = submit(
+        form,
+        services.record_intervention,
+        actor=request.user,
+        uuid=form.cleaned_data.get("uuid"),
+        source=form.cleaned_data.get("source") or source,
+        **form.service_fields(),
+    )
+    if saved is None:
         return None, False
+    line, created = saved
     if not created and line.author_id != request.user.pk:
         # Only a retry of one's own submission is answered as a success.
         form.add_error(None, _("Cet identifiant de saisie est déjà utilisé."))

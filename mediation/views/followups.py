@@ -1,7 +1,6 @@
 """Follow-ups ("suivis"): my follow-ups with what is due, start one, plan the next action or end it."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, When
 from django.shortcuts import redirect, render
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from altm.decorators import role_required
-from altm.forms import add_service_errors
+from altm.forms import submit
 from mediation import perms, services
 from mediation.casework_forms import FollowUpCreateForm, FollowUpEditForm, FollowUpFilterForm
 from mediation.models import FollowUp
@@ -69,21 +68,21 @@ def followup_create(request):
         person = data["person"]
         territory = person.territory if person else data["territory"]
         team = person.team if person else team_for(request.user, territory)
-        try:
-            followup, created = services.record_followup(
-                actor=request.user,
-                uuid=data["uuid"],
-                kind=data["kind"],
-                team=team,
-                started_on=data["started_on"],
-                person=person,
-                new_person=None if person else form.new_person(),
-                next_action_on=data["next_action_on"],
-                next_action=data["next_action"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        saved = submit(
+            form,
+            services.record_followup,
+            actor=request.user,
+            uuid=data["uuid"],
+            kind=data["kind"],
+            team=team,
+            started_on=data["started_on"],
+            person=person,
+            new_person=None if person else form.new_person(),
+            next_action_on=data["next_action_on"],
+            next_action=data["next_action"],
+        )
+        if saved is not None:
+            followup, created = saved
             if created:
                 messages.success(request, _("Suivi commencé."))
             return redirect(followup.person)
@@ -120,11 +119,7 @@ def followup_edit(request, pk: int):
     }
     form = FollowUpEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_followup(actor=request.user, followup=followup, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if submit(form, services.update_followup, actor=request.user, followup=followup, **form.cleaned_data):
             messages.success(request, _("Suivi terminé.") if followup.ended_on else _("Suivi mis à jour."))
             return redirect("mediation:followup_list")
     return render(

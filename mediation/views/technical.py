@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.audit import history_for
 from altm.decorators import role_required
-from altm.forms import add_service_errors
+from altm.forms import submit
 from altm.models import AuditAction
 from altm.pdf import pdf_response, render_pdf
 from mediation import perms, services
@@ -70,11 +69,9 @@ def technical_list(request):
 def technical_create(request):
     form = TechnicalReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            report, created = services.record_technical_report(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        saved = submit(form, services.record_technical_report, actor=request.user, **form.cleaned_data)
+        if saved is not None:
+            report, created = saved
             if created:
                 messages.success(request, _("Signalement enregistré et compté comme transmission."))
             return redirect(report)
@@ -105,23 +102,28 @@ def technical_detail(request, pk: int):
         if request.POST.get("action") == "advance" and next_status:
             advance_form = TechnicalAdvanceForm(request.POST)
             if advance_form.is_valid():
-                try:
-                    services.advance_technical_report(actor=request.user, report=report, **advance_form.cleaned_data)
-                except ValidationError as exc:
-                    add_service_errors(advance_form, exc)
-                else:
+                changed = submit(
+                    advance_form,
+                    services.advance_technical_report,
+                    actor=request.user,
+                    report=report,
+                    **advance_form.cleaned_data,
+                )
+                if changed is not None:
                     messages.success(request, _("Statut mis à jour."))
                     return redirect(report)
         elif request.POST.get("action") == "line":
             action_form = TechnicalActionForm(request.POST)
             if action_form.is_valid():
-                try:
-                    _line, created = services.record_technical_action(
-                        actor=request.user, report=report, **action_form.cleaned_data
-                    )
-                except ValidationError as exc:
-                    add_service_errors(action_form, exc)
-                else:
+                saved = submit(
+                    action_form,
+                    services.record_technical_action,
+                    actor=request.user,
+                    report=report,
+                    **action_form.cleaned_data,
+                )
+                if saved is not None:
+                    _line, created = saved
                     if created:
                         messages.success(request, _("Action enregistrée et comptée dans l'activité."))
                     return redirect(report)

@@ -1,7 +1,7 @@
 """Partner organisations and conventions: lists, pages, and the director's forms."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from altm.decorators import role_required
-from altm.forms import add_service_errors
+from altm.forms import submit as submit_form
 from partners import perms
 from partners.alerts import alerts_for
 from partners.commitments import progress_by_convention
@@ -171,11 +171,7 @@ def _form_page(request, form, *, title, back_url, intro="", submit=None):
 def _save_or_render(request, form, *, title, back_url, success, intro=""):
     if request.method == "POST" and form.is_valid():
         instance = form.save(commit=False)
-        try:
-            save_record(actor=request.user, instance=instance, m2m_form=form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if submit_form(form, save_record, actor=request.user, instance=instance, m2m_form=form) is not None:
             messages.success(request, success)
             return redirect(instance.get_absolute_url() if hasattr(instance, "get_absolute_url") else back_url)
     return _form_page(request, form, title=title, back_url=back_url, intro=intro)
@@ -217,11 +213,7 @@ def _child_form_view(request, pk, form_class, *, title, success):
         instance = form.save(commit=False)
         if hasattr(instance, "created_by_id") and instance.pk is None:
             instance.created_by = request.user
-        try:
-            save_record(actor=request.user, instance=instance, m2m_form=form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if submit_form(form, save_record, actor=request.user, instance=instance, m2m_form=form) is not None:
             messages.success(request, success)
             return redirect(convention.get_absolute_url())
     return _form_page(request, form, title=f"{title} · {convention}", back_url=convention.get_absolute_url())

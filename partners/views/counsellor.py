@@ -1,14 +1,14 @@
 """The partner counsellor's pages: what is addressed to their organisation, and referring a young person."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from altm.decorators import role_required
-from altm.forms import add_service_errors
+from altm.forms import submit
 from partners import perms
 from partners.forms import IncomingReferralForm
 from partners.models import (
@@ -72,24 +72,24 @@ def counsellor_referral_create(request):
     form = IncomingReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            referral, created = record_incoming_referral(
-                actor=request.user,
-                organisation=organisation,
-                counsellor=PartnerContact.objects.filter(user=request.user).first(),
-                uuid=data["uuid"],
-                date=data["date"],
-                mode=data["mode"],
-                territory=data["territory"],
-                alias=data["alias"],
-                birth_year=data["birth_year"],
-                gender=data["gender"],
-                reason=data["reason"],
-                person_agreed=data["person_agreed"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        saved = submit(
+            form,
+            record_incoming_referral,
+            actor=request.user,
+            organisation=organisation,
+            counsellor=PartnerContact.objects.filter(user=request.user).first(),
+            uuid=data["uuid"],
+            date=data["date"],
+            mode=data["mode"],
+            territory=data["territory"],
+            alias=data["alias"],
+            birth_year=data["birth_year"],
+            gender=data["gender"],
+            reason=data["reason"],
+            person_agreed=data["person_agreed"],
+        )
+        if saved is not None:
+            referral, created = saved
             messages.success(
                 request,
                 _("Orientation transmise à l'équipe de médiation.") if created else _("Déjà transmise."),

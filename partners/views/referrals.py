@@ -1,7 +1,7 @@
 """Referrals ("mises en relation"): the team's list, recording one, its page and its status."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.decorators import role_required
-from altm.forms import add_service_errors
+from altm.forms import submit
 from partners import perms
 from partners.forms import ReferralForm, ReferralStatusForm
 from partners.models import ConsentState, Referral, ReferralDirection, ReferralStatus
@@ -66,31 +66,31 @@ def referral_create(request):
     consent_hint = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            referral, created = record_referral(
-                actor=request.user,
-                uuid=data["uuid"],
-                date=data["date"],
-                mode=data["mode"],
-                organisation=data["organisation"],
-                counsellor=data["counsellor"],
-                territory=data["territory"],
-                site=data["site"],
-                person=data["person"],
-                beneficiary_gender=data["beneficiary_gender"] or None,
-                reason=data["reason"],
-                follow_up_on=data["follow_up_on"] or referral_follow_up_default(data["date"]),
-                counsellor_agreed=data["counsellor_agreed"],
-                oral_consent_now=data["oral_consent_now"],
+        saved = submit(
+            form,
+            record_referral,
+            actor=request.user,
+            uuid=data["uuid"],
+            date=data["date"],
+            mode=data["mode"],
+            organisation=data["organisation"],
+            counsellor=data["counsellor"],
+            territory=data["territory"],
+            site=data["site"],
+            person=data["person"],
+            beneficiary_gender=data["beneficiary_gender"] or None,
+            reason=data["reason"],
+            follow_up_on=data["follow_up_on"] or referral_follow_up_default(data["date"]),
+            counsellor_agreed=data["counsellor_agreed"],
+            oral_consent_now=data["oral_consent_now"],
+        )
+        if saved is None and data.get("person") is not None:
+            consent_hint = (
+                reverse("partners:consent_create")
+                + f"?personne={data['person'].pk}&destinataire={data['organisation'].pk}"
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            if data.get("person") is not None:
-                consent_hint = (
-                    reverse("partners:consent_create")
-                    + f"?personne={data['person'].pk}&destinataire={data['organisation'].pk}"
-                )
-        else:
+        elif saved is not None:
+            referral, created = saved
             if created:
                 messages.success(request, _("Mise en relation enregistrée (et comptée dans l'activité)."))
             else:
@@ -130,16 +130,15 @@ def referral_status(request, pk):
         raise PermissionDenied
     form = ReferralStatusForm(request.POST, allowed=allowed)
     if form.is_valid():
-        try:
-            update_referral_status(
-                actor=request.user,
-                referral=referral,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        changed = submit(
+            form,
+            update_referral_status,
+            actor=request.user,
+            referral=referral,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+        )
+        if changed is not None:
             messages.success(request, _("Statut mis à jour."))
             return redirect(referral.get_absolute_url())
     return render(

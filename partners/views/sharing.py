@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.decorators import role_required
-from altm.forms import add_service_errors
+from altm.forms import submit
 from altm.models import AuditEntry
 from altm.pdf import pdf_response, render_pdf
 from mediation.models import Person, PersonReadLog
@@ -44,21 +44,20 @@ def consent_create(request):
     form = ConsentRecordForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            consent = record_consent(
-                actor=request.user,
-                person=data["person"],
-                recipient_organisation=data["recipient_organisation"],
-                purpose=data["purpose"],
-                categories=data["categories"],
-                form=data["form"],
-                given_on=data["given_on"],
-                expires_on=data["expires_on"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        consent = submit(
+            form,
+            record_consent,
+            actor=request.user,
+            person=data["person"],
+            recipient_organisation=data["recipient_organisation"],
+            purpose=data["purpose"],
+            categories=data["categories"],
+            form=data["form"],
+            given_on=data["given_on"],
+            expires_on=data["expires_on"],
+            note=data["note"],
+        )
+        if consent is not None:
             messages.success(request, _("Consentement enregistré. Imprimez le mandat pour le faire signer."))
             return redirect("partners:person_sharing", pk=consent.person_id)
     return render(
@@ -123,23 +122,22 @@ def share_create(request):
     form = ShareForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            share = share_information(
-                actor=request.user,
-                person=data["person"],
-                to_organisation=data["to_organisation"],
-                recipient_name=data["recipient_name"],
-                categories=data["categories"],
-                purpose=data["purpose"],
-                legal_basis=data["legal_basis"],
-                justification=data["justification"],
-                coordinator_name=data["coordinator_name"],
-                parents_informed=data["parents_informed"],
-                parents_not_informed_reason=data["parents_not_informed_reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        share = submit(
+            form,
+            share_information,
+            actor=request.user,
+            person=data["person"],
+            to_organisation=data["to_organisation"],
+            recipient_name=data["recipient_name"],
+            categories=data["categories"],
+            purpose=data["purpose"],
+            legal_basis=data["legal_basis"],
+            justification=data["justification"],
+            coordinator_name=data["coordinator_name"],
+            parents_informed=data["parents_informed"],
+            parents_not_informed_reason=data["parents_not_informed_reason"],
+        )
+        if share is not None:
             messages.success(request, _("Partage enregistré avec sa base légale."))
             return redirect("partners:person_sharing", pk=share.person_id)
     return render(

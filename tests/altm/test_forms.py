@@ -4,7 +4,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from altm.forms import DateInput, SubmissionForm, add_service_errors
+from altm.forms import DateInput, SubmissionForm, add_service_errors, submit
 from mediation.casework_forms import ConflictCaseForm
 from mediation.forms import InterventionForm
 from partners.forms import IncomingReferralForm
@@ -63,3 +63,16 @@ def test_a_bound_submission_keeps_the_uuid_it_was_sent():
 def test_editing_an_existing_line_gets_no_new_uuid(world):
     line = make_line(world)
     assert "uuid" not in InterventionForm(instance=line, user=world.mediator).initial
+
+
+def test_submit_returns_the_service_result_or_puts_its_refusal_on_the_form():
+    form = NameForm({"name": "Lina"})
+    assert form.is_valid()
+    assert submit(form, lambda **kwargs: kwargs, name="Lina") == {"name": "Lina"}
+    assert not form.errors
+
+    def refuse(**kwargs):
+        raise ValidationError({"name": ["Ce nom est déjà pris."]})
+
+    assert submit(form, refuse, name="Lina") is None
+    assert form.errors == {"name": ["Ce nom est déjà pris."]}
