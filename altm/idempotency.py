@@ -1,5 +1,6 @@
 """Submissions carry a client-made UUID, so a double tap or a retry saves once."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 
@@ -22,3 +23,12 @@ def already_submitted(model: type[models.Model], uuid) -> models.Model | None:
     if uuid is None:
         return None
     return model._default_manager.filter(uuid=uuid).first()
+
+
+def model_errors(instance: models.Model, **full_clean_options) -> dict[str, list[str]]:
+    """The model's own checks (`full_clean`) as French messages by field, to merge with a service's rules."""
+    try:
+        instance.full_clean(**full_clean_options)
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}

@@ -24,14 +24,16 @@ EXPORT_VALUES = [
 ]
 
 
-def export_rows(queryset) -> Iterator[list]:
-    """One list of native values per line, in `COLUMNS` order; one query, streamed from the database."""
-    values = queryset.order_by("date", "id").values_list(*EXPORT_VALUES)
-    for (
+def _row(values) -> list:
+    """The interchange row of one line from its `EXPORT_VALUES` (in that order)."""
+    day, territory, site, mediator, activity, mode, count, women, men, unknown, duration, note, external_id, key = (
+        values
+    )
+    return [
         day,
         territory,
-        site,
-        mediator,
+        site or "",
+        mediator or "",
         activity,
         mode,
         count,
@@ -40,24 +42,14 @@ def export_rows(queryset) -> Iterator[list]:
         unknown,
         duration,
         note,
-        external_id,
-        line_uuid,
-    ) in values.iterator(chunk_size=BATCH_SIZE):
-        yield [
-            day,
-            territory,
-            site or "",
-            mediator or "",
-            activity,
-            mode,
-            count,
-            women,
-            men,
-            unknown,
-            duration,
-            note,
-            export_external_id(external_id, line_uuid),
-        ]
+        export_external_id(external_id, key),
+    ]
+
+
+def export_rows(queryset) -> Iterator[list]:
+    """One list of native values per line, in `COLUMNS` order; one query, streamed from the database."""
+    values = queryset.order_by("date", "id").values_list(*EXPORT_VALUES)
+    return map(_row, values.iterator(chunk_size=BATCH_SIZE))
 
 
 def csv_cell(value) -> str:
@@ -74,18 +66,10 @@ def csv_cell(value) -> str:
 
 def instance_row(line: Intervention) -> list:
     """The export row of one loaded line (territory, site, author and activity type selected with it)."""
-    return [
-        line.date,
-        line.territory.code,
-        line.site.name if line.site_id else "",
-        line.author.username if line.author_id else "",
-        line.activity_type.code,
-        line.mode,
-        line.count,
-        line.women,
-        line.men,
-        line.unknown,
-        line.duration_minutes,
-        line.note,
-        export_external_id(line.external_id, line.uuid),
-    ]
+    values = []
+    for path in EXPORT_VALUES:
+        value = line
+        for name in path.split("__"):
+            value = getattr(value, name) if value is not None else None
+        values.append(value)
+    return _row(values)

@@ -81,6 +81,10 @@ class CleanRow:
     external_id: str | None  # stored in Intervention.external_id
     match_uuid: str | None  # `altm-<uuid>`: the line exported from this application
 
+    @property
+    def activity_type_id(self) -> int:
+        return self.activity_type.pk
+
 
 class Lookups:
     """Reference data loaded once per import: a handful of queries, whatever the number of rows."""

@@ -49,21 +49,7 @@ class ImportReport:
 
 
 def _written_values(row: CleanRow) -> dict:
-    return {
-        "date": row.date,
-        "territory_id": row.territory_id,
-        "site_id": row.site_id,
-        "author_id": row.author_id,
-        "team_id": row.team_id,
-        "activity_type_id": row.activity_type.pk,
-        "mode": row.mode,
-        "count": row.count,
-        "women": row.women,
-        "men": row.men,
-        "unknown": row.unknown,
-        "duration_minutes": row.duration_minutes,
-        "note": row.note,
-    }
+    return {name: getattr(row, name) for name in WRITTEN_FIELDS}
 
 
 def _existing_lines(rows: list[CleanRow]) -> tuple[dict[str, dict], dict[str, dict]]:

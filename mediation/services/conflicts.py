@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
-from altm.idempotency import already_submitted, save_once
+from altm.idempotency import already_submitted, model_errors, save_once
 from altm.models import AuditAction
 from mediation.models import (
     ConflictCase,
@@ -55,11 +55,7 @@ def open_conflict_case(
         status=ConflictStatus.OPEN,
         created_by=actor,
     )
-    errors = {}
-    try:
-        case.full_clean(exclude=["uuid"], validate_unique=False)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    errors = model_errors(case, exclude=["uuid"], validate_unique=False)
     check_site_in_territory(errors, site, territory)
     check_day(errors, "opened_on", opened_on, not_before=None, label="")
     if errors:

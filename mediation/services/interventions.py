@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from altm.audit import log_change, snapshot
-from altm.idempotency import already_submitted, save_once
+from altm.idempotency import already_submitted, model_errors, save_once
 from altm.models import AuditAction
 from mediation import rules
 from mediation.models import (
@@ -66,10 +66,9 @@ def validate_intervention(intervention: Intervention, *, require_mode: bool = Tr
     # Related objects arrive as instances (already read) and the database enforces its own constraints: check
     # field values in Python only, so recording a line costs no extra query.
     relations = [field.name for field in Intervention._meta.concrete_fields if field.is_relation]
-    try:
-        intervention.full_clean(exclude=["uuid", *relations], validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    errors.update(
+        model_errors(intervention, exclude=["uuid", *relations], validate_unique=False, validate_constraints=False)
+    )
     found = rules.intervention_errors(
         day=intervention.date,
         territory_id=intervention.territory_id,

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
-from altm.idempotency import already_submitted
+from altm.idempotency import already_submitted, model_errors
 from altm.models import AuditAction
 from mediation import rules
 from mediation.models import (
@@ -53,10 +53,7 @@ def prepare_person(
     errors: dict[str, list[str]] = {}
     if person.birth_year:
         person.age_band = rules.age_band(person.age_on(today()))
-    try:
-        person.full_clean(exclude=["team"])
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    errors.update(model_errors(person, exclude=["team"]))
     if messages := rules.birth_year_errors(person.birth_year, today=today()):
         errors["birth_year"] = messages
     if person.territory_id and not team.territories.filter(pk=person.territory_id).exists():

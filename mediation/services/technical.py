@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
-from altm.idempotency import already_submitted, save_once
+from altm.idempotency import already_submitted, model_errors, save_once
 from altm.models import AuditAction
 from mediation.models import (
     Intervention,
@@ -56,11 +56,7 @@ def record_technical_report(
         status=TechnicalReportStatus.OPEN,
         created_by=actor,
     )
-    errors = {}
-    try:
-        report.full_clean(exclude=["uuid", "intervention"], validate_unique=False)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    errors = model_errors(report, exclude=["uuid", "intervention"], validate_unique=False)
     if "landlord" in errors:
         errors["landlord"] = [_("Choisissez le bailleur destinataire du signalement.")]
     check_site_in_territory(errors, site, territory)
