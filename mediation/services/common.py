@@ -7,15 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediation import rules
-from mediation.models import ActivityType
 
 
 def today() -> date_type:
     return timezone.localdate()
-
-
-def activity_type(code: str) -> ActivityType:
-    return ActivityType.objects.get(code=code)
 
 
 def derived_uuid(parent: uuid_module.UUID, purpose: str) -> uuid_module.UUID:

@@ -21,8 +21,8 @@ from mediation.models import (
     Team,
     Territory,
 )
-from mediation.services.common import activity_type, check_day, derived_uuid
-from mediation.services.interventions import check_site_in_territory, record_intervention, team_for
+from mediation.services.common import check_day, derived_uuid
+from mediation.services.interventions import check_site_in_territory, record_line_for, team_for
 
 
 @transaction.atomic
@@ -65,14 +65,12 @@ def open_conflict_case(
         return case, False  # a retry racing the first submission: the first one won
     log_change(actor=actor, instance=case, action=AuditAction.CREATE)
     if is_real_time:
-        record_intervention(
+        record_line_for(
+            case,
             actor=actor,
             uuid=derived_uuid(case.uuid, "conflict_real_time"),
             date=opened_on,
-            territory=territory,
-            site=site,
-            team=case.team,
-            activity_type=activity_type("conflict_real_time"),
+            code="conflict_real_time",
             source=InterventionSource.CONFLICT,
             conflict_case=case,
         )
@@ -113,14 +111,12 @@ def record_conflict_session(
     check_day(errors, "date", date, not_before=case.opened_on, label=_("l'ouverture de la situation"))
     if errors:
         raise ValidationError(errors)
-    line, created = record_intervention(
+    line, created = record_line_for(
+        case,
         actor=actor,
         uuid=uuid,
         date=date,
-        territory=case.territory,
-        site=case.site,
-        team=case.team,
-        activity_type=activity_type(kind),
+        code=kind,
         source=InterventionSource.CONFLICT,
         conflict_case=case,
         women=women,

@@ -152,3 +152,19 @@ def delete_intervention(*, actor, intervention: Intervention) -> None:
     intervention.delete()
     intervention.pk = pk
     log_change(actor=actor, instance=intervention, action=AuditAction.DELETE, before=before)
+
+
+def record_line_for(record, *, actor, code: str, source: str, date, uuid, **fields) -> tuple[Intervention, bool]:
+    """The line counting a case-work record (a conflict case, a technical report): in the record's territory, site
+    and team, with the activity `code`. The same `uuid` twice gives the first line."""
+    return record_intervention(
+        actor=actor,
+        uuid=uuid,
+        date=date,
+        territory=record.territory,
+        site=record.site,
+        team=record.team,
+        activity_type=ActivityType.objects.get(code=code),
+        source=source,
+        **fields,
+    )

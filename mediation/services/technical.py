@@ -20,8 +20,8 @@ from mediation.models import (
     TechnicalReportStatus,
     Territory,
 )
-from mediation.services.common import activity_type, check_day, derived_uuid
-from mediation.services.interventions import check_site_in_territory, record_intervention, team_for
+from mediation.services.common import check_day, derived_uuid
+from mediation.services.interventions import check_site_in_territory, record_line_for, team_for
 
 
 @transaction.atomic
@@ -66,14 +66,12 @@ def record_technical_report(
     report, created = save_once(report)
     if not created:
         return report, False  # a retry racing the first submission: the first one won
-    line, _created = record_intervention(
+    line, _created = record_line_for(
+        report,
         actor=actor,
         uuid=derived_uuid(report.uuid, "tw_transmission"),
         date=reported_on,
-        territory=territory,
-        site=site,
-        team=report.team,
-        activity_type=activity_type("tw_transmission"),
+        code="tw_transmission",
         source=InterventionSource.TECHNICAL,
         landlord=report.landlord,
     )
@@ -142,14 +140,12 @@ def record_technical_action(
     check_day(errors, "date", date, not_before=report.reported_on, label=_("le constat"))
     if errors:
         raise ValidationError(errors)
-    line, created = record_intervention(
+    line, created = record_line_for(
+        report,
         actor=actor,
         uuid=uuid,
         date=date,
-        territory=report.territory,
-        site=report.site,
-        team=report.team,
-        activity_type=activity_type(code),
+        code=code,
         source=InterventionSource.TECHNICAL,
         landlord=report.landlord,
         note=note,
