@@ -9,6 +9,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # Pages an unverified director or administrator may still open.
 EXEMPT_URL_NAMES = ["accounts:two_factor_verify", "accounts:two_factor_setup", "logout"]
@@ -27,8 +28,6 @@ def two_factor_required(user) -> bool:
 
 
 def has_confirmed_device(user) -> bool:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
