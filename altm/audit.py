@@ -8,6 +8,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -30,17 +31,27 @@ BOOKKEEPING_FIELDS = {"created_by_id", "updated_by_id"}
 # --- Writing ------------------------------------------------------------------------------------------------
 
 
+_PLAIN = (str, int, float, bool, list, dict)
+
+
 def _json_value(value):
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, FieldFile):  # an uploaded file (the agency's logo): its name
         return value.name
-    if value is not None and not isinstance(value, str | int | float | bool | list | dict):
-        return _encoder.default(value)
-    return value
+    if isinstance(value, _PLAIN):  # subclasses (e.g. a TextChoices member) stay as they are
+        return value
+    return _encoder.default(value)
 
 
 def snapshot(instance: models.Model) -> dict:
     """The concrete field values of an instance, JSON-ready (foreign keys as their id)."""
     return {field.attname: _json_value(getattr(instance, field.attname)) for field in instance._meta.concrete_fields}
+
+
+@cache
+def _attnames(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 def snapshot_values(model: type[models.Model], values: dict, *, encoded: dict | None = None) -> dict:
@@ -49,11 +60,11 @@ def snapshot_values(model: type[models.Model], values: dict, *, encoded: dict | 
     `encoded` maps `id()` of values already encoded (the import's one timestamp on every row) to their text.
     """
     ready = {}
-    for field in model._meta.concrete_fields:
-        value = values.get(field.attname)
+    for name in _attnames(model):
+        value = values.get(name)
         if encoded is not None and id(value) in encoded:
             value = encoded[id(value)]
-        ready[field.attname] = _json_value(value)
+        ready[name] = value if value is None or type(value) in _PLAIN else _json_value(value)
     return ready
 
 
