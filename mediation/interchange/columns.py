@@ -32,7 +32,22 @@ UUID_EXTERNAL_ID = re.compile(r"^altm-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 # Cells a spreadsheet would read as a formula get a leading quote in CSV exports, removed again on import.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH_SIZE = 2000
+# Longest number text read as a number (Python refuses to convert much longer digit strings anyway).
+MAX_NUMBER_DIGITS = 30
 FIRST_DATA_LINE = 2  # the header is line 1, as a spreadsheet shows it
+
+
+class _FormulaWithoutValue:
+    """An XLSX cell holding a formula but no value computed by a spreadsheet (never a default: an error)."""
+
+    def __str__(self):
+        return ""
+
+    def __repr__(self):
+        return "FORMULA_WITHOUT_VALUE"
+
+
+FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
 
 
 class InterchangeError(Exception):
