@@ -56,6 +56,7 @@ SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION and not TESTING)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "altm.views.csrf_failure"  # JSON for the JSON API, Django's page otherwise
 DEMO_MODE = env_bool("ALTM_DEMO", default=not PRODUCTION)
 
 if PRODUCTION:

@@ -1,6 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import csrf
 
 from altm.context_processors import navigation_for
 from altm.models import Agency
@@ -21,3 +24,20 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         self.extra_email_context = {**(self.extra_email_context or {}), "agency": Agency.current()}
         return super().form_valid(form)
+
+
+def wants_json(request) -> bool:
+    """A JSON client: the JSON API's paths, or a request that sends or accepts JSON."""
+    return (
+        "/api/" in request.path
+        or request.content_type == "application/json"
+        or "application/json" in request.headers.get("Accept", "")
+    )
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the outbox gets JSON it can show (in French), a browser gets Django's page."""
+    if wants_json(request):
+        message = _("Jeton de sécurité (CSRF) manquant ou périmé : rechargez la page puis renvoyez.")
+        return JsonResponse({"errors": {"__all__": [message]}}, status=403)
+    return csrf.csrf_failure(request, reason=reason)

@@ -6,6 +6,7 @@ from import_export.results import RowResult
 
 from altm.admin import AuditedAdminMixin
 from mediation import models
+from mediation.interchange import InterchangeError
 from mediation.resources import InterchangeCSV, InterchangeXLSX, InterventionResource
 
 
@@ -72,6 +73,13 @@ class InterventionAdmin(ImportExportModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # An unreadable file gets the import's own French reason, not the generic message.
+        if isinstance(e, InterchangeError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def process_result(self, result, request):
         # The confirm step imports for real: if the data changed since the preview and a row became invalid,

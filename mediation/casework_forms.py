@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from altm.forms import DateInput, SubmissionForm
+from altm.params import parse_week
 from mediation.models import (
     AgeBand,
     ConflictOutcome,
@@ -418,9 +419,7 @@ class SynthesisForm(FilterForm):
         if not value:
             monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
             return monday, monday + timedelta(days=6)
-        try:
-            year, week = value.upper().split("-W")
-            monday = date.fromisocalendar(int(year), int(week), 1)
-        except ValueError:
-            raise ValidationError(_("Semaine invalide : attendu AAAA-Wss, par exemple 2026-W48.")) from None
-        return monday, monday + timedelta(days=6)
+        week = parse_week(value)
+        if week is None:
+            raise ValidationError(_("Semaine invalide : attendu AAAA-Wss, par exemple 2026-W48."))
+        return week

@@ -8,8 +8,8 @@ from mediation import interchange
 
 
 def csv_chunks(rows) -> Iterator[str]:
-    """The CSV export, line by line; text a spreadsheet would run as a formula is escaped (`interchange.csv_cell`)."""
-    return spreadsheets.csv_lines(interchange.COLUMNS, rows, cell=interchange.csv_cell)
+    """The CSV export, line by line; formula-like text is escaped (`spreadsheets.safe_cell`)."""
+    return spreadsheets.csv_lines(interchange.COLUMNS, rows)
 
 
 def write_xlsx(rows, handle: BinaryIO) -> None:

@@ -14,6 +14,7 @@ from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
+from altm import spreadsheets
 from mediation import interchange
 from mediation.models import Intervention
 
@@ -94,7 +95,7 @@ class InterventionResource(resources.ModelResource):
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
         values = dict(zip(interchange.COLUMNS, interchange.instance_row(instance), strict=True))
-        return [interchange.csv_cell(values[field.column_name]) for field in self.get_export_fields(selected_fields)]
+        return [spreadsheets.csv_cell(values[field.column_name]) for field in self.get_export_fields(selected_fields)]
 
     # --- import ---
 
@@ -118,7 +119,7 @@ class InterventionResource(resources.ModelResource):
             row_result = self.get_row_result_class()()
             row_result.import_type = kinds.get(kind, RowResult.IMPORT_TYPE_SKIP)
             row_result.object_repr = description
-            row_result.diff = [interchange.csv_cell(value) for value in values]
+            row_result.diff = [spreadsheets.csv_cell(value) for value in values]
             result.append_row_result(row_result)
         result.totals[RowResult.IMPORT_TYPE_NEW] = report.created
         result.totals[RowResult.IMPORT_TYPE_UPDATE] = report.updated

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.template.loader import render_to_string
@@ -13,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from altm.models import Agency
 from altm.pdf import render_pdf
-from altm.spreadsheets import XLSX_CONTENT_TYPE
+from altm.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, safe_cell
 from reporting import charts
 from reporting.evaluation import CSV_HEADER, EvaluationReport
 from reporting.formatting import fr_date
@@ -33,11 +32,9 @@ def filename(report: EvaluationReport, fmt: str) -> str:
 
 
 def to_csv(report: EvaluationReport) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    writer.writerows(report.csv_rows())
-    return buffer.getvalue()
+    lines = csv_lines(CSV_HEADER, report.csv_rows(), lineterminator="\n")
+    next(lines)  # no BOM: this file has always been plain UTF-8
+    return "".join(lines)
 
 
 def evaluation_charts(report: EvaluationReport) -> list[charts.Chart]:
@@ -98,6 +95,11 @@ def to_pdf(report: EvaluationReport, **extra) -> bytes:
     return render_pdf("reporting/evaluation_pdf.html", context(report, **extra))
 
 
+def _append(sheet, values) -> None:
+    """One row; no text becomes a formula (`safe_cell`)."""
+    sheet.append([safe_cell(value) for value in values])
+
+
 def to_xlsx(report: EvaluationReport) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -107,31 +109,31 @@ def to_xlsx(report: EvaluationReport) -> bytes:
     section_font = Font(bold=True, color="1F4E79", size=12)
     thin = Side(style="thin", color="B9C3CC")
     border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    sheet.append([_("Évaluation de l'activité %(period)s") % {"period": report.period_label}])
+    _append(sheet, [_("Évaluation de l'activité %(period)s") % {"period": report.period_label}])
     sheet["A1"].font = Font(bold=True, size=14, color="1F4E79")
-    sheet.append([f"{report.scope_label} · " + _("établi le %(date)s") % {"date": fr_date(report.generated_at)}])
-    sheet.append([])
+    _append(sheet, [f"{report.scope_label} · " + _("établi le %(date)s") % {"date": fr_date(report.generated_at)}])
+    _append(sheet, [])
     years = report.years
     for section in report.sections():
-        sheet.append([str(section["label"])])
+        _append(sheet, [str(section["label"])])
         sheet.cell(sheet.max_row, 1).font = section_font
-        sheet.append([_("Indicateur"), _("Secteur"), *years, _("Code")])
+        _append(sheet, [_("Indicateur"), _("Secteur"), *years, _("Code")])
         for column in range(1, len(years) + 4):
             cell = sheet.cell(sheet.max_row, column)
             cell.font, cell.fill, cell.border = bold, header_fill, border
         for row in section["rows"]:
             label = ("    " if row.is_detail else "") + row.label
-            sheet.append([label, _("Toute l'agence"), *row.values, row.code])
+            _append(sheet, [label, _("Toute l'agence"), *row.values, row.code])
             for column in range(1, len(years) + 4):
                 cell = sheet.cell(sheet.max_row, column)
                 cell.border = border
                 if not row.is_detail:
                     cell.font = bold
             for _t_code, t_name, values in row.by_territory:
-                sheet.append(["", t_name, *values, row.code])
+                _append(sheet, ["", t_name, *values, row.code])
                 for column in range(1, len(years) + 4):
                     sheet.cell(sheet.max_row, column).border = border
-        sheet.append([])
+        _append(sheet, [])
     for column in range(3, len(years) + 3):
         for cells in sheet.iter_cols(min_col=column, max_col=column, min_row=4):
             for cell in cells:
@@ -146,9 +148,9 @@ def to_xlsx(report: EvaluationReport) -> bytes:
     sheet.freeze_panes = "C4"
 
     data = workbook.create_sheet(_("Données"))
-    data.append(CSV_HEADER)
+    _append(data, CSV_HEADER)
     for row in report.csv_rows():
-        data.append(list(row))
+        _append(data, list(row))
     data.freeze_panes = "A2"
     data.column_dimensions["A"].width = 44
     buffer = io.BytesIO()

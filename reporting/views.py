@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.params import day_param
 from altm.pdf import pdf_response, render_pdf
 from mediation.models import Team
 from partners.alerts import convention_alerts
@@ -225,10 +226,7 @@ def _plain(value) -> str:
 
 
 def _anchor(request) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return date.today()
+    return day_param(request, "date", default=date.today())
 
 
 @role_required(Role.MANAGER, Role.DIRECTOR)

@@ -19,7 +19,7 @@ from mediation.interchange.columns import (
     Table,
     export_external_id,
 )
-from mediation.interchange.export import csv_cell, export_rows, instance_row
+from mediation.interchange.export import export_rows, instance_row
 from mediation.interchange.read import file_kind, read_path, read_table
 from mediation.interchange.validate import Lookups, RowValidator, validate_table
 from mediation.interchange.write import ImportReport, import_interventions, write_rows
@@ -33,7 +33,6 @@ __all__ = [
     "RowError",
     "RowValidator",
     "Table",
-    "csv_cell",
     "export_external_id",
     "export_rows",
     "file_kind",

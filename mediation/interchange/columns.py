@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from altm import spreadsheets
 from mediation.models import Intervention
 
 COLUMNS = [
@@ -29,10 +30,26 @@ RULE_COLUMNS = {"activity_type": "activity"}
 EXTERNAL_ID_MAX_LENGTH = Intervention._meta.get_field("external_id").max_length
 # Lines that never had an external id are exported as `altm-<uuid>`, so re-importing the export updates them.
 UUID_EXTERNAL_ID = re.compile(r"^altm-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
-# Cells a spreadsheet would read as a formula get a leading quote in CSV exports, removed again on import.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Cells a spreadsheet would read as a formula get a leading quote in exports (`altm.spreadsheets.safe_cell`),
+# removed again on import.
+FORMULA_PREFIXES = spreadsheets.FORMULA_PREFIXES
 BATCH_SIZE = 2000
+# Longest number text read as a number (Python refuses to convert much longer digit strings anyway).
+MAX_NUMBER_DIGITS = 30
 FIRST_DATA_LINE = 2  # the header is line 1, as a spreadsheet shows it
+
+
+class _FormulaWithoutValue:
+    """An XLSX cell holding a formula but no value computed by a spreadsheet (never a default: an error)."""
+
+    def __str__(self):
+        return ""
+
+    def __repr__(self):
+        return "FORMULA_WITHOUT_VALUE"
+
+
+FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
 
 
 class InterchangeError(Exception):

@@ -1,9 +1,8 @@
 """Export rows in the interchange columns, so that export -> import round-trips."""
 
 from collections.abc import Iterator
-from datetime import date
 
-from mediation.interchange.columns import BATCH_SIZE, FORMULA_PREFIXES, export_external_id
+from mediation.interchange.columns import BATCH_SIZE, export_external_id
 from mediation.models import Intervention
 
 EXPORT_VALUES = [
@@ -50,18 +49,6 @@ def export_rows(queryset) -> Iterator[list]:
     """One list of native values per line, in `COLUMNS` order; one query, streamed from the database."""
     values = queryset.order_by("date", "id").values_list(*EXPORT_VALUES)
     return map(_row, values.iterator(chunk_size=BATCH_SIZE))
-
-
-def csv_cell(value) -> str:
-    """A CSV cell; text a spreadsheet would run as a formula gets a leading quote (removed again on import)."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def instance_row(line: Intervention) -> list:

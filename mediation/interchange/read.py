@@ -2,12 +2,28 @@
 
 import csv
 import io
+import zipfile
+import zlib
+from collections.abc import Iterator
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
-from mediation.interchange.columns import FIRST_DATA_LINE, InterchangeError, Table
+from mediation.interchange.columns import FIRST_DATA_LINE, FORMULA_WITHOUT_VALUE, InterchangeError, Table
+
+# What a damaged or truncated XLSX raises while it is opened or read.
+UNREADABLE_XLSX = (
+    InvalidFileException,
+    OSError,
+    KeyError,
+    ValueError,
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    EOFError,
+)
 
 
 def file_kind(name: str) -> str:
@@ -41,18 +57,40 @@ def read_csv(text: str) -> Table:
     return Table(headers=headers, rows=((number, row) for number, row in enumerate(reader, FIRST_DATA_LINE)))
 
 
-def read_xlsx(data: bytes) -> Table:
+def _open_xlsx(data: bytes, *, data_only: bool):
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    sheet = workbook.worksheets[0]
+    # Read-only mode trusts the sheet's declared <dimension>, which a generator may get wrong: read every row.
+    sheet.reset_dimensions()
+    return sheet.iter_rows(values_only=True)
 
+
+def _xlsx_rows(data: bytes) -> Iterator[list]:
+    """Every row's cached values; a formula cell that holds no computed value becomes FORMULA_WITHOUT_VALUE.
+
+    The file is read twice in streaming mode: once for the values a spreadsheet saved, once for the formulas.
+    """
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise InterchangeError(_("Ce fichier n'est pas un classeur XLSX lisible.")) from exc
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
-    try:
-        headers = list(next(rows))
-    except StopIteration:
-        raise InterchangeError(_("Le fichier est vide.")) from None
-    return Table(headers=headers, rows=((number, list(row)) for number, row in enumerate(rows, FIRST_DATA_LINE)))
+        values, formulas = _open_xlsx(data, data_only=True), _open_xlsx(data, data_only=False)
+        for row, formula_row in zip(values, formulas, strict=False):
+            cells = list(row)
+            for position, value in enumerate(cells):
+                if value is None and position < len(formula_row):
+                    formula = formula_row[position]
+                    if isinstance(formula, str) and formula.startswith("="):
+                        cells[position] = FORMULA_WITHOUT_VALUE
+            yield cells
+    except UNREADABLE_XLSX as exc:
+        message = _("Ce fichier n'est pas un classeur XLSX lisible (fichier abîmé ou tronqué ?).")
+        raise InterchangeError(message) from exc
+
+
+def read_xlsx(data: bytes) -> Table:
+    # Read whole before anything is checked: a truncated file is refused as a file, not half-read.
+    rows = list(_xlsx_rows(data))
+    if not rows:
+        raise InterchangeError(_("Le fichier est vide."))
+    return Table(headers=rows[0], rows=enumerate(rows[1:], FIRST_DATA_LINE))
 
 
 def read_table(data: bytes, kind: str) -> Table:

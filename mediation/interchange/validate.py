@@ -16,6 +16,8 @@ from mediation.interchange.columns import (
     COLUMNS,
     EXTERNAL_ID_MAX_LENGTH,
     FORMULA_PREFIXES,
+    FORMULA_WITHOUT_VALUE,
+    MAX_NUMBER_DIGITS,
     REQUIRED_COLUMNS,
     RULE_COLUMNS,
     UUID_EXTERNAL_ID,
@@ -200,6 +202,25 @@ class RowValidator:
                 self.header_errors.append(RowError(1, name, _("colonne obligatoire absente")))
         self.seen_external_ids: dict[str, int] = {}
 
+    def _cell_errors(self, line: int, values: list) -> tuple[list, list[RowError]]:
+        """Cells that cannot be read at all (a formula without its value, a NUL character): each is an error of
+        its column, and the cell is then read as empty so the rest of the row is still checked."""
+        names = {position: name for name, position in self.positions.items()}
+        errors = []
+        cleaned = list(values)
+        for position, value in enumerate(values):
+            if value is FORMULA_WITHOUT_VALUE:
+                message = _(
+                    "cellule de formule sans valeur calculée (ouvrez et enregistrez le fichier dans un tableur)"
+                )
+            elif isinstance(value, str) and "\x00" in value:
+                message = _("caractère nul (NUL) interdit dans une cellule")
+            else:
+                continue
+            errors.append(RowError(line, names.get(position), message))
+            cleaned[position] = None
+        return cleaned, errors
+
     def cell(self, values: list, name: str):
         position = self.positions.get(name)
         if position is None or position >= len(values):
@@ -210,7 +231,8 @@ class RowValidator:
         return all(_text(value) == "" for value in values)
 
     def clean(self, line: int, values: list) -> tuple[CleanRow | None, list[RowError]]:
-        errors: list[RowError] = []
+        values, cell_errors = self._cell_errors(line, values)
+        errors: list[RowError] = list(cell_errors)
 
         def error(column, message):
             errors.append(RowError(line, column, message))
@@ -289,17 +311,17 @@ class RowValidator:
                     "external_id",
                     _("identifiant externe trop long (%(max)s caractères au plus)") % {"max": EXTERNAL_ID_MAX_LENGTH},
                 )
-            elif external_id in self.seen_external_ids:
+            elif external_id.casefold() in self.seen_external_ids:
                 error(
                     "external_id",
                     _("identifiant externe « %(value)s » déjà présent ligne %(line)s")
                     % {
                         "value": external_id,
-                        "line": self.seen_external_ids[external_id],
+                        "line": self.seen_external_ids[external_id.casefold()],
                     },
                 )
             else:
-                self.seen_external_ids[external_id] = line
+                self.seen_external_ids[external_id.casefold()] = line
             found = UUID_EXTERNAL_ID.match(external_id.lower())
             if found:
                 match_uuid = found.group(1)
@@ -328,6 +350,9 @@ class RowValidator:
                 errors.extend(RowError(line, column, message) for message in messages)
 
         if errors:
+            # An unreadable cell is reported once, not again as an empty or wrong value.
+            unreadable_cells = {error.column for error in cell_errors if error.column}
+            errors = [e for e in errors if e in cell_errors or e.column not in unreadable_cells]
             # In the order of the file's columns, as the user reads the row.
             errors.sort(key=lambda error: -1 if error.column is None else COLUMNS.index(error.column))
             return None, errors
@@ -375,7 +400,7 @@ class RowValidator:
             value = value.strip()
             if not value:
                 return default
-            if value.isdigit() and value.isascii():
+            if value.isdigit() and value.isascii() and len(value) <= MAX_NUMBER_DIGITS:
                 return int(value)
         if isinstance(value, bool):
             value = str(value)
@@ -387,6 +412,9 @@ class RowValidator:
         if not text:
             return default
         try:
+            if len(text) > MAX_NUMBER_DIGITS:
+                error(column, _("nombre bien trop grand (%(length)s chiffres)") % {"length": len(text)})
+                return None
             return int(text)
         except ValueError:
             error(column, _("nombre entier attendu, pas « %(value)s »") % {"value": text})

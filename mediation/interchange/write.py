@@ -4,7 +4,10 @@ import uuid as uuid_module
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from altm.audit import log_bulk, snapshot_values
 from altm.bulk import BulkWriter
@@ -67,6 +70,61 @@ def _existing_lines(rows: list[CleanRow]) -> tuple[dict[str, dict], dict[str, di
         for values in Intervention.objects.filter(uuid__in=uuids[start : start + chunk]).values(*SNAPSHOT_FIELDS):
             by_uuid[str(values["uuid"])] = values
     return by_external_id, by_uuid
+
+
+# Lines recorded by a workflow (a conflict case, a referral, a technical report): only that workflow changes them.
+OWNED_LINE = (
+    Q(source__in=[InterventionSource.CONFLICT, InterventionSource.REFERRAL, InterventionSource.TECHNICAL])
+    | Q(conflict_case__isnull=False)
+    | Q(conflict_session__isnull=False)
+    | Q(referral__isnull=False)
+    | Q(technical_report__isnull=False)
+)
+
+
+def target_errors(rows: list[CleanRow]) -> list[RowError]:
+    """Rows that would change a line owned by a workflow, or reuse a stored external id under another case."""
+    by_external_id = {row.external_id: row.line for row in rows if row.external_id}
+    by_uuid = {row.match_uuid: row.line for row in rows if row.match_uuid}
+    by_lowered = {external_id.lower(): external_id for external_id in by_external_id}
+    errors = []
+    chunk = 900
+    external_ids, uuids, lowered = list(by_external_id), list(by_uuid), list(by_lowered)
+    for start in range(0, max(len(external_ids), len(uuids)), chunk):
+        owned = Intervention.objects.filter(OWNED_LINE).filter(
+            Q(external_id__in=external_ids[start : start + chunk]) | Q(uuid__in=uuids[start : start + chunk])
+        )
+        for external_id, key in owned.values_list("external_id", "uuid"):
+            line = by_external_id.get(external_id) or by_uuid.get(str(key))
+            errors.append(
+                RowError(
+                    line,
+                    "external_id",
+                    _(
+                        "cette ligne appartient à une situation de conflit, une mise en relation ou une veille "
+                        "technique : elle se modifie depuis celle-ci, pas par import"
+                    ),
+                )
+            )
+    for start in range(0, len(lowered), chunk):
+        stored = (
+            Intervention.objects.annotate(lowered=Lower("external_id"))
+            .filter(lowered__in=lowered[start : start + chunk])
+            .values_list("external_id", "lowered")
+        )
+        for external_id, key in stored:
+            given = by_lowered[key]
+            if external_id == given:
+                continue
+            errors.append(
+                RowError(
+                    by_external_id[given],
+                    "external_id",
+                    _("identifiant externe « %(value)s » déjà enregistré sous la forme « %(stored)s »")
+                    % {"value": given, "stored": external_id},
+                )
+            )
+    return sorted(errors, key=lambda error: error.line)
 
 
 INSERT_COLUMNS = [name for name in SNAPSHOT_FIELDS if name != "id"]
@@ -199,6 +257,7 @@ def import_interventions(*, actor, table: Table, dry_run: bool = False, preview_
     """
     lookups = Lookups()
     rows, errors, total = validate_table(table, lookups=lookups)
+    errors = errors or target_errors(rows)
     if errors:
         return ImportReport(total=total, errors=errors, dry_run=dry_run)
     return write_rows(actor=actor, rows=rows, lookups=lookups, dry_run=dry_run, preview_size=preview_size)

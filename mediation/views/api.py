@@ -3,7 +3,7 @@
 import json
 from functools import wraps
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, ValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -55,12 +55,33 @@ def line_json(line: Intervention) -> dict:
     }
 
 
+def changed_fields(form, line: Intervention, *, sent) -> list[str]:
+    """The fields sent again whose value differs from the stored line's (empty for a true retry).
+
+    A resent payload that no longer validates (a rule changed since) is answered as the retry it is.
+    """
+    if not form.is_valid():
+        return []
+    changed = []
+    for name in form.Meta.fields:
+        if name not in sent:
+            continue
+        new, stored = form.cleaned_data.get(name), getattr(line, name)
+        if new in (None, "") and stored in (None, ""):
+            continue
+        if new != stored:
+            changed.append(name)
+    return changed
+
+
 @require_POST
 @api_role_required(*LOGGING_ROLES)
 def api_intervention(request):
     """POST one line as JSON with its client UUID: 201 created, 200 already there, 400 French errors."""
     try:
         payload = json.loads(request.body or b"{}")
+    except RequestDataTooBig:
+        return json_errors({NON_FIELD_ERRORS: [_("Requête trop volumineuse : rien n'a été enregistré.")]}, 413)
     except (ValueError, UnicodeDecodeError):
         payload = None
     if not isinstance(payload, dict):
@@ -76,9 +97,17 @@ def api_intervention(request):
         return json_errors({"uuid": [_("Identifiant de saisie invalide.")]})
     existing = Intervention.objects.filter(uuid=key).select_related("activity_type").first()
     if existing is not None:
-        # A retry or a double tap: the first submission won. Answer it as a success, without re-validating.
+        # A retry or a double tap: the first submission won. Answer it as a success, unless the same identifier
+        # now comes with other content: that is not a retry, and saying "saved" would lose the new content.
         if existing.author_id != request.user.pk:
             return json_errors({"uuid": [_("Cet identifiant de saisie est déjà utilisé.")]})
+        changed = changed_fields(form, existing, sent=payload.keys())
+        if changed:
+            message = _(
+                "Cet identifiant de saisie a déjà servi pour une autre saisie (champs différents : %(fields)s). "
+                "Rien n'a été enregistré : envoyez cette saisie avec un nouvel identifiant."
+            ) % {"fields": ", ".join(changed)}
+            return json_errors({NON_FIELD_ERRORS: [message]}, 409)
         return JsonResponse(line_json(existing), status=200)
     if not form.is_valid():
         return json_errors(form_errors(form))

@@ -2,15 +2,14 @@
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.params import day_param
 from mediation.daily import daily_report as build_daily_report
 from mediation.models import Team
 
@@ -26,13 +25,7 @@ def daily_report(request):
             raise Http404(_("Équipe introuvable."))
     else:
         team = teams[0] if teams else None
-    try:
-        day = parse_date(request.GET["date"]) if request.GET.get("date") else timezone.localdate()
-    except ValueError:  # well formed but no such day (2026-02-30)
-        day = None
-    if day is None:
-        messages.error(request, _("Date illisible : compte rendu du jour affiché."))
-        day = timezone.localdate()
+    day = day_param(request, "date")
     context = {"teams": teams, "team": team, "day": day, "generated_at": timezone.now()}
     context["previous_day"] = (day - timedelta(days=1)).isoformat()
     context["next_day"] = (day + timedelta(days=1)).isoformat() if day < timezone.localdate() else None

@@ -1,6 +1,5 @@
 """Technical watch: reports to landlords, their status, and the weekly synthesis each landlord receives."""
 
-import csv
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from altm import spreadsheets
 from altm.audit import history_for
 from altm.decorators import role_required
 from altm.forms import submit
@@ -252,29 +252,28 @@ def _fr(day: date | None) -> str:
 
 def _synthesis_csv(synthesis: Synthesis, filename: str) -> HttpResponse:
     """Semicolon-separated UTF-8 with BOM: what a French spreadsheet opens without asking."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    rows = (
+        [
+            row.report.pk,
+            group.territory,
+            group.name,
+            row.report.place,
+            row.report.equipment,
+            row.report.problem,
+            "oui" if row.report.is_danger else "non",
+            row.status_label,
+            _fr(row.report.reported_on),
+            _fr(row.transmitted_on),
+            _fr(row.resolved_on),
+        ]
+        for group in synthesis.groups
+        for row in group.rows
+    )
+    response = HttpResponse(
+        spreadsheets.csv_lines(CSV_HEADER, rows, delimiter=";", lineterminator="\r\n"),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for group in synthesis.groups:
-        for row in group.rows:
-            report = row.report
-            writer.writerow(
-                [
-                    report.pk,
-                    group.territory,
-                    group.name,
-                    report.place,
-                    report.equipment,
-                    report.problem,
-                    "oui" if report.is_danger else "non",
-                    row.status_label,
-                    _fr(report.reported_on),
-                    _fr(row.transmitted_on),
-                    _fr(row.resolved_on),
-                ]
-            )
     return response
 
 

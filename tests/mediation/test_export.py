@@ -120,7 +120,7 @@ def test_xlsx_export(world, client):
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == COLUMNS
     assert rows[1][0].date() == date(2025, 3, 4) and rows[1][1] == "L8"
-    assert rows[1][11] == "=SOMME(A1:A2)"  # stored as text, not run as a formula
+    assert rows[1][11] == "'=SOMME(A1:A2)"  # text, escaped by safe_cell, never run as a formula
     assert sheet.cell(row=2, column=12).data_type == "s"
 
 
