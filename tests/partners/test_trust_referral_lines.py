@@ -3,7 +3,6 @@ workflow, which records the consent and the share. Every other path that writes 
 tally, edit page, service) is refused by `mediation.rules.intervention_errors`; the import (command and admin) keeps
 them as history without a person, marked as recorded without a consent."""
 
-import html
 import io
 import json
 import uuid
@@ -13,7 +12,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from mediation import rules
@@ -21,20 +19,12 @@ from mediation import services as mediation_services
 from mediation.interchange import COLUMNS
 from mediation.models import Intervention, InterventionSource, ReferralMode
 from tests.clock import frozen
+from tests.mediation.test_edit import edit_data
 from tests.partners.factories import make_referral
+from tests.partners.test_pages import client_for, text
 
 TODAY = date(2026, 12, 2)
 pytestmark = frozen(TODAY)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 WORKFLOW_MESSAGE = "enregistrez-la depuis « Nouvelle mise en relation »"
@@ -104,29 +94,15 @@ def test_the_service_refuses_one_outside_the_referral_workflow(world):
     assert referral.information_share.consent is not None
 
 
-def edit_payload(line, **changes):
-    data = {
-        "date": line.date.isoformat(),
-        "territory": line.territory_id,
-        "site": line.site_id or "",
-        "activity_type": line.activity_type_id,
-        "mode": line.mode,
-        "partner_name": line.partner_name,
-        "count": line.count,
-        "women": line.women,
-        "men": line.men,
-        "unknown": line.unknown,
-        "note": line.note,
-    }
-    data.update(changes)
-    return data
+def edit_payload(world, line, **changes):
+    return edit_data(world, line, **{"mode": line.mode, "partner_name": line.partner_name, **changes})
 
 
 def test_the_edit_page_cannot_turn_a_line_into_one_but_keeps_a_workflow_line(world):
     client = client_for(world.manager)
     simple = make_referral(world, mode=ReferralMode.SIMPLE).intervention
     url = reverse("mediation:intervention_edit", args=[simple.pk])
-    refused = client.post(url, edit_payload(simple, mode="telephone"))
+    refused = client.post(url, edit_payload(world, simple, mode="telephone"))
     assert WORKFLOW_MESSAGE in text(refused)
     simple.refresh_from_db()
     assert simple.mode == ReferralMode.SIMPLE
@@ -135,7 +111,8 @@ def test_the_edit_page_cannot_turn_a_line_into_one_but_keeps_a_workflow_line(wor
 
     telephone = make_referral(world, mode=ReferralMode.TELEPHONE).intervention
     response = client.post(
-        reverse("mediation:intervention_edit", args=[telephone.pk]), edit_payload(telephone, note="rappel prévu")
+        reverse("mediation:intervention_edit", args=[telephone.pk]),
+        edit_payload(world, telephone, note="rappel prévu"),
     )
     assert response.status_code == 302
     telephone.refresh_from_db()
