@@ -335,7 +335,6 @@ def load_consents_and_shares(today, persons, mission_locale, adsea, mediator, me
             purpose=SharingPurpose.REFERRAL,
             legal_basis=LegalBasis.CONSENT,
             justification="Préparer l'entretien d'accueil : cherche une formation en logistique.",
-            on=today - timedelta(days=35),
         )
     if not InformationShare.objects.filter(person=persons["Mehdi"]).exists():
         services.share_information(
@@ -348,7 +347,6 @@ def load_consents_and_shares(today, persons, mission_locale, adsea, mediator, me
             legal_basis=LegalBasis.CASF_L121_6_2,
             coordinator_name="Mme Durand, coordonnatrice désignée par le maire (CCAS Lyon 7)",
             justification="Situation suivie par plusieurs professionnels : point de coordination mensuel.",
-            on=today - timedelta(days=20),
         )
     if not InformationShare.objects.filter(person=persons["Lucas"]).exists():
         services.share_information(
@@ -361,7 +359,6 @@ def load_consents_and_shares(today, persons, mission_locale, adsea, mediator, me
             legal_basis=LegalBasis.CASF_L226_2_2,
             parents_informed=True,
             justification="Décrochage scolaire et fréquentations à risque : évaluation partagée.",
-            on=today - timedelta(days=10),
         )
 
 

@@ -162,6 +162,8 @@ class InterventionForm(SubmissionForm, forms.ModelForm):
             duration_minutes=data.get("duration_minutes"),
             note=data.get("note") or "",
             today=timezone.localdate(),
+            source=self.instance.source,
+            previous_mode=self.instance.mode if self.instance.pk else None,
             require_mode=self.instance.source != InterventionSource.IMPORT,
         )
         for name, messages in broken.items():

@@ -13,7 +13,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from mediation.models import AgeBand, ReferralMode
+from mediation.models import AgeBand, InterventionSource, ReferralMode
 
 # The same limits on every path. A line is one act type on one day: beyond these, a typing error is likelier than
 # a real figure, and the database columns stay far from their limits.
@@ -65,6 +65,30 @@ def site_errors(territory_id: int | None, site_territory_id: int | None) -> list
     return []
 
 
+# A telephone or physical referral tells a partner who the person is: only the referral workflow records one, with
+# the person's consent and the information share (`partners.services.record_referral`, source REFERRAL). The import
+# keeps such lines as history, without a person, marked by this note prefix (`history_referral_note`).
+CONSENT_MODES = (ReferralMode.TELEPHONE, ReferralMode.PHYSICAL)
+HISTORY_REFERRAL_NOTE = "[Historique importé : aucun consentement enregistré]"
+
+
+def history_referral_note(activity, mode: str, note: str) -> str:
+    """The note of an imported line: marked as history when it is a telephone or physical referral."""
+    if (
+        activity is None
+        or not activity.uses_mode
+        or mode not in CONSENT_MODES
+        or note.startswith(HISTORY_REFERRAL_NOTE)
+    ):
+        return note
+    return f"{HISTORY_REFERRAL_NOTE} {note}".strip()
+
+
+def is_history_referral(note: str) -> bool:
+    """A line the import kept as a telephone or physical referral without a recorded consent."""
+    return note.startswith(HISTORY_REFERRAL_NOTE)
+
+
 def intervention_errors(
     *,
     day: date | None,
@@ -79,6 +103,8 @@ def intervention_errors(
     duration_minutes: int | None,
     note: str,
     today: date,
+    source: str,
+    previous_mode: str | None = None,
     require_mode: bool = True,
 ) -> dict[str, list[str]]:
     """Every rule a line breaks, by field, in French; empty when the line is valid.
@@ -86,6 +112,10 @@ def intervention_errors(
     `activity` is the line's ActivityType (or None when missing); `site_territory_id` the territory of the line's
     site (None without a site). `require_mode` is off for history imports, whose referral lines may lack a mode
     (DOMAIN §8); a mode given for an activity without one is refused everywhere.
+
+    `source` says which path writes the line (an `InterventionSource`), `previous_mode` the mode the line has before
+    an edit (None when it is created): a telephone or physical referral is only created by the referral workflow or
+    the history import, and no edit turns a line into one (`CONSENT_MODES`).
     """
     errors: dict[str, list[str]] = {}
 
@@ -106,6 +136,18 @@ def intervention_errors(
             add("mode", [_("Pas de modalité pour cette activité.")])
         elif require_mode and activity.uses_mode and not mode:
             add("mode", [_("Choisissez la modalité de la mise en relation.")])
+        elif mode in CONSENT_MODES and mode != previous_mode:
+            workflow = previous_mode is None and source in (InterventionSource.REFERRAL, InterventionSource.IMPORT)
+            if not workflow:
+                add(
+                    "mode",
+                    [
+                        _(
+                            "Une mise en relation téléphonique ou physique transmet l'identité de la personne : "
+                            "enregistrez-la depuis « Nouvelle mise en relation », qui vérifie son consentement."
+                        )
+                    ],
+                )
     for name, value in (
         ("count", count),
         ("women", women),

@@ -274,7 +274,7 @@ class ReferralStatusForm(forms.Form):
 # --- Consent and shares -------------------------------------------------------------------------------------
 
 
-class ConsentRecordForm(forms.Form):
+class ConsentRecordForm(SubmissionForm):
     person = PersonChoiceField(label=_("Personne"), queryset=Person.objects.none())
     recipient_organisation = forms.ModelChoiceField(
         label=_("Destinataire"),
@@ -309,11 +309,11 @@ class ConsentRecordForm(forms.Form):
         return data
 
 
-class WithdrawConsentForm(forms.Form):
+class WithdrawConsentForm(SubmissionForm):
     note = forms.CharField(label=_("Précision (facultatif)"), max_length=300, required=False)
 
 
-class ShareForm(forms.Form):
+class ShareForm(SubmissionForm):
     person = PersonChoiceField(label=_("Personne"), queryset=Person.objects.none())
     to_organisation = forms.ModelChoiceField(
         label=_("Partenaire destinataire"), queryset=PartnerOrganisation.objects.filter(is_active=True)
@@ -321,7 +321,15 @@ class ShareForm(forms.Form):
     recipient_name = forms.CharField(label=_("Professionnel destinataire"), max_length=150, required=False)
     purpose = forms.ChoiceField(label=_("Finalité"), choices=SharingPurpose.choices)
     categories = CategoriesField(label=_("Informations transmises (le strict nécessaire)"))
-    legal_basis = forms.ChoiceField(label=_("Base légale"), choices=LegalBasis.choices, widget=forms.RadioSelect)
+    legal_basis = forms.ChoiceField(
+        label=_("Base légale"),
+        choices=LegalBasis.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Chaque base légale ne permet que certains destinataires, informations et finalités : voir le tableau "
+            "sous le formulaire. Ce qu'elle ne couvre pas est refusé."
+        ),
+    )
     justification = forms.CharField(
         label=_("Pourquoi ce partage est nécessaire"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

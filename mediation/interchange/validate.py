@@ -24,7 +24,7 @@ from mediation.interchange.columns import (
     RowError,
     Table,
 )
-from mediation.models import ActivityType, Site, Team, Territory
+from mediation.models import ActivityType, InterventionSource, Site, Team, Territory
 
 
 def _key(value: str) -> str:
@@ -340,8 +340,9 @@ class RowValidator:
             men=men,
             unknown=unknown,
             duration_minutes=duration,
-            note=note,
+            note=rules.history_referral_note(activity, mode, note),  # as written if the line becomes history
             today=self.today,
+            source=InterventionSource.IMPORT,
             require_mode=False,
         )
         for name, messages in broken.items():

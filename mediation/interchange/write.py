@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from altm.audit import log_bulk, snapshot_values
 from altm.bulk import BulkWriter
 from altm.models import AuditAction
+from mediation import rules
 from mediation.interchange.columns import BATCH_SIZE, RowError, Table, export_external_id
 from mediation.interchange.validate import CleanRow, Lookups, validate_table
 from mediation.models import ActivityType, Intervention, InterventionSource
@@ -51,8 +52,13 @@ class ImportReport:
         return not self.errors
 
 
-def _written_values(row: CleanRow) -> dict:
-    return {name: getattr(row, name) for name in WRITTEN_FIELDS}
+def _written_values(row: CleanRow, current: dict | None) -> dict:
+    values = {name: getattr(row, name) for name in WRITTEN_FIELDS}
+    if current is None or current["source"] == InterventionSource.IMPORT or current["mode"] != row.mode:
+        # A telephone or physical referral the import creates (or turns a line into) is history recorded without
+        # the person's consent: its note says so, and keeps saying so (`rules.history_referral_note`).
+        values["note"] = rules.history_referral_note(row.activity_type, row.mode, row.note)
+    return values
 
 
 def _existing_lines(rows: list[CleanRow]) -> tuple[dict[str, dict], dict[str, dict]]:
@@ -173,7 +179,7 @@ def write_rows(
         updated: list[tuple[dict, dict, CleanRow]] = []
         for row in rows[start : start + BATCH_SIZE]:
             current = by_external_id.get(row.external_id) if row.external_id else by_uuid.get(row.match_uuid)
-            written = _written_values(row)
+            written = _written_values(row, current)
             if row.team_id is None:
                 report.without_team += 1
             if current is None:

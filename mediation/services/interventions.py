@@ -60,8 +60,12 @@ def check_site_in_territory(errors: dict, site: Site | None, territory: Territor
         errors.setdefault("site", []).extend(messages)
 
 
-def validate_intervention(intervention: Intervention, *, require_mode: bool = True) -> None:
-    """The model's field checks plus the line rules of `mediation.rules`; raises ValidationError in French."""
+def validate_intervention(
+    intervention: Intervention, *, require_mode: bool = True, previous_mode: str | None = None
+) -> None:
+    """The model's field checks plus the line rules of `mediation.rules`; raises ValidationError in French.
+
+    `previous_mode` is the line's mode before an edit (None for a new line)."""
     errors = {}
     # Related objects arrive as instances (already read) and the database enforces its own constraints: check
     # field values in Python only, so recording a line costs no extra query.
@@ -82,6 +86,8 @@ def validate_intervention(intervention: Intervention, *, require_mode: bool = Tr
         duration_minutes=intervention.duration_minutes,
         note=intervention.note,
         today=today(),
+        source=intervention.source,
+        previous_mode=previous_mode,
         require_mode=require_mode and intervention.source != InterventionSource.IMPORT,
     )
     for name, messages in found.items():
@@ -136,10 +142,11 @@ def update_intervention(*, actor, intervention: Intervention, **changes) -> Inte
     if unknown:
         raise ValueError(f"champs non modifiables : {sorted(unknown)}")
     before = snapshot(intervention)
+    previous_mode = intervention.mode
     for name, value in changes.items():
         setattr(intervention, name, value)
     intervention.updated_by = actor
-    validate_intervention(intervention)
+    validate_intervention(intervention, previous_mode=previous_mode)
     intervention.save()
     log_change(actor=actor, instance=intervention, action=AuditAction.UPDATE, before=before)
     return intervention

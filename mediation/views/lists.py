@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from altm.decorators import role_required
-from mediation import perms
+from mediation import perms, rules
 from mediation.filters import filtered_interventions, intervention_totals
 from mediation.views.entry import LOGGING_ROLES
 
@@ -21,7 +21,14 @@ def intervention_list(request, *, mine: bool, title: str):
     )
     paginator.__dict__["count"] = totals["lines"]  # already counted by the aggregate: spare a COUNT query
     page = paginator.get_page(request.GET.get("page"))
-    rows = [{"line": line, "editable": perms.can_edit_intervention(request.user, line)} for line in page]
+    rows = [
+        {
+            "line": line,
+            "editable": perms.can_edit_intervention(request.user, line),
+            "history_referral": rules.is_history_referral(line.note),
+        }
+        for line in page
+    ]
     # The export holds exactly the filtered set the page shows, every page of it.
     export_query = request.GET.copy()
     export_query.pop("page", None)

@@ -1,5 +1,6 @@
 """Consents, their withdrawals and information shares: append-only journals."""
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -62,6 +63,7 @@ class ConsentQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
 class Consent(AppendOnlyModel):
     """A person's agreement that information about them goes to one organisation or for one purpose."""
 
+    uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents", verbose_name=_("personne"))
     recipient_organisation = models.ForeignKey(
         PartnerOrganisation,
@@ -141,6 +143,7 @@ class Consent(AppendOnlyModel):
 class ConsentWithdrawal(AppendOnlyModel):
     """The withdrawal of a consent: a new row, never an update of the consent. Takes effect the day it is made."""
 
+    uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
     consent = models.OneToOneField(
         Consent, on_delete=models.PROTECT, related_name="withdrawal", verbose_name=_("consentement")
     )
@@ -175,6 +178,7 @@ class InformationShareQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
 class InformationShare(AppendOnlyModel):
     """One transmission of information about a person to a partner, with its legal basis."""
 
+    uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="information_shares", verbose_name=_("personne")
     )

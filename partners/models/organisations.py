@@ -12,6 +12,7 @@ class OrganisationKind(models.TextChoices):
     MISSION_LOCALE = "mission_locale", _("Mission Locale")
     LANDLORD = "landlord", _("Bailleur")
     SPECIALISED_PREVENTION = "prevention", _("Prévention spécialisée")
+    CHILD_PROTECTION = "child_protection", _("Protection de l'enfance (ASE, PMI, CRIP du département)")
     SOCIAL_CENTRE = "social_centre", _("Centre social")
     MJC = "mjc", _("MJC")
     SCHOOL = "school", _("Établissement scolaire")

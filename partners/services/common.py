@@ -8,6 +8,7 @@ from django.db import transaction
 
 from altm.audit import log_change, snapshot
 from altm.models import AuditAction
+from mediation.models import Person
 
 
 class LegalBasisError(ValidationError):
@@ -16,6 +17,12 @@ class LegalBasisError(ValidationError):
 
 def day_text(day: date_type) -> str:
     return f"{day:%d/%m/%Y}"
+
+
+def lock_consents_of(person_id: int) -> None:
+    """Serialise what reads or changes a person's consents (a share, a referral, a withdrawal) until the end of
+    the transaction: the person's row is locked, so a share cannot check a consent while it is being withdrawn."""
+    list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
 
 
 # --- Generic audited save for plain records (conventions, amendments, commitments, events) ------------------

@@ -1,5 +1,6 @@
 """Consents: recorded, withdrawn, and judged against a share (what a consent covers, in French when it does not)."""
 
+import uuid as uuid_module
 from datetime import date as date_type
 
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change
+from altm.idempotency import already_submitted, save_once
 from altm.models import AuditAction
 from mediation.models import (
     Person,
@@ -22,7 +24,7 @@ from partners.models import (
     SharingPurpose,
     category_labels,
 )
-from partners.services.common import LegalBasisError, day_text
+from partners.services.common import LegalBasisError, day_text, lock_consents_of
 
 # --- Consent ------------------------------------------------------------------------------------------------
 
@@ -47,7 +49,11 @@ def record_consent(
     recipient_organisation: PartnerOrganisation | None = None,
     purpose: str = "",
     note: str = "",
+    uuid: uuid_module.UUID | str | None = None,
 ) -> Consent:
+    """Record a consent. The same `uuid` sent twice (a double submit, a retry) returns the first consent."""
+    if (existing := already_submitted(Consent, uuid)) is not None:
+        return existing
     errors = {}
     if person.anonymised_at:
         errors["person"] = [_("Cette personne a été anonymisée : plus aucun consentement ne peut être recueilli.")]
@@ -63,30 +69,50 @@ def record_consent(
         errors["form"] = [_("Forme d'accord inconnue.")]
     if errors:
         raise ValidationError(errors)
-    consent = Consent.objects.create(
-        person=person,
-        recipient_organisation=recipient_organisation,
-        purpose=purpose,
-        categories=clean_categories(categories),
-        form=form,
-        given_on=given_on,
-        expires_on=expires_on,
-        note=note,
-        recorded_by=actor,
+    consent, created = save_once(
+        Consent(
+            uuid=uuid or uuid_module.uuid4(),
+            person=person,
+            recipient_organisation=recipient_organisation,
+            purpose=purpose,
+            categories=clean_categories(categories),
+            form=form,
+            given_on=given_on,
+            expires_on=expires_on,
+            note=note,
+            recorded_by=actor,
+        )
     )
-    log_change(actor=actor, instance=consent, action=AuditAction.CREATE)
+    if created:
+        log_change(actor=actor, instance=consent, action=AuditAction.CREATE)
     return consent
 
 
 @transaction.atomic
-def withdraw_consent(*, actor, consent: Consent, note: str = "") -> ConsentWithdrawal:
-    """Record the withdrawal of a consent. It takes effect today: every later share on it is refused."""
+def withdraw_consent(
+    *, actor, consent: Consent, note: str = "", uuid: uuid_module.UUID | str | None = None
+) -> ConsentWithdrawal:
+    """Record the withdrawal of a consent. It takes effect today: every later share on it is refused.
+
+    A share being checked at the same moment waits for the withdrawal, or the withdrawal for the share: both lock
+    the person's consents. The same `uuid` sent twice returns the first withdrawal.
+    """
+    lock_consents_of(consent.person_id)
+    if (existing := already_submitted(ConsentWithdrawal, uuid)) is not None:
+        return existing
     if ConsentWithdrawal.objects.filter(consent=consent).exists():
         raise ValidationError(_("Ce consentement a déjà été retiré."))
-    withdrawal = ConsentWithdrawal.objects.create(
-        consent=consent, withdrawn_on=timezone.localdate(), note=note, recorded_by=actor
+    withdrawal, created = save_once(
+        ConsentWithdrawal(
+            uuid=uuid or uuid_module.uuid4(),
+            consent=consent,
+            withdrawn_on=timezone.localdate(),
+            note=note,
+            recorded_by=actor,
+        )
     )
-    log_change(actor=actor, instance=withdrawal, action=AuditAction.CREATE)
+    if created:
+        log_change(actor=actor, instance=withdrawal, action=AuditAction.CREATE)
     return withdrawal
 
 

@@ -141,14 +141,17 @@ def record_referral(
         return referral, False  # a retry racing the first submission: the first one won
 
     if direction == ReferralDirection.TO_PARTNER and mode != ReferralMode.SIMPLE:
+        # The partner is told about the person now, whatever the referral's date: the consent is given now and
+        # judged now (a consent withdrawn or expired since a backdated referral date does not cover it).
+        today = timezone.localdate()
         if oral_consent_now:
             record_consent(
                 actor=actor,
                 person=person,
                 categories=list(REFERRAL_CATEGORIES),
                 form=ConsentForm.ORAL,
-                given_on=min(date, timezone.localdate()),
-                expires_on=date + relativedelta(months=ORAL_CONSENT_MONTHS),
+                given_on=today,
+                expires_on=today + relativedelta(months=ORAL_CONSENT_MONTHS),
                 recipient_organisation=organisation,
                 purpose=SharingPurpose.REFERRAL,
                 note=_("Accord oral recueilli lors de la mise en relation."),
@@ -165,7 +168,6 @@ def record_referral(
             % {"mode": referral.get_mode_display().lower(), "reason": referral.reason or _("motif non précisé")},
             referral=referral,
             team=team,
-            on=min(date, timezone.localdate()),
         )
 
     if direction == ReferralDirection.TO_PARTNER:

@@ -1,6 +1,8 @@
-"""Information shares: recorded only with a valid legal basis (DOMAIN §6), otherwise refused saying what is missing."""
+"""Information shares: recorded only with a valid legal basis (DOMAIN §6, §10), otherwise refused saying what is
+missing. The basis is judged on the day the data leaves the agency (today), against the table of
+`partners.legal_bases`."""
 
-from datetime import date as date_type
+import uuid as uuid_module
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change
+from altm.idempotency import already_submitted, save_once
 from altm.models import Agency, AuditAction
-from mediation import rules
 from mediation.models import (
     Person,
     Team,
 )
+from partners.legal_bases import RULES, basis_errors
 from partners.models import (
     InformationShare,
     LegalBasis,
@@ -21,7 +24,7 @@ from partners.models import (
     Referral,
     SharingPurpose,
 )
-from partners.services.common import LegalBasisError
+from partners.services.common import LegalBasisError, lock_consents_of
 from partners.services.consents import clean_categories, find_valid_consent
 
 # --- Information shares --------------------------------------------------------------------------------------
@@ -43,10 +46,19 @@ def share_information(
     parents_not_informed_reason: str = "",
     referral: Referral | None = None,
     team: Team | None = None,
-    on: date_type | None = None,
+    uuid: uuid_module.UUID | str | None = None,
 ) -> InformationShare:
-    """Record a share after checking its legal basis; refused with the reason otherwise (nothing recorded)."""
-    on = on or timezone.localdate()
+    """Record a share after checking its legal basis; refused with the reason otherwise (nothing recorded).
+
+    The basis is checked today, when the information leaves, whatever the date of what it is about (a backdated
+    referral): a consent withdrawn or expired since then no longer covers it. The person's consents stay locked
+    from the check to the insert, so a withdrawal cannot slip in between. The same `uuid` sent twice returns the
+    first share.
+    """
+    lock_consents_of(person.pk)
+    if (existing := already_submitted(InformationShare, uuid)) is not None:
+        return existing
+    today = timezone.localdate()
     if person.anonymised_at:
         raise ValidationError(_("Cette personne a été anonymisée : aucun partage n'est possible."))
     if not categories:
@@ -58,67 +70,48 @@ def share_information(
         )
     if purpose not in SharingPurpose.values:
         raise ValidationError({"purpose": [_("Choisissez la finalité du partage.")]})
+    if legal_basis not in RULES:
+        raise ValidationError({"legal_basis": [_("Choisissez la base légale du partage.")]})
+    rule = RULES[legal_basis]
+    errors = basis_errors(
+        legal_basis,
+        person=person,
+        organisation=to_organisation,
+        categories=categories,
+        purpose=purpose,
+        on=today,
+        coordinator_name=coordinator_name,
+        parents_informed=parents_informed,
+        parents_not_informed_reason=parents_not_informed_reason,
+    )
+    if errors:
+        raise LegalBasisError(errors)
     consent = None
     if legal_basis == LegalBasis.CONSENT:
         consent = find_valid_consent(
-            person=person, organisation=to_organisation, purpose=purpose, categories=categories, on=on
+            person=person, organisation=to_organisation, purpose=purpose, categories=categories, on=today
         )
-    elif legal_basis == LegalBasis.CASF_L121_6_2:
-        if not coordinator_name.strip():
-            raise LegalBasisError(
-                {
-                    "coordinator_name": [
-                        _(
-                            "Refusé : le partage au titre de l'article L121-6-2 du CASF exige le nom du "
-                            "coordonnateur désigné par le maire."
-                        )
-                    ]
-                }
-            )
-    elif legal_basis == LegalBasis.CASF_L226_2_2:
-        if not rules.is_minor(person, on):
-            known = (
-                _("née en %(year)s") % {"year": person.birth_year}
-                if person.birth_year
-                else _("dont l'âge n'est pas connu")
-            )
-            raise LegalBasisError(
-                _(
-                    "Refusé : l'article L226-2-2 du CASF ne vaut que pour un mineur ; %(person)s est une "
-                    "personne %(known)s."
-                )
-                % {"person": person, "known": known}
-            )
-        if parents_informed is None or (parents_informed is False and not parents_not_informed_reason.strip()):
-            raise LegalBasisError(
-                {
-                    "parents_informed": [
-                        _(
-                            "Refusé : indiquez si les parents ont été informés au préalable, ou pourquoi les "
-                            "informer serait contraire à l'intérêt de l'enfant (CASF art. L226-2-2)."
-                        )
-                    ]
-                }
-            )
-    else:
-        raise ValidationError({"legal_basis": [_("Choisissez la base légale du partage.")]})
-    share = InformationShare.objects.create(
-        person=person,
-        sender_name=Agency.current().short_name,
-        to_organisation=to_organisation,
-        recipient_name=recipient_name or to_organisation.name,
-        categories=categories,
-        purpose=purpose,
-        legal_basis=legal_basis,
-        consent=consent,
-        coordinator_name=coordinator_name.strip() if legal_basis == LegalBasis.CASF_L121_6_2 else "",
-        parents_informed=parents_informed if legal_basis == LegalBasis.CASF_L226_2_2 else None,
-        parents_not_informed_reason=parents_not_informed_reason if legal_basis == LegalBasis.CASF_L226_2_2 else "",
-        justification=justification.strip(),
-        referral=referral,
-        team=team or person.team,
-        shared_on=on,
-        shared_by=actor,
+    share, created = save_once(
+        InformationShare(
+            uuid=uuid or uuid_module.uuid4(),
+            person=person,
+            sender_name=Agency.current().short_name,
+            to_organisation=to_organisation,
+            recipient_name=recipient_name or to_organisation.name,
+            categories=categories,
+            purpose=purpose,
+            legal_basis=legal_basis,
+            consent=consent,
+            coordinator_name=coordinator_name.strip() if rule.coordinator else "",
+            parents_informed=parents_informed if rule.parents_informed else None,
+            parents_not_informed_reason=parents_not_informed_reason if rule.parents_informed else "",
+            justification=justification.strip(),
+            referral=referral,
+            team=team or person.team,
+            shared_on=today,
+            shared_by=actor,
+        )
     )
-    log_change(actor=actor, instance=share, action=AuditAction.CREATE)
+    if created:
+        log_change(actor=actor, instance=share, action=AuditAction.CREATE)
     return share

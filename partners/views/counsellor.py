@@ -21,7 +21,7 @@ from partners.models import (
 )
 from partners.scoping import counsellor_organisation_id
 from partners.services import record_incoming_referral
-from partners.views.referrals import person_shown_to
+from partners.views.referrals import person_shown_to, reason_shown_to
 
 INBOX_SIZE = 100
 
@@ -52,6 +52,7 @@ def counsellor_home(request):
         share.person_shown = share.consent is None or share.consent.state_on(today) == ConsentState.VALID
     for referral in received:
         referral.person_shown = person_shown_to(request.user, referral)
+        referral.reason_shown = reason_shown_to(request.user, referral)
     return render(
         request,
         "partners/counsellor_home.html",

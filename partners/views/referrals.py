@@ -35,6 +35,11 @@ def person_shown_to(user, referral) -> bool:
     return share.consent.state_on(timezone.localdate()) == ConsentState.VALID
 
 
+def reason_shown_to(user, referral) -> bool:
+    """The reason travels with the person: a counsellor no longer sees it once the person is hidden from them."""
+    return referral.person_id is None or person_shown_to(user, referral)
+
+
 @role_required(*STAFF)
 def referral_list(request):
     today = timezone.localdate()
@@ -112,6 +117,7 @@ def referral_detail(request, pk):
             "share": share,
             "status_form": ReferralStatusForm(allowed=allowed) if allowed else None,
             "person_shown": person_shown_to(request.user, referral),
+            "reason_shown": reason_shown_to(request.user, referral),
             "can_open_person": referral.person_id is not None and request.user.role != Role.COUNSELLOR,
             "today": timezone.localdate(),
             "back_url": reverse(
@@ -149,6 +155,7 @@ def referral_status(request, pk):
             "share": getattr(referral, "information_share", None),
             "status_form": form,
             "person_shown": person_shown_to(request.user, referral),
+            "reason_shown": reason_shown_to(request.user, referral),
             "can_open_person": referral.person_id is not None and request.user.role != Role.COUNSELLOR,
             "today": timezone.localdate(),
             "back_url": reverse(

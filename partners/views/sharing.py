@@ -1,5 +1,7 @@
 """Consents, mandates, information shares, a person's sharing page, and the right of access."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -18,6 +20,7 @@ from mediation.models import Person, PersonReadLog
 from mediation.perms import get_person_or_404
 from partners import perms
 from partners.forms import ConsentRecordForm, ShareForm, WithdrawConsentForm
+from partners.legal_bases import basis_table
 from partners.models import Consent, ConsentState, InformationShare, PartnerOrganisation, Referral
 from partners.services import record_consent, share_information, withdraw_consent
 
@@ -56,6 +59,7 @@ def consent_create(request):
             given_on=data["given_on"],
             expires_on=data["expires_on"],
             note=data["note"],
+            uuid=data["uuid"],
         )
         if consent is not None:
             messages.success(request, _("Consentement enregistré. Imprimez le mandat pour le faire signer."))
@@ -83,7 +87,9 @@ def consent_withdraw(request, pk):
     form = WithdrawConsentForm(request.POST)
     if form.is_valid():
         try:
-            withdraw_consent(actor=request.user, consent=consent, note=form.cleaned_data["note"])
+            withdraw_consent(
+                actor=request.user, consent=consent, note=form.cleaned_data["note"], uuid=form.cleaned_data["uuid"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -136,15 +142,17 @@ def share_create(request):
             coordinator_name=data["coordinator_name"],
             parents_informed=data["parents_informed"],
             parents_not_informed_reason=data["parents_not_informed_reason"],
+            uuid=data["uuid"],
         )
         if share is not None:
             messages.success(request, _("Partage enregistré avec sa base légale."))
             return redirect("partners:person_sharing", pk=share.person_id)
     return render(
         request,
-        "partners/form_page.html",
+        "partners/share_form.html",
         {
             "form": form,
+            "basis_table": basis_table(),
             "title": _("Partager une information"),
             "intro": _(
                 "Ne transmettez que le strict nécessaire. Sans base légale valable, le partage est refusé et rien "
@@ -168,6 +176,7 @@ def person_sharing(request, pk):
     )
     for consent in consents:
         consent.state = consent.state_on(today)
+        consent.withdrawal_uuid = uuid.uuid4()  # the withdrawal form's client UUID: a double submit withdraws once
     return render(
         request,
         "partners/person_sharing.html",

@@ -135,10 +135,14 @@ def test_quick_entry_on_a_phone(page, context, live_server, world):
     expect(page.locator(f"#activity-{referral.pk}")).to_be_checked()
     expect(badge).to_have_text("✓ Tout est envoyé")
     shot(page, "entry_error")
+    # A telephone referral tells the partner who the person is: only the referral workflow (with the consent).
     page.locator("label[for=mode-telephone]").click()
     page.locator("[data-save]").click()
+    expect(page.locator("[data-error-for=mode]")).to_contain_text("Nouvelle mise en relation")
+    page.locator("label[for=mode-simple]").click()
+    page.locator("[data-save]").click()
     expect(page.locator("[data-confirm-toast]")).to_contain_text("Enregistré ✓ Mise en relation × 1")
-    assert Intervention.objects.get(activity_type=referral).mode == "telephone"
+    assert Intervention.objects.get(activity_type=referral).mode == "simple"
 
     # Without network: kept on the phone, sent once when the network is back.
     context.set_offline(True)

@@ -27,8 +27,13 @@ def day_of_team_a(world):
     for _ in range(3):
         LineFactory(source=InterventionSource.TALLY, women=1)
     LineFactory(activity_type__code="rule_reminder", source=InterventionSource.TALLY)
-    LineFactory(
-        activity_type__code="referral", mode="telephone", partner_name="Mission Locale", note="Jeune de 19 ans", men=1
+    LineFactory(  # recorded by the referral workflow: a telephone referral only comes from there
+        activity_type__code="referral",
+        mode="telephone",
+        partner_name="Mission Locale",
+        note="Jeune de 19 ans",
+        men=1,
+        source=InterventionSource.REFERRAL,
     )
     LineFactory(author=world.manager, activity_type__code="partner_meeting", count=2, site=world.site_a)
     LineFactory(date=DAY - timedelta(days=1), count=40)  # the day before

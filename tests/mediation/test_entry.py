@@ -153,11 +153,11 @@ def test_json_extra_fields_follow_the_activity(client, world):
     client.force_login(world.mediator)
     response = post_json(
         client,
-        payload(world, activity_type=world.activity("referral").pk, mode="physical", partner_name="Mission Locale"),
+        payload(world, activity_type=world.activity("referral").pk, mode="simple", partner_name="Mission Locale"),
     )
     assert response.status_code == 201
     line = Intervention.objects.get()
-    assert (line.mode, line.partner_name) == (ReferralMode.PHYSICAL, "Mission Locale")
+    assert (line.mode, line.partner_name) == (ReferralMode.SIMPLE, "Mission Locale")
 
 
 @pytest.mark.parametrize("body", [b"pas du json", b"[1, 2]"])

@@ -126,9 +126,7 @@ def test_xlsx_export(world, client):
 
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
 def test_export_then_import_round_trips(world, client, tmp_path, export_format):
-    LineFactory(
-        site=world.site_a, activity_type__code="referral", mode="physical", women=1, note="- à suivre, « RDV »"
-    )
+    LineFactory(site=world.site_a, activity_type__code="referral", mode="simple", women=1, note="- à suivre, « RDV »")
     LineFactory(territory=world.territory_b, date=date(2024, 12, 31), count=7, unknown=7, duration_minutes=120)
     LineFactory(external_id="ancien-3", note="ligne 1\nligne 2")
     client.force_login(world.director)

@@ -170,6 +170,7 @@ def test_l121_6_2_needs_the_coordinator_named(world):
 def test_l226_2_2_is_for_minors_with_parents_informed(world, birth_year_offset, parents, reason, accepted, message):
     person = make_person(world, birth_year=TODAY.year - birth_year_offset)
     kwargs = dict(
+        organisation=world.other_organisation,  # prévention spécialisée: bound by secrecy, child protection
         legal_basis=LegalBasis.CASF_L226_2_2,
         purpose=SharingPurpose.CHILD_PROTECTION,
         parents_informed=parents,
