@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from mediation import rules
@@ -152,7 +153,14 @@ def test_the_import_command_keeps_history_referrals_marked_without_consent(world
 
 
 def test_the_import_marks_a_line_it_turns_into_a_telephone_referral(world, tmp_path):
-    line = make_referral(world, mode=ReferralMode.SIMPLE).intervention
+    line, _created = mediation_services.record_intervention(
+        actor=world.mediator,
+        date=date(2026, 11, 20),
+        territory=world.territory_a,
+        activity_type=world.activity("referral"),
+        mode=ReferralMode.SIMPLE,
+        source=InterventionSource.ENTRY,
+    )
     path = tmp_path / "maj.csv"
     path.write_text(
         f"{HEADER}\n{line.date.isoformat()},L8,,mediateur,referral,telephone,1,0,0,1,,,altm-{line.uuid}\n",
@@ -161,6 +169,19 @@ def test_the_import_marks_a_line_it_turns_into_a_telephone_referral(world, tmp_p
     call_command("import_interventions", str(path), stdout=io.StringIO())
     line.refresh_from_db()
     assert line.mode == ReferralMode.TELEPHONE and line.note == rules.HISTORY_REFERRAL_NOTE
+
+
+def test_the_import_cannot_touch_the_line_of_a_referral_from_the_workflow(world, tmp_path):
+    line = make_referral(world, mode=ReferralMode.SIMPLE).intervention
+    path = tmp_path / "maj.csv"
+    path.write_text(
+        f"{HEADER}\n{line.date.isoformat()},L8,,mediateur,referral,telephone,1,0,0,1,,,altm-{line.uuid}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError):
+        call_command("import_interventions", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    line.refresh_from_db()
+    assert line.mode == ReferralMode.SIMPLE
 
 
 def test_the_admin_import_keeps_history_referrals_marked_without_consent(world):
