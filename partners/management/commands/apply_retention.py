@@ -36,7 +36,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{count} personne(s) sans contact depuis le {cutoff} anonymisée(s) : {ids}. "
-                    "Pseudonyme remplacé, contact et année de naissance effacés, notes vidées ; "
-                    "les lignes d'activité, mises en relation et partages restent comptés."
+                    "Pseudonyme remplacé, contact et année de naissance effacés, textes libres vidés (notes, motifs, "
+                    "précisions des consentements et retraits, justifications des partages, motifs de consultation, "
+                    "situations de conflit les nommant), journal d'audit compris ; les lignes d'activité, mises en "
+                    "relation et partages restent comptés."
                 )
             )
