@@ -7,7 +7,7 @@
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import reduce
 from operator import or_
@@ -207,6 +207,16 @@ def history_for(instance: models.Model, *, actions: Iterable[str] | None = None)
     if actions is not None:
         entries = entries.filter(action__in=list(actions))
     return describe(list(entries))
+
+
+# Apps built on `altm` that must know which entries someone read register here (mediation logs reads of a person's
+# data: an entry about a person shows their data). The journal's pages call `note_entries_read`.
+ENTRY_READERS: list[Callable[[object, list[AuditEntry]], object]] = []
+
+
+def note_entries_read(user, entries: list[AuditEntry]) -> None:
+    for reader in ENTRY_READERS:
+        reader(user, entries)
 
 
 def was_deleted_by(*, actor, model: type[models.Model], uuid) -> bool:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit
+from mediation.services import note_person_read
 from partners import perms
 from partners.forms import ReferralForm, ReferralStatusForm
 from partners.models import ConsentState, Referral, ReferralDirection, ReferralStatus
@@ -104,6 +105,8 @@ def referral_detail(request, pk):
     referral = perms.get_referral_or_404(request.user, pk)
     allowed = perms.allowed_statuses(request.user, referral)
     share = getattr(referral, "information_share", None)
+    person_shown = person_shown_to(request.user, referral)
+    note_person_read(request.user, referral.person if person_shown else None, reason=_("Mise en relation"))
     return render(
         request,
         "partners/referral_detail.html",
@@ -111,7 +114,7 @@ def referral_detail(request, pk):
             "referral": referral,
             "share": share,
             "status_form": ReferralStatusForm(allowed=allowed) if allowed else None,
-            "person_shown": person_shown_to(request.user, referral),
+            "person_shown": person_shown,
             "can_open_person": referral.person_id is not None and request.user.role != Role.COUNSELLOR,
             "today": timezone.localdate(),
             "back_url": reverse(
