@@ -79,6 +79,7 @@ PAGES = {
         ["director", "counsellor"],
         ["mediator", "manager"],
     ),
+    "referral list": (lambda d: reverse("partners:referral_list"), ["director"], ["mediator", "manager"]),
     "share detail": (
         lambda d: reverse("partners:share_detail", args=[d.share.pk]),
         ["director", "counsellor"],
@@ -131,6 +132,14 @@ def test_each_opening_is_one_row_with_where_it_was_read(world, data):
     open_page(world.director, url)
     reasons = list(PersonReadLog.objects.filter(person=data.person).values_list("reason", flat=True))
     assert reasons == ["Mandat de consentement", "Mandat de consentement"]
+
+
+def test_a_refused_status_change_shows_the_referral_again_and_is_a_read(world, data):
+    client = Client()
+    client.force_login(world.counsellor)
+    response = client.post(reverse("partners:referral_status", args=[data.referral.pk]), {"status": "inconnu"})
+    assert response.status_code == 400 and ALIAS in response.content.decode()
+    assert PersonReadLog.objects.filter(person=data.person, user=world.counsellor).count() == 1
 
 
 def test_a_counsellor_is_not_logged_for_a_person_the_page_hides(world, data):

@@ -47,6 +47,7 @@ def referral_list(request):
         referrals = referrals.filter(status=show)
     overdue_count = Referral.objects.for_user(request.user).overdue_on(today).count()
     page = Paginator(referrals.overdue_first(today), PAGE_SIZE).get_page(request.GET.get("page"))
+    note_person_read(request.user, *(referral.person for referral in page), reason=_("Liste des mises en relation"))
     return render(
         request,
         "partners/referral_list.html",
@@ -144,6 +145,7 @@ def referral_status(request, pk):
         if changed is not None:
             messages.success(request, _("Statut mis à jour."))
             return redirect(referral.get_absolute_url())
+    note_person_read(request.user, referral.person if person_shown_to(request.user, referral) else None)
     return render(
         request,
         "partners/referral_detail.html",
