@@ -135,13 +135,10 @@ def personal_text(person_ids: list[int]) -> list[tuple]:
         (ConflictSession.objects.filter(case__in=cases), {"outcome": ""}, None),
         (
             cases,
-            {"title": ERASED_TITLE, "parties_description": "", "outcome_note": ""},
+            {"title": _("Situation anonymisée"), "parties_description": "", "outcome_note": ""},
             _("Situation de conflit n°{id}"),
         ),
     ]
-
-
-ERASED_TITLE = "Situation anonymisée"
 
 
 def erase_personal_text(person_ids: list[int], *, actor=None, at=None) -> int:

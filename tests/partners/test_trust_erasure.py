@@ -22,13 +22,14 @@ from mediation.models import (
     PersonReadLog,
     SessionKind,
 )
-from partners.models import Consent, ConsentWithdrawal, InformationShare, Referral
+from partners.models import Consent, ConsentWithdrawal, Convention, InformationShare, Referral
 from partners.services import apply_retention, withdraw_consent
 from reporting.evaluation import build_evaluation
 from reporting.exports import to_csv
+from reporting.partnership import build_convention_review
 from tests.clock import TODAY, frozen
 from tests.mediation.factories import FollowUpFactory, InterventionFactory, RecordedInterventionFactory
-from tests.partners.factories import make_consent, make_person, make_referral, make_share
+from tests.partners.factories import make_consent, make_convention, make_person, make_referral, make_share
 
 pytestmark = frozen()
 LONG_AGO = TODAY - timedelta(days=800)
@@ -141,9 +142,16 @@ def everything_stored() -> str:
 
 
 def figures():
-    """What every report is built from: the evaluation (all its indicators, by territory and year) and its CSV."""
+    """What the reports show: the evaluation (every indicator, by territory and year), its CSV, and each convention's
+    yearly review (referrals by direction and status, shares by legal basis, meetings by site)."""
     report = build_evaluation(TODAY.year - 3, TODAY.year)
-    return report.values, to_csv(report)
+    reviews = [
+        (review.referrals, review.shares, review.shares_total, review.sites)
+        for convention in Convention.objects.order_by("pk")
+        for year in (LONG_AGO.year, TODAY.year)
+        for review in [build_convention_review(convention, year, today=TODAY)]
+    ]
+    return report.values, to_csv(report), reviews
 
 
 def journal_rows():
@@ -156,11 +164,13 @@ def journal_rows():
 def test_retention_erases_every_text_tied_to_the_person_and_keeps_every_figure(world):
     person, case = old_person_with_every_text(world)
     recent_person(world)
+    make_convention(world)
     stored = everything_stored()
     for label, text in SECRETS.items():
         assert text in stored, label  # the dataset does hold each text before
     before_figures, before_rows = figures(), journal_rows()
     assert sum(before_figures[0].values()) > 0
+    assert sum(total for _, _, total, _ in before_figures[2]) == 2  # the reviews count both shares
 
     apply_retention(actor=world.director)
 
