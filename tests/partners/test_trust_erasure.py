@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.core import serializers
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from altm.audit import ERASED, erase_fields
@@ -214,11 +214,16 @@ def test_each_erasure_is_journaled_without_the_erased_values(world):
     assert SECRETS["consent note"] not in json.dumps(list(AuditEntry.objects.values("before", "after")))
 
 
-def test_the_command_erases_the_same_texts(world):
-    old_person_with_every_text(world)
-    call_command("apply_retention")
+def test_the_command_erases_the_same_texts_and_names_who_ran_it(world):
+    person, _ = old_person_with_every_text(world)
+    with pytest.raises(CommandError, match="Aucun compte actif « personne »"):
+        call_command("apply_retention", "--par", "personne")
+    assert Person.objects.get(pk=person.pk).anonymised_at is None
+    call_command("apply_retention", "--par", world.director.username)
     stored = everything_stored()
     assert [label for label, text in SECRETS.items() if text in stored] == []
+    consent = Consent.objects.get(person=person)
+    assert AuditEntry.objects.for_object(consent).get(action=AuditAction.UPDATE).actor == world.director
 
 
 def test_erasure_is_the_one_change_a_journal_accepts_and_a_rerun_changes_nothing(world):
