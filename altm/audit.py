@@ -2,17 +2,20 @@
 
 - `log_change` for one object (services, views, the admin), `log_bulk` for the rows of a bulk write (the import);
 - `history_for` and `describe` read entries back with French field names and readable values;
-- `redact` is the one sanctioned change to past entries: erasing a person's data when retention anonymises them.
+- `erase_fields` is the one sanctioned erasure of personal fields (retention): on the rows, journals included, in
+  their past entries (`redact`), and itself journaled (who erased which fields, when, never the erased values).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -216,6 +219,16 @@ def history_for(instance: models.Model, *, actions: Iterable[str] | None = None)
     return describe(list(entries))
 
 
+# Apps built on `altm` that must know which entries someone read register here (mediation logs reads of a person's
+# data: an entry about a person shows their data). The journal's pages call `note_entries_read`.
+ENTRY_READERS: list[Callable[[object, list[AuditEntry]], object]] = []
+
+
+def note_entries_read(user, entries: list[AuditEntry]) -> None:
+    for reader in ENTRY_READERS:
+        reader(user, entries)
+
+
 def was_deleted_by(*, actor, model: type[models.Model], uuid) -> bool:
     """Whether `actor` deleted the `model` row with this client UUID (an undo sent twice answers as done)."""
     return AuditEntry.objects.filter(
@@ -252,3 +265,48 @@ def redact(*, model: type[models.Model], object_ids, fields: list[str], object_r
     with redaction():
         AuditEntry.objects.bulk_update(entries, ["before", "after", "object_repr"], batch_size=500)
     return len(entries)
+
+
+def _not_erased(field: str, erased) -> Q:
+    return Q(**{f"{field}__isnull": False}) if erased is None else ~Q(**{field: erased})
+
+
+def erase_fields(*, actor, queryset: models.QuerySet, values: dict, object_repr: str | None = None, at=None) -> int:
+    """Erase personal fields of the rows of `queryset` (journals included): the one sanctioned erasure path.
+
+    `values` maps each field to its erased value ("" or None). The rows keep everything else, so every count stays.
+    Their past audit entries lose the same fields (`redact`, `object_repr` as there), and each row that still held
+    something gets one new entry named `object_repr` (default "<type> n°<id>"): who erased which fields, when, with
+    "[effacé]" in place of the values (never the values themselves). Returns the rows changed; a rerun changes none.
+    """
+    model = queryset.model
+    fields = list(values)
+    ids = list(queryset.order_by().values_list("pk", flat=True))
+    redact(model=model, object_ids=ids, fields=fields, object_repr=object_repr)
+    held = (
+        model._default_manager.filter(pk__in=ids)
+        .filter(reduce(or_, (_not_erased(field, erased) for field, erased in values.items())))
+        .order_by("pk")
+    )
+    rows = [(row[0], dict(zip(fields, row[1:], strict=True))) for row in held.values_list("pk", *fields)]
+    if not rows:
+        return 0
+    with redaction():
+        model._default_manager.filter(pk__in=[pk for pk, _ in rows]).update(**values)
+    name = object_repr or f"{str(model._meta.verbose_name).capitalize()} n°{{id}}"
+    log_bulk(
+        actor=actor,
+        model=model,
+        at=at or timezone.now(),
+        changes=(
+            (
+                pk,
+                name.format(id=pk),
+                AuditAction.UPDATE,
+                None,
+                {field: ERASED for field, value in held_values.items() if value not in (None, "")},
+            )
+            for pk, held_values in rows
+        ),
+    )
+    return len(rows)

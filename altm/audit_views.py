@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from altm.audit import content_type_label, describe
+from altm.audit import content_type_label, describe, note_entries_read
 from altm.decorators import role_required
 from altm.forms import DateInput
 from altm.models import AuditAction, AuditEntry
@@ -67,6 +67,7 @@ def audit_list(request):
     # As long as one filter is refused, the whole journal is shown with the errors (no half-applied filter).
     entries = filterset.qs if form.is_bound and form.is_valid() else _entries()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    note_entries_read(request.user, list(page))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": describe(list(page)), "query": query.urlencode()}
@@ -79,6 +80,7 @@ def audit_object(request, content_type_id: int, object_id: str):
     entries = list(_entries().filter(content_type=content_type, object_id=object_id))
     if not entries:
         raise Http404
+    note_entries_read(request.user, entries)
     context = {
         "type_label": content_type_label(content_type),
         "object_repr": entries[0].object_repr,

@@ -1,4 +1,7 @@
+from operator import attrgetter
+
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -8,6 +11,27 @@ from altm.admin import AuditedAdminMixin
 from mediation import models
 from mediation.interchange import InterchangeError
 from mediation.resources import InterchangeCSV, InterchangeXLSX, InterventionResource
+from mediation.services import note_person_read
+
+
+class PersonReadAdminMixin:
+    """For records about a person (DOMAIN §2: the admin shows no social data by default). The list shows the
+    person's number, never their name nor a free text; the change page, which must show them, logs the read."""
+
+    person_path = "person"  # how a row reaches its person ("consent.person" for a withdrawal)
+
+    @admin.display(description=_("personne"))
+    def person_number(self, obj):
+        person = attrgetter(self.person_path)(obj)
+        return f"n°{person.pk}" if person is not None else "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, unquote(object_id)) if response.status_code == 200 else None
+        if obj is not None:
+            label = _("Administration : %(type)s n°%(id)s") % {"type": obj._meta.verbose_name, "id": obj.pk}
+            note_person_read(request.user, attrgetter(self.person_path)(obj), reason=label)
+        return response
 
 
 @admin.register(models.Territory)
@@ -46,7 +70,7 @@ class ActivityTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(models.Intervention)
-class InterventionAdmin(ImportExportModelAdmin):
+class InterventionAdmin(PersonReadAdminMixin, ImportExportModelAdmin):
     """Read-only list of intervention lines with import and export in the interchange format (DOMAIN §8).
 
     Lines are written by the services (entry, tally, import), never edited here: the import goes through the same

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class MediationConfig(AppConfig):
     name = "mediation"
     verbose_name = _("Médiation : organisation et activité")
+
+    def ready(self):
+        # Services import the models, which need the app registry ready: hence this import here (Django's way).
+        from altm.audit import ENTRY_READERS
+        from mediation.services import note_audit_entries_read
+
+        if note_audit_entries_read not in ENTRY_READERS:
+            ENTRY_READERS.append(note_audit_entries_read)

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from altm.admin import AuditedAdminMixin
+from mediation.admin import PersonReadAdminMixin
 from partners import models
 
 
@@ -56,7 +57,7 @@ class PartnerEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(models.Referral)
-class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ReferralAdmin(PersonReadAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "direction", "mode", "partner_name", "team", "status", "follow_up_on"]
     list_filter = ["direction", "mode", "status", "team"]
     date_hierarchy = "date"
@@ -71,8 +72,8 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return False
 
 
-class JournalAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    """Journals are read-only everywhere, the admin included."""
+class JournalAdmin(PersonReadAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    """Journals are read-only everywhere, the admin included. Each is about a person: its page logs the read."""
 
     def has_add_permission(self, request):
         return False
@@ -86,18 +87,28 @@ class JournalAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(models.Consent)
 class ConsentAdmin(JournalAdmin):
-    list_display = ["given_on", "person", "recipient_organisation", "purpose", "form", "expires_on", "recorded_by"]
+    list_display = [
+        "given_on",
+        "person_number",
+        "recipient_organisation",
+        "purpose",
+        "form",
+        "expires_on",
+        "recorded_by",
+    ]
     list_filter = ["form", "purpose", "recipient_organisation"]
     date_hierarchy = "given_on"
 
 
 @admin.register(models.ConsentWithdrawal)
 class ConsentWithdrawalAdmin(JournalAdmin):
-    list_display = ["withdrawn_on", "consent", "recorded_by"]
+    list_display = ["withdrawn_on", "consent", "person_number", "recorded_by"]
+    list_select_related = ["consent"]
+    person_path = "consent.person"
 
 
 @admin.register(models.InformationShare)
 class InformationShareAdmin(JournalAdmin):
-    list_display = ["shared_on", "person", "recipient_name", "legal_basis", "shared_by"]
+    list_display = ["shared_on", "person_number", "recipient_name", "legal_basis", "shared_by"]
     list_filter = ["legal_basis", "purpose", "to_organisation"]
     date_hierarchy = "shared_on"

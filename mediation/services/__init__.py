@@ -23,6 +23,8 @@ from mediation.services.interventions import (
 from mediation.services.persons import (
     create_person,
     log_person_read,
+    note_audit_entries_read,
+    note_person_read,
     prepare_person,
     record_followup,
     update_followup,
@@ -46,6 +48,8 @@ __all__ = [
     "create_person",
     "delete_intervention",
     "log_person_read",
+    "note_audit_entries_read",
+    "note_person_read",
     "open_conflict_case",
     "prepare_person",
     "record_conflict_agreement",

@@ -1,6 +1,7 @@
 """Persons and follow-ups: the minimal person record, its follow-ups, and the log of reads from outside its team."""
 
 import uuid as uuid_module
+from collections import defaultdict
 from datetime import date as date_type
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, model_errors
 from altm.models import AuditAction
-from mediation import rules
+from mediation import perms, rules
 from mediation.models import (
     FollowUp,
     FollowUpKind,
@@ -152,3 +153,64 @@ def update_followup(
 def log_person_read(*, user, person: Person, reason: str = "") -> PersonReadLog:
     """Write who opened a person's record from outside its owning team, and why if they said."""
     return PersonReadLog.objects.create(person=person, user=user, reason=reason.strip()[:300])
+
+
+def note_person_read(user, *persons: Person | None, reason: str = "") -> int:
+    """Log that `user` read these persons' data, for each one whose owning team they are not in (the rule:
+    `perms.must_log_person_read`; a director, a partner's counsellor, an administrator are always logged).
+
+    The one call every page showing a person's data makes once per opening; `None` (a referral without a person)
+    is skipped, a person shown twice is logged once. `reason` says where (French). Returns the rows written.
+    """
+    outside = {
+        person.pk: person
+        for person in persons
+        if person is not None and person.pk is not None and perms.must_log_person_read(user, person)
+    }
+    PersonReadLog.objects.bulk_create(
+        [PersonReadLog(person=person, user=user, reason=reason.strip()[:300]) for person in outside.values()]
+    )
+    return len(outside)
+
+
+def person_link(model) -> tuple[str, type | None, str]:
+    """How a row of `model` names a person: its field holding the person's id (`("person_id", None, "")`), or the
+    id of a row that names them (a withdrawal: `("consent_id", Consent, "person_id")`); `("", None, "")` if none."""
+    if model is Person:
+        return "id", None, ""
+    links = [field for field in model._meta.concrete_fields if field.many_to_one or field.one_to_one]
+    for field in links:
+        if field.related_model is Person:
+            return field.attname, None, ""
+    for field in links:
+        for inner in field.related_model._meta.concrete_fields:
+            if (inner.many_to_one or inner.one_to_one) and inner.related_model is Person:
+                return field.attname, field.related_model, inner.attname
+    return "", None, ""
+
+
+def persons_in_entries(entries) -> list[Person]:
+    """The persons audit entries are about: the person itself, or the person its record names (directly, or through
+    the record it points to). One query per kind of record pointed to, whatever the number of entries."""
+    person_ids: set = set()
+    pointed: dict = defaultdict(set)
+    for entry in entries:
+        model = entry.content_type.model_class()
+        if model is Person:
+            person_ids.add(entry.object_id)
+            continue
+        field, related, inner = person_link(model) if model is not None else ("", None, "")
+        value = (entry.after or entry.before or {}).get(field) if field else None
+        if value is not None and related is None:
+            person_ids.add(value)
+        elif value is not None:
+            pointed[(related, inner)].add(value)
+    for (related, inner), ids in pointed.items():
+        person_ids.update(related._base_manager.filter(pk__in=ids).values_list(inner, flat=True))
+    return list(Person.objects.filter(pk__in=[pk for pk in person_ids if pk is not None]).order_by("pk"))
+
+
+def note_audit_entries_read(user, entries) -> int:
+    """Audit entries shown about persons are reads of their data: logged like the pages (registered with
+    `altm.audit.ENTRY_READERS`)."""
+    return note_person_read(user, *persons_in_entries(entries), reason=_("Journal d'audit"))

@@ -19,8 +19,8 @@ from partners.services.retention import (
     RETENTION_BATCH,
     RetentionResult,
     apply_retention,
+    erase_personal_text,
     persons_past_retention,
-    redact_audit_trail,
 )
 from partners.services.sharing import share_information
 
@@ -33,12 +33,12 @@ __all__ = [
     "apply_retention",
     "beneficiaries_for",
     "consent_problem",
+    "erase_personal_text",
     "find_valid_consent",
     "persons_past_retention",
     "record_consent",
     "record_incoming_referral",
     "record_referral",
-    "redact_audit_trail",
     "referral_follow_up_default",
     "save_record",
     "share_information",

@@ -6,22 +6,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, DateField, F, Max, OuterRef, Subquery, Value
+from django.db.models import CharField, DateField, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from altm.audit import log_bulk, redact, snapshot
+from altm.audit import erase_fields, log_bulk, redact, snapshot
 from altm.models import AuditAction
-from mediation.models import (
-    FollowUp,
-    Intervention,
-    Person,
-)
-from partners.models import (
-    Consent,
-    Referral,
-)
+from mediation.models import ConflictCase, ConflictSession, FollowUp, Intervention, Person, PersonReadLog
+from partners.models import Consent, ConsentWithdrawal, InformationShare, Referral
 
 # --- Retention ----------------------------------------------------------------------------------------------
 
@@ -72,7 +65,8 @@ def apply_retention(
     """Anonymise persons with no contact for `days` days (settings.RETENTION_DAYS).
 
     The person row stays (so every count by gender, age band, territory and team is unchanged); what could identify
-    them goes: alias replaced, contact and birth year cleared, free-text notes about them emptied.
+    them goes: alias replaced, contact and birth year cleared, every free text tied to them emptied
+    (`erase_personal_text`), in the rows and in the audit trail.
     """
     today = today or timezone.localdate()
     days = settings.RETENTION_DAYS if days is None else days
@@ -85,10 +79,8 @@ def apply_retention(
     for start in range(0, len(ids), RETENTION_BATCH):
         batch = ids[start : start + RETENTION_BATCH]
         Person.objects.filter(pk__in=batch).update(alias=alias, contact="", birth_year=None, anonymised_at=now)
-        FollowUp.objects.filter(person_id__in=batch).update(note="", next_action="")
-        Intervention.objects.filter(person_id__in=batch).update(note="")
-        Referral.objects.filter(person_id__in=batch).update(reason="", status_reason="")
-        redact_audit_trail(batch)
+        redact(model=Person, object_ids=batch, fields=PERSON_FIELDS, object_repr=_("Personne anonymisée n°{id}"))
+        erase_personal_text(batch, actor=actor, at=now)
     persons = Person.objects.filter(anonymised_at=now).order_by("pk")
     # The audit keeps only the anonymised state: a "before" snapshot would keep what we just erased.
     log_bulk(
@@ -103,28 +95,56 @@ def apply_retention(
     return RetentionResult(cutoff=cutoff, person_ids=ids, dry_run=False)
 
 
-def redact_audit_trail(person_ids: list[int]) -> None:
-    """Erase from past audit entries what retention erased from the rows (the entries themselves stay)."""
-    redact(
-        model=Person,
-        object_ids=person_ids,
-        fields=["alias", "contact", "birth_year"],
-        object_repr=_("Personne anonymisée n°{id}"),
+PERSON_FIELDS = ["alias", "contact", "birth_year"]
+
+
+def linked_conflict_cases(person_ids: list[int]):
+    """Conflict cases tied to these persons. A case names no person itself: it is tied to one when one of its lines
+    (its real-time line, a session's line, a line recorded against it) names the person."""
+    return ConflictCase.objects.filter(
+        pk__in=Intervention.objects.filter(person_id__in=person_ids).values("conflict_case")
     )
-    redact(
-        model=FollowUp,
-        object_ids=FollowUp.objects.filter(person_id__in=person_ids).values_list("pk", flat=True),
-        fields=["note", "next_action"],
-        object_repr=_("Suivi n°{id}"),
-    )
-    redact(
-        model=Intervention,
-        object_ids=Intervention.objects.filter(person_id__in=person_ids).values_list("pk", flat=True),
-        fields=["note"],
-    )
-    redact(
-        model=Referral,
-        object_ids=Referral.objects.filter(person_id__in=person_ids).values_list("pk", flat=True),
-        fields=["reason", "status_reason"],
-        object_repr=_("Mise en relation n°{id}"),
+
+
+def personal_text(person_ids: list[int]) -> list[tuple]:
+    """Every free text tied to these persons: (rows, erased values, name of their audit entries or None).
+
+    Journals (consents, withdrawals, shares) keep their rows, dates, categories and legal bases: only the text goes.
+    """
+    cases = linked_conflict_cases(person_ids)
+    return [
+        (FollowUp.objects.filter(person_id__in=person_ids), {"note": "", "next_action": ""}, _("Suivi n°{id}")),
+        (
+            Intervention.objects.filter(Q(person_id__in=person_ids) | Q(conflict_case__in=cases)),
+            {"note": ""},
+            None,
+        ),
+        (
+            Referral.objects.filter(person_id__in=person_ids),
+            {"reason": "", "status_reason": ""},
+            _("Mise en relation n°{id}"),
+        ),
+        (Consent.objects.filter(person_id__in=person_ids), {"note": ""}, None),
+        (ConsentWithdrawal.objects.filter(consent__person_id__in=person_ids), {"note": ""}, None),
+        (
+            InformationShare.objects.filter(person_id__in=person_ids),
+            {"justification": "", "parents_not_informed_reason": ""},
+            None,
+        ),
+        (PersonReadLog.objects.filter(person_id__in=person_ids), {"reason": ""}, None),
+        (ConflictSession.objects.filter(case__in=cases), {"outcome": ""}, None),
+        (
+            cases,
+            {"title": _("Situation anonymisée"), "parties_description": "", "outcome_note": ""},
+            _("Situation de conflit n°{id}"),
+        ),
+    ]
+
+
+def erase_personal_text(person_ids: list[int], *, actor=None, at=None) -> int:
+    """Erase every free text tied to these persons, on the rows and in their audit entries, through the one erasure
+    path (`altm.audit.erase_fields`, itself journaled). Returns the rows changed."""
+    return sum(
+        erase_fields(actor=actor, queryset=rows, values=values, object_repr=object_repr, at=at)
+        for rows, values, object_repr in personal_text(person_ids)
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit
+from mediation.services import note_person_read
 from partners import perms
 from partners.forms import IncomingReferralForm
 from partners.models import (
@@ -53,6 +54,12 @@ def counsellor_home(request):
     for referral in received:
         referral.person_shown = person_shown_to(request.user, referral)
         referral.reason_shown = reason_shown_to(request.user, referral)
+    shown = (
+        [r.person for r in received if r.person_shown]
+        + [r.person for r in sent]
+        + [s.person for s in shares if s.person_shown]
+    )
+    note_person_read(request.user, *shown, reason=_("Accueil du conseiller"))
     return render(
         request,
         "partners/counsellor_home.html",
@@ -105,4 +112,5 @@ def share_detail(request, pk):
     shown = share.consent is None or share.consent.state_on(timezone.localdate()) == ConsentState.VALID
     if request.user.role != Role.COUNSELLOR:
         shown = True
+    note_person_read(request.user, share.person if shown else None, reason=_("Partage d'informations"))
     return render(request, "partners/share_detail.html", {"share": share, "person_shown": shown})

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit
+from mediation.services import note_person_read
 from partners import perms
 from partners.forms import ReferralForm, ReferralStatusForm
 from partners.models import ConsentState, Referral, ReferralDirection, ReferralStatus
@@ -51,6 +52,7 @@ def referral_list(request):
         referrals = referrals.filter(status=show)
     overdue_count = Referral.objects.for_user(request.user).overdue_on(today).count()
     page = Paginator(referrals.overdue_first(today), PAGE_SIZE).get_page(request.GET.get("page"))
+    note_person_read(request.user, *(referral.person for referral in page), reason=_("Liste des mises en relation"))
     return render(
         request,
         "partners/referral_list.html",
@@ -109,6 +111,8 @@ def referral_detail(request, pk):
     referral = perms.get_referral_or_404(request.user, pk)
     allowed = perms.allowed_statuses(request.user, referral)
     share = getattr(referral, "information_share", None)
+    person_shown = person_shown_to(request.user, referral)
+    note_person_read(request.user, referral.person if person_shown else None, reason=_("Mise en relation"))
     return render(
         request,
         "partners/referral_detail.html",
@@ -116,7 +120,7 @@ def referral_detail(request, pk):
             "referral": referral,
             "share": share,
             "status_form": ReferralStatusForm(allowed=allowed) if allowed else None,
-            "person_shown": person_shown_to(request.user, referral),
+            "person_shown": person_shown,
             "reason_shown": reason_shown_to(request.user, referral),
             "can_open_person": referral.person_id is not None and request.user.role != Role.COUNSELLOR,
             "today": timezone.localdate(),
@@ -147,6 +151,7 @@ def referral_status(request, pk):
         if changed is not None:
             messages.success(request, _("Statut mis à jour."))
             return redirect(referral.get_absolute_url())
+    note_person_read(request.user, referral.person if person_shown_to(request.user, referral) else None)
     return render(
         request,
         "partners/referral_detail.html",

@@ -18,6 +18,7 @@ from altm.models import AuditEntry
 from altm.pdf import pdf_response, render_pdf
 from mediation.models import Person, PersonReadLog
 from mediation.perms import get_person_or_404
+from mediation.services import note_person_read
 from partners import perms
 from partners.forms import ConsentRecordForm, ShareForm, WithdrawConsentForm
 from partners.legal_bases import basis_table
@@ -109,12 +110,14 @@ def _mandate_context(consent):
 @role_required(*STAFF)
 def consent_mandate(request, pk):
     consent = perms.get_consent_or_404(request.user, pk)
+    note_person_read(request.user, consent.person, reason=_("Mandat de consentement"))
     return render(request, "partners/mandate.html", _mandate_context(consent))
 
 
 @role_required(*STAFF)
 def consent_mandate_pdf(request, pk):
     consent = perms.get_consent_or_404(request.user, pk)
+    note_person_read(request.user, consent.person, reason=_("Mandat de consentement (PDF)"))
     pdf = render_pdf("partners/pdf/mandate.html", _mandate_context(consent), request=request)
     return pdf_response(pdf, f"mandat-{consent.pk}.pdf")
 
@@ -168,6 +171,7 @@ def share_create(request):
 def person_sharing(request, pk):
     """Consents, shares and referrals of one person, for their team (and the direction)."""
     person = get_person_or_404(request.user, pk)
+    note_person_read(request.user, person, reason=_("Page des partages de la personne"))
     today = timezone.localdate()
     consents = list(
         Consent.objects.filter(person=person)
@@ -225,11 +229,13 @@ def _access_context(person):
 @role_required(Role.DIRECTOR)
 def person_access(request, pk):
     person = get_person_or_404(request.user, pk)
+    note_person_read(request.user, person, reason=_("Droit d'accès"))
     return render(request, "partners/person_access.html", _access_context(person))
 
 
 @role_required(Role.DIRECTOR)
 def person_access_pdf(request, pk):
     person = get_person_or_404(request.user, pk)
+    note_person_read(request.user, person, reason=_("Droit d'accès (PDF)"))
     pdf = render_pdf("partners/pdf/person_access.html", _access_context(person), request=request)
     return pdf_response(pdf, f"droit-d-acces-{person.pk}.pdf")
