@@ -121,7 +121,7 @@ class CommitmentForm(forms.ModelForm):
         return kind
 
 
-class PartnerEventForm(forms.ModelForm):
+class PartnerEventForm(SubmissionForm, forms.ModelForm):
     class Meta:
         model = PartnerEvent
         fields = [

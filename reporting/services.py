@@ -64,6 +64,9 @@ def save_indicator_entries(
     """
     if year not in project.years:
         raise ValidationError(_("L'année %(year)s n'appartient pas au projet.") % {"year": year})
+    # One save of a project's entries at a time: a double tap or concurrent copies find the rows the first one
+    # wrote (same values: nothing to change) instead of inserting the same (indicator, year) twice.
+    ServiceProject.objects.select_for_update().filter(pk=project.pk).first()
     items = {
         item.pk: item for item in ProjectIndicator.objects.filter(axis__stake__part__project=project, pk__in=entries)
     }

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from altm.audit import log_change, snapshot
+from altm.idempotency import already_submitted, save_once
 from altm.models import AuditAction
 
 
@@ -23,13 +24,24 @@ def day_text(day: date_type) -> str:
 
 @transaction.atomic
 def save_record(*, actor, instance, m2m_form=None):
-    """Save a plain record (validated by its form) and audit it; `m2m_form` saves the many-to-many fields."""
+    """Save a plain record (validated by its form) and audit it; `m2m_form` saves the many-to-many fields.
+
+    A new record carrying a client `uuid` is saved once: a double tap, a retry or a concurrent copy gets the first.
+    """
     creating = instance.pk is None
     before = None
     if not creating:
         previous = type(instance).objects.get(pk=instance.pk)
         before = snapshot(previous)
-    instance.save()
+        instance.save()
+    elif getattr(instance, "uuid", None) is not None:
+        if (existing := already_submitted(type(instance), instance.uuid)) is not None:
+            return existing
+        instance, created = save_once(instance)
+        if not created:
+            return instance
+    else:
+        instance.save()
     if m2m_form is not None:
         m2m_form.save_m2m()
     log_change(

@@ -213,6 +213,8 @@ def _child_form_view(request, pk, form_class, *, title, success):
         instance = form.save(commit=False)
         if hasattr(instance, "created_by_id") and instance.pk is None:
             instance.created_by = request.user
+        if hasattr(instance, "uuid") and instance.pk is None:
+            instance.uuid = form.cleaned_data.get("uuid")
         if submit_form(form, save_record, actor=request.user, instance=instance, m2m_form=form) is not None:
             messages.success(request, success)
             return redirect(convention.get_absolute_url())
