@@ -4,6 +4,8 @@ the agency's page."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import UserAdmin
+from accounts.models import User
 from altm.audit import log_change, snapshot
 from altm.models import Agency, AuditAction
 
@@ -60,6 +62,50 @@ class AuditedAdminMixin:
 
 class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     pass
+
+
+USER_RIGHTS_FIELDS = ["username", "role", "is_active", "is_staff", "is_superuser"]
+
+
+def user_rights(user: User) -> dict:
+    """What the journal keeps of a user: its role and rights (never its password hash)."""
+    rights = {name: getattr(user, name) for name in USER_RIGHTS_FIELDS}
+    rights["groups"] = sorted(user.groups.values_list("name", flat=True))
+    rights["user_permissions"] = sorted(
+        f"{app}.{codename}"
+        for app, codename in user.user_permissions.values_list("content_type__app_label", "codename")
+    )
+    return rights
+
+
+@admin.register(User)
+class AuditedUserAdmin(UserAdmin):
+    """Creating a user, changing its role or rights (groups and permissions included), deleting it: journaled."""
+
+    def save_model(self, request, obj, form, change):
+        saved = User.objects.filter(pk=obj.pk).first() if change else None
+        # Groups and permissions are saved after the user (save_related): compare once everything is saved.
+        request._rights_before = user_rights(saved) if saved is not None else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user, before = form.instance, getattr(request, "_rights_before", None)
+        after = user_rights(user)
+        if before is None:
+            log_change(actor=request.user, instance=user, action=AuditAction.CREATE, after=after)
+        elif before != after:
+            log_change(actor=request.user, instance=user, action=AuditAction.UPDATE, before=before, after=after)
+
+    def delete_model(self, request, obj):
+        before, pk = user_rights(obj), obj.pk
+        super().delete_model(request, obj)
+        obj.pk = pk
+        log_change(actor=request.user, instance=obj, action=AuditAction.DELETE, before=before)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(Agency)
