@@ -9,6 +9,7 @@ from django.utils import timezone
 from altm.audit import log_bulk, snapshot_values
 from altm.bulk import BulkWriter
 from altm.models import AuditAction
+from mediation import rules
 from mediation.interchange.columns import BATCH_SIZE, RowError, Table, export_external_id
 from mediation.interchange.validate import CleanRow, Lookups, validate_table
 from mediation.models import ActivityType, Intervention, InterventionSource
@@ -198,7 +199,7 @@ def import_interventions(*, actor, table: Table, dry_run: bool = False, preview_
     `dry_run` validates and reports what would be created or updated, and writes nothing.
     """
     lookups = Lookups()
-    rows, errors, total = validate_table(table, lookups=lookups)
+    rows, errors, total = validate_table(table, lookups=lookups, closed_years=rules.closed_years(actor))
     if errors:
         return ImportReport(total=total, errors=errors, dry_run=dry_run)
     return write_rows(actor=actor, rows=rows, lookups=lookups, dry_run=dry_run, preview_size=preview_size)

@@ -3,6 +3,7 @@
 import copy
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from altm.decorators import role_required
 from altm.forms import submit
 from mediation import perms, services
 from mediation.forms import InterventionForm
-from mediation.models import Intervention
+from mediation.models import Intervention, InterventionSource
 from mediation.views.entry import entry_context, line_summary
 
 
@@ -25,6 +26,10 @@ def locked_reason(user, line: Intervention) -> str:
             "Cette ligne compte une rencontre de médiation ou un signalement de veille technique : "
             "elle se gère depuis la situation ou le signalement."
         )
+    if line.author_id == user.pk and line.source == InterventionSource.IMPORT:
+        return _("Cette ligne a été importée : seul le manager de l'équipe peut la corriger.")
+    if line.author_id == user.pk and line.created_by_id != user.pk:
+        return _("Cette ligne a été saisie pour vous par quelqu'un d'autre : demandez à votre manager de la corriger.")
     if line.author_id == user.pk:
         return _(
             "Le délai de %(days)s jours pour modifier ou supprimer votre saisie est dépassé : "
@@ -77,7 +82,12 @@ def intervention_delete(request, pk: int):
     if request.method == "POST":
         url = after_change_url(request.user, line)
         summary = line_summary(line)
-        services.delete_intervention(actor=request.user, intervention=line)
+        try:
+            services.delete_intervention(actor=request.user, intervention=line)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(url)
         messages.success(request, _("Saisie supprimée : %(line)s") % {"line": summary})
         return redirect(url)
     return render(request, "mediation/intervention_confirm_delete.html", {"line": line})
