@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from altm.forms import DateInput, SubmissionForm
+from altm.forms import DateInput, SubmissionForm, VersionedForm
 from mediation.models import (
     AgeBand,
     ConflictOutcome,
@@ -297,7 +297,7 @@ class FollowUpCreateForm(CaseworkSubmissionForm):
         }
 
 
-class FollowUpEditForm(forms.Form):
+class FollowUpEditForm(VersionedForm):
     next_action_on = _date_field(_("Prochaine action le"), required=False, initial_today=False)
     next_action = forms.CharField(label=_("Prochaine action"), required=False, max_length=200)
     note = forms.CharField(label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, model_errors, save_once
 from altm.models import AuditAction
+from altm.versions import check_version
 from mediation import rules
 from mediation.models import (
     ActivityType,
@@ -145,10 +146,12 @@ def record_intervention(
 
 
 @transaction.atomic
-def update_intervention(*, actor, intervention: Intervention, **changes) -> Intervention:
+def update_intervention(*, actor, intervention: Intervention, version: int | None = None, **changes) -> Intervention:
+    """Change a line. `version`, from the edit form (`altm.versions`): refused when the line changed since."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"champs non modifiables : {sorted(unknown)}")
+    check_version(intervention, version)
     closed = rules.closed_years(actor)
     check_year_open(intervention, closed)  # moving a line out of a closed year changes that year too
     before = snapshot(intervention)

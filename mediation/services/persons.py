@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, model_errors, save_once
 from altm.models import AuditAction
+from altm.versions import check_version
 from mediation import rules
 from mediation.models import (
     FollowUp,
@@ -153,8 +154,12 @@ def update_followup(
     next_action: str = "",
     note: str = "",
     ended_on: date_type | None = None,
+    version: int | None = None,
 ) -> FollowUp:
-    """Plan the next action, add observations, or end the follow-up (an ended follow-up is no longer due)."""
+    """Plan the next action, add observations, or end the follow-up (an ended follow-up is no longer due).
+
+    `version`, from the edit form (`altm.versions`): refused when the follow-up changed since it was read."""
+    check_version(followup, version)
     errors = {}
     check_day(errors, "ended_on", ended_on, not_before=followup.started_on, label=_("le début du suivi"))
     if errors:

@@ -12,6 +12,7 @@ from accounts.models import Role
 from altm.audit import history_for
 from altm.decorators import role_required
 from altm.forms import submit
+from altm.versions import current_version
 from mediation import perms, services
 from mediation.forms import InterventionForm
 from mediation.models import Intervention, InterventionSource
@@ -61,13 +62,16 @@ def intervention_edit(request, pk: int):
     if not perms.can_edit_intervention(request.user, line):
         return render_locked(request, line)
     # The form works on a copy: the service compares the untouched line with the changes for the audit trail.
-    form = InterventionForm(request.POST or None, instance=copy.copy(line), user=request.user)
+    initial = {"version": current_version(line)}
+    form = InterventionForm(request.POST or None, instance=copy.copy(line), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {name: value for name, value in form.service_fields().items() if getattr(line, name) != value}
         if not changes:
             messages.info(request, _("Aucune modification."))
             return redirect(after_change_url(request.user, line))
-        if submit(form, services.update_intervention, actor=request.user, intervention=line, **changes) is not None:
+        version = form.cleaned_data["version"]
+        update = services.update_intervention
+        if submit(form, update, actor=request.user, intervention=line, version=version, **changes) is not None:
             messages.success(request, _("Modification enregistrée ✓ %(line)s") % {"line": line_summary(line)})
             return redirect(after_change_url(request.user, line))
     context = entry_context(request, form, line=line, history=history_for(line))

@@ -9,6 +9,7 @@ from django.db import transaction
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, save_once
 from altm.models import AuditAction
+from altm.versions import check_version
 
 
 class LegalBasisError(ValidationError):
@@ -23,14 +24,16 @@ def day_text(day: date_type) -> str:
 
 
 @transaction.atomic
-def save_record(*, actor, instance, m2m_form=None):
+def save_record(*, actor, instance, m2m_form=None, version: int | None = None):
     """Save a plain record (validated by its form) and audit it; `m2m_form` saves the many-to-many fields.
 
     A new record carrying a client `uuid` is saved once: a double tap, a retry or a concurrent copy gets the first.
+    A change carrying the `version` its form was read at (`altm.versions`) is refused when the record changed since.
     """
     creating = instance.pk is None
     before = None
     if not creating:
+        check_version(instance, version)
         previous = type(instance).objects.get(pk=instance.pk)
         before = snapshot(previous)
         instance.save()

@@ -4,12 +4,15 @@ import uuid
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from altm.versions import current_version
 from mediation import services
 from mediation.models import (
+    ActivityType,
     ConflictCase,
     ConflictParties,
     ConflictSession,
@@ -107,3 +110,27 @@ def test_six_concurrent_technical_reports_give_one_report_and_one_line(concurren
     assert not failures
     assert sorted(created for _, created in results) == [False] * 5 + [True]
     assert TechnicalReport.objects.count() == 1 and Intervention.objects.count() == 1
+
+
+def test_two_managers_saving_the_same_version_at_once_one_is_refused(concurrent_world):
+    world = concurrent_world
+    line, _ = services.record_intervention(
+        actor=world.mediator,
+        date=date.today(),
+        territory=world.territory_a,
+        activity_type=ActivityType.objects.get(code="rule_reminder"),
+        count=2,
+    )
+    version = current_version(line)
+    counts = iter([5, 7])
+
+    def update():
+        return services.update_intervention(
+            actor=world.manager, intervention=Intervention.objects.get(pk=line.pk), version=version, count=next(counts)
+        )
+
+    results, failures = run_at_once(update, copies=2)
+    assert len(results) == 1 and len(failures) == 1
+    assert isinstance(failures[0], ValidationError)
+    assert "Modifié entre-temps par Sophie Lambert" in failures[0].messages[0]
+    assert Intervention.objects.get(pk=line.pk).count == results[0].count
