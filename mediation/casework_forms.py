@@ -182,7 +182,7 @@ class ConflictSessionForm(CaseworkSubmissionForm):
         return data
 
 
-class ConflictAgreementForm(CaseworkForm):
+class ConflictAgreementForm(CaseworkForm, VersionedForm):
     agreement_on = _date_field(
         _("Protocole d'accord signé le"), required_message=_("Indiquez la date du protocole d'accord.")
     )
@@ -198,7 +198,7 @@ class ConflictAgreementForm(CaseworkForm):
         self.fields["agreement_followup_on"].initial = timezone.localdate() + timedelta(days=30)
 
 
-class ConflictCloseForm(CaseworkForm):
+class ConflictCloseForm(CaseworkForm, VersionedForm):
     closed_on = _date_field(_("Clôturée le"), required_message=_("Indiquez la date de clôture."))
     outcome = forms.ChoiceField(
         label=_("Issue"),

@@ -11,6 +11,7 @@ from mediation.models import Intervention
 from partners.models import Convention
 from tests.clock import frozen
 from tests.mediation.factories import RecordedInterventionFactory
+from tests.mediation.test_conflicts import open_case
 from tests.mediation.test_edit import edit_data
 from tests.mediation.test_followups import start_followup
 from tests.partners.factories import make_convention
@@ -86,3 +87,24 @@ def test_a_convention_edited_meanwhile_is_not_overwritten(world):
     assert "Modifié entre-temps par" in unescape(refused.content.decode())
     convention = Convention.objects.get(pk=convention.pk)
     assert (convention.partner_signatory, convention.note) == ("Nouvelle directrice", "")
+
+
+def test_a_conflict_agreement_recorded_meanwhile_is_not_overwritten(world):
+    case = open_case(world)
+    url = reverse("mediation:conflict_agreement", args=[case.pk])
+    mediator, manager = client_for(world.mediator), client_for(world.manager)
+    stale = version_on(mediator.get(url))
+    fresh = version_on(manager.get(url))
+    first = {"agreement_on": "2026-11-10", "agreement_followup_on": "2026-12-10", "version": fresh}
+    assert manager.post(url, first).status_code == 302
+    second = {"agreement_on": "2026-11-12", "agreement_followup_on": "2027-01-12", "version": stale}
+    refused = mediator.post(url, second)
+    assert "Modifié entre-temps par Sophie Lambert" in unescape(refused.content.decode())
+    case.refresh_from_db()
+    assert case.agreement_on == date(2026, 11, 10)
+    # Closing over a version read before the agreement is refused too.
+    close = reverse("mediation:conflict_close", args=[case.pk])
+    refused = mediator.post(close, {"closed_on": "2026-11-20", "outcome": "resolved", "version": stale})
+    assert "Modifié entre-temps" in unescape(refused.content.decode())
+    case.refresh_from_db()
+    assert not case.is_closed
