@@ -26,8 +26,12 @@ class AuditedAdminMixin:
         if action == AuditAction.CREATE or before != snapshot(obj):
             log_change(actor=request.user, instance=obj, action=action, before=before)
 
+    def audit_snapshot(self, obj) -> dict:
+        """What the journal keeps of an object deleted here (all its fields unless a ModelAdmin says otherwise)."""
+        return snapshot(obj)
+
     def delete_model(self, request, obj):
-        before, pk = snapshot(obj), obj.pk
+        before, pk = self.audit_snapshot(obj), obj.pk
         super().delete_model(request, obj)
         obj.pk = pk
         log_change(actor=request.user, instance=obj, action=AuditAction.DELETE, before=before)
@@ -79,14 +83,18 @@ def user_rights(user: User) -> dict:
 
 
 @admin.register(User)
-class AuditedUserAdmin(UserAdmin):
+class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
     """Creating a user, changing its role or rights (groups and permissions included), deleting it: journaled."""
+
+    def audit_snapshot(self, obj) -> dict:
+        return user_rights(obj)
 
     def save_model(self, request, obj, form, change):
         saved = User.objects.filter(pk=obj.pk).first() if change else None
         # Groups and permissions are saved after the user (save_related): compare once everything is saved.
         request._rights_before = user_rights(saved) if saved is not None else None
-        super().save_model(request, obj, form, change)
+        # Not the mixin's save_model: its snapshot of every field would hold the password hash.
+        UserAdmin.save_model(self, request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -96,16 +104,6 @@ class AuditedUserAdmin(UserAdmin):
             log_change(actor=request.user, instance=user, action=AuditAction.CREATE, after=after)
         elif before != after:
             log_change(actor=request.user, instance=user, action=AuditAction.UPDATE, before=before, after=after)
-
-    def delete_model(self, request, obj):
-        before, pk = user_rights(obj), obj.pk
-        super().delete_model(request, obj)
-        obj.pk = pk
-        log_change(actor=request.user, instance=obj, action=AuditAction.DELETE, before=before)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 @admin.register(Agency)

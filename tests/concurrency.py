@@ -4,9 +4,11 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from mediation.activity_types import ACTIVITY_TYPES
 from mediation.models import ActivityType
+from tests.world import World, build_world
 
 needs_postgresql = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="threads concurrents : PostgreSQL seulement"),
@@ -42,3 +44,16 @@ def restore_activity_types() -> None:
         ActivityType.objects.update_or_create(
             code=code, defaults={"family": family, "label": label, "order": order * 10, **flags}
         )
+
+
+def world_for_threads() -> World:
+    """The test world in a transactional test (activity types put back first), committed for the threads to see."""
+    restore_activity_types()
+    return build_world()
+
+
+def client_for(user) -> Client:
+    """A logged-in client: one per thread, a client is not shared."""
+    client = Client()
+    client.force_login(user)
+    return client

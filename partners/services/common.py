@@ -4,7 +4,8 @@ audited save of plain records."""
 from datetime import date as date_type
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, save_once
@@ -44,7 +45,13 @@ def save_record(*, actor, instance, m2m_form=None, version: int | None = None):
         if not created:
             return instance
     else:
-        instance.save()
+        try:
+            with transaction.atomic():
+                instance.save()
+        except IntegrityError:  # a unique rule (an amendment's number…) met by a concurrent copy of the same form
+            raise ValidationError(
+                _("Cet enregistrement existe déjà : la saisie a sans doute été envoyée deux fois.")
+            ) from None
     if m2m_form is not None:
         m2m_form.save_m2m()
     log_change(

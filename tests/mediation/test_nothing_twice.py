@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,22 +21,14 @@ from mediation.models import (
     Person,
     TechnicalReport,
 )
-from tests.concurrency import needs_postgresql, restore_activity_types, run_at_once
-from tests.world import build_world
+from tests.concurrency import client_for, needs_postgresql, run_at_once, world_for_threads
 
 pytestmark = needs_postgresql
 
 
 @pytest.fixture
 def concurrent_world():
-    restore_activity_types()
-    return build_world()
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return world_for_threads()
 
 
 def test_six_concurrent_follow_ups_with_a_new_person_give_one_follow_up_and_one_person(concurrent_world):
@@ -51,7 +42,7 @@ def test_six_concurrent_follow_ups_with_a_new_person_give_one_follow_up_and_one_
         "kind": FollowUpKind.ISOLATED,
         "started_on": timezone.localdate().isoformat(),
     }
-    clients = [logged_in(world.mediator) for _ in range(6)]
+    clients = [client_for(world.mediator) for _ in range(6)]
     pending = iter(clients)
 
     def post():

@@ -3,28 +3,19 @@
 import uuid
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from mediation.models import Person
-from partners.models import PartnerEvent, Referral
+from partners.models import Amendment, PartnerEvent, Referral
 from tests.clock import frozen
-from tests.concurrency import needs_postgresql, restore_activity_types, run_at_once
+from tests.concurrency import client_for, needs_postgresql, run_at_once, world_for_threads
 from tests.partners.factories import make_convention
-from tests.world import build_world
 
 
 @pytest.fixture
 def concurrent_world():
-    restore_activity_types()
-    return build_world()
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return world_for_threads()
 
 
 def referral_post(world) -> dict:
@@ -54,7 +45,7 @@ def event_post(world) -> dict:
 
 @frozen()
 def test_a_double_submitted_counsellor_referral_gives_one_referral_and_one_person(world):
-    client = logged_in(world.counsellor)
+    client = client_for(world.counsellor)
     data = referral_post(world)
     assert client.post(reverse("partners:counsellor_referral_create"), data).status_code == 302
     assert client.post(reverse("partners:counsellor_referral_create"), data).status_code == 302
@@ -64,7 +55,7 @@ def test_a_double_submitted_counsellor_referral_gives_one_referral_and_one_perso
 @frozen()
 def test_a_double_submitted_partner_event_is_recorded_once(world):
     convention = make_convention(world)
-    client = logged_in(world.manager)
+    client = client_for(world.manager)
     page = client.get(reverse("partners:event_create", args=[convention.pk]))
     assert 'name="uuid"' in page.content.decode()
     data = event_post(world)
@@ -80,7 +71,7 @@ def test_six_concurrent_partner_events_give_one_event(concurrent_world):
     world = concurrent_world
     convention = make_convention(world)
     data = event_post(world)
-    clients = iter([logged_in(world.manager) for _ in range(6)])
+    clients = iter([client_for(world.manager) for _ in range(6)])
 
     def post():
         return next(clients).post(reverse("partners:event_create", args=[convention.pk]), data).status_code
@@ -96,7 +87,7 @@ def test_six_concurrent_partner_events_give_one_event(concurrent_world):
 def test_six_concurrent_counsellor_referrals_give_one_referral_and_no_orphan_person(concurrent_world):
     world = concurrent_world
     data = referral_post(world)
-    clients = iter([logged_in(world.counsellor) for _ in range(6)])
+    clients = iter([client_for(world.counsellor) for _ in range(6)])
 
     def post():
         return next(clients).post(reverse("partners:counsellor_referral_create"), data).status_code
@@ -107,3 +98,22 @@ def test_six_concurrent_counsellor_referrals_give_one_referral_and_no_orphan_per
     assert Referral.objects.count() == 1
     assert Person.objects.count() == 1
     assert Referral.objects.get().person == Person.objects.get()
+
+
+@needs_postgresql[0]
+@needs_postgresql[1]
+def test_six_concurrent_amendments_give_one_amendment_and_a_french_message(concurrent_world):
+    world = concurrent_world
+    convention = make_convention(world)
+    data = {"number": 1, "signed_on": timezone.localdate().isoformat(), "subject": "Ajout du site Mermoz"}
+    clients = iter([client_for(world.director) for _ in range(6)])
+
+    def post():
+        response = next(clients).post(reverse("partners:amendment_create", args=[convention.pk]), data)
+        return response.status_code, response.content.decode()
+
+    results, failures = run_at_once(post)
+    assert not failures
+    assert sorted(status for status, _ in results).count(302) == 1
+    assert all(status in (200, 302) for status, _ in results)
+    assert Amendment.objects.count() == 1

@@ -2,9 +2,11 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.test import Client
 
-from reporting.models import IndicatorTarget, ProjectIndicator, ServiceProject
+from reporting import services
+from reporting.models import FrozenReport, IndicatorTarget, ProjectIndicator, ServiceProject
 from reporting.service_projects import PROJECT_2017_2019, load_definition
 from tests.concurrency import needs_postgresql, run_at_once
 from tests.world import build_world
@@ -32,3 +34,16 @@ def test_six_concurrent_target_saves_give_one_target():
     assert not failures
     assert statuses == [302] * 6
     assert list(IndicatorTarget.objects.values_list("value", flat=True)) == [Decimal("60")]
+
+
+def test_two_concurrent_freezes_of_a_year_give_one_frozen_report_and_a_french_refusal():
+    world = build_world()
+
+    def freeze():
+        return services.freeze_annual_report(actor=world.director, year=2025)
+
+    results, failures = run_at_once(freeze, copies=2)
+    assert len(results) == 1 and len(failures) == 1
+    assert isinstance(failures[0], ValidationError)
+    assert failures[0].messages == ["Le bilan 2025 est déjà figé."]
+    assert FrozenReport.objects.count() == 1
