@@ -19,6 +19,12 @@ def derived_uuid(parent: uuid_module.UUID | str, purpose: str) -> uuid_module.UU
     return uuid_module.uuid5(uuid_module.UUID(str(parent)), purpose)
 
 
+def check_open_year(errors: dict, field: str, day: date_type | None, *, actor) -> None:
+    """A date that a frozen annual report counts must not fall in a closed year (`rules.closed_year_errors`)."""
+    if messages := rules.closed_year_errors(day, closed_years=rules.closed_years(actor)):
+        errors.setdefault(field, []).extend(messages)
+
+
 def check_day(errors: dict, field: str, day: date_type | None, *, not_before: date_type | None, label: str) -> None:
     """A case-work date: the date rules of a line (`rules.date_errors`), and not before `not_before` (`label`)."""
     if day is None:

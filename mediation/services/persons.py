@@ -20,7 +20,7 @@ from mediation.models import (
     PersonReadLog,
     Team,
 )
-from mediation.services.common import check_day, derived_uuid, today
+from mediation.services.common import check_day, check_open_year, derived_uuid, today
 
 
 def prepare_person(
@@ -112,6 +112,7 @@ def record_followup(
     elif person.team_id != team.pk:
         errors.setdefault("person", []).append(_("Cette personne est suivie par une autre équipe."))
     check_day(errors, "started_on", started_on, not_before=None, label="")
+    check_open_year(errors, "started_on", started_on, actor=actor)  # active follow-ups are counted by year
     if kind == FollowUpKind.YOUNG_ADULT and not errors:
         if messages := rules.young_adult_errors(person, started_on):
             errors["kind"] = messages
@@ -162,6 +163,9 @@ def update_followup(
     check_version(followup, version)
     errors = {}
     check_day(errors, "ended_on", ended_on, not_before=followup.started_on, label=_("le début du suivi"))
+    if ended_on != followup.ended_on:
+        for day in {ended_on, followup.ended_on} - {None}:
+            check_open_year(errors, "ended_on", day, actor=actor)
     if errors:
         raise ValidationError(errors)
     before = snapshot(followup)

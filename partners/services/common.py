@@ -11,6 +11,7 @@ from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, save_once
 from altm.models import AuditAction
 from altm.versions import check_version
+from mediation import rules
 
 
 class LegalBasisError(ValidationError):
@@ -24,6 +25,17 @@ def day_text(day: date_type) -> str:
 # --- Generic audited save for plain records (conventions, amendments, commitments, events) ------------------
 
 
+def check_dated_in_open_year(actor, instance, previous) -> None:
+    """A dated record the annual report counts (a partner event) stays out of closed years, before and after."""
+    if not any(field.name == "date" for field in instance._meta.concrete_fields):
+        return
+    closed = rules.closed_years(actor)
+    days = {instance.date, previous.date if previous is not None else None} - {None}
+    messages = [message for day in sorted(days) for message in rules.closed_year_errors(day, closed_years=closed)]
+    if messages:
+        raise ValidationError({"date": messages})
+
+
 @transaction.atomic
 def save_record(*, actor, instance, m2m_form=None, version: int | None = None):
     """Save a plain record (validated by its form) and audit it; `m2m_form` saves the many-to-many fields.
@@ -32,11 +44,13 @@ def save_record(*, actor, instance, m2m_form=None, version: int | None = None):
     A change carrying the `version` its form was read at (`altm.versions`) is refused when the record changed since.
     """
     creating = instance.pk is None
-    before = None
+    before = previous = None
     if not creating:
-        check_version(instance, version)
+        check_version(instance, version)  # locks the row first
         previous = type(instance).objects.get(pk=instance.pk)
         before = snapshot(previous)
+    check_dated_in_open_year(actor, instance, previous)
+    if not creating:
         instance.save()
     elif getattr(instance, "uuid", None) is not None:
         if (existing := already_submitted(type(instance), instance.uuid)) is not None:

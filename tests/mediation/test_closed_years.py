@@ -15,11 +15,14 @@ from django.utils import timezone
 
 from mediation import services
 from mediation.models import ConflictParties, Intervention, InterventionSource
+from partners.models import PartnerEvent
 from reporting import services as reporting_services
 from reporting.models import FrozenReport
 from tests.clock import frozen
 from tests.mediation.factories import RecordedInterventionFactory
+from tests.mediation.test_followups import start_followup
 from tests.mediation.test_import import HEADER, run_import, write
+from tests.partners.factories import make_convention
 
 pytestmark = frozen()
 
@@ -177,3 +180,18 @@ def test_imported_lines_are_corrected_by_managers_not_by_their_mediator(world, c
     assert client.post(reverse("mediation:intervention_delete", args=[line.pk])).status_code == 403
     client.force_login(world.manager)
     assert client.get(reverse("mediation:intervention_edit", args=[line.pk])).status_code == 200
+
+
+def test_follow_ups_and_partner_events_counted_by_year_are_refused_in_a_frozen_year(world, client, closed_2025):
+    with pytest.raises(ValidationError) as exc:
+        start_followup(world, started_on=CLOSED_DAY)
+    assert CLOSED in exc.value.message_dict["started_on"][0]
+    followup = start_followup(world, started_on=date(2026, 1, 10))
+    with pytest.raises(ValidationError):
+        services.update_followup(actor=world.mediator, followup=followup, next_action_on=None, ended_on=CLOSED_DAY)
+    convention = make_convention(world, signed_on=date(2024, 5, 15))
+    client.force_login(world.manager)
+    event = {"kind": "meeting", "date": CLOSED_DAY.isoformat(), "site": world.site_a.pk, "days": 0}
+    response = client.post(reverse("partners:event_create", args=[convention.pk]), event | {"situations_reviewed": 1})
+    assert CLOSED in unescape(response.content.decode())
+    assert not PartnerEvent.objects.exists()
