@@ -195,3 +195,13 @@ def test_follow_ups_and_partner_events_counted_by_year_are_refused_in_a_frozen_y
     response = client.post(reverse("partners:event_create", args=[convention.pk]), event | {"situations_reviewed": 1})
     assert CLOSED in unescape(response.content.decode())
     assert not PartnerEvent.objects.exists()
+
+
+def test_the_json_undo_of_a_line_in_a_frozen_year_is_refused(world, client):
+    line = line_in(world, date(2025, 12, 31), author=world.mediator, actor=world.mediator)
+    close_2025(world)
+    client.force_login(world.mediator)
+    response = client.post(reverse("mediation:api_intervention_undo", args=[line.uuid]))
+    assert response.status_code == 400
+    assert CLOSED in json.dumps(response.json(), ensure_ascii=False)
+    assert Intervention.objects.filter(pk=line.pk).exists()
