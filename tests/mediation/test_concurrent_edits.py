@@ -10,9 +10,8 @@ from django.urls import reverse
 from mediation.models import Intervention
 from partners.models import Convention
 from tests.clock import frozen
-from tests.mediation.factories import RecordedInterventionFactory
 from tests.mediation.test_conflicts import open_case
-from tests.mediation.test_edit import edit_data
+from tests.mediation.test_edit import edit_data, make_line
 from tests.mediation.test_followups import start_followup
 from tests.partners.factories import make_convention
 
@@ -30,13 +29,7 @@ def version_on(page) -> str:
 
 
 def test_the_second_manager_saving_the_same_line_is_refused_and_the_first_change_stays(world):
-    line = RecordedInterventionFactory(
-        date=date(2026, 11, 2),
-        territory=world.territory_a,
-        site=world.site_a,
-        activity_type=world.activity("rule_reminder"),
-        count=2,
-    )
+    line = make_line(world)
     first, second = client_for(world.manager), client_for(world.manager)
     url = reverse("mediation:intervention_edit", args=[line.pk])
     first_version = version_on(first.get(url))
