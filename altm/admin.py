@@ -4,6 +4,8 @@ the agency's page."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import UserAdmin
+from accounts.models import User
 from altm.audit import log_change, snapshot
 from altm.models import Agency, AuditAction
 
@@ -24,8 +26,12 @@ class AuditedAdminMixin:
         if action == AuditAction.CREATE or before != snapshot(obj):
             log_change(actor=request.user, instance=obj, action=action, before=before)
 
+    def audit_snapshot(self, obj) -> dict:
+        """What the journal keeps of an object deleted here (all its fields unless a ModelAdmin says otherwise)."""
+        return snapshot(obj)
+
     def delete_model(self, request, obj):
-        before, pk = snapshot(obj), obj.pk
+        before, pk = self.audit_snapshot(obj), obj.pk
         super().delete_model(request, obj)
         obj.pk = pk
         log_change(actor=request.user, instance=obj, action=AuditAction.DELETE, before=before)
@@ -60,6 +66,44 @@ class AuditedAdminMixin:
 
 class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     pass
+
+
+USER_RIGHTS_FIELDS = ["username", "role", "is_active", "is_staff", "is_superuser"]
+
+
+def user_rights(user: User) -> dict:
+    """What the journal keeps of a user: its role and rights (never its password hash)."""
+    rights = {name: getattr(user, name) for name in USER_RIGHTS_FIELDS}
+    rights["groups"] = sorted(user.groups.values_list("name", flat=True))
+    rights["user_permissions"] = sorted(
+        f"{app}.{codename}"
+        for app, codename in user.user_permissions.values_list("content_type__app_label", "codename")
+    )
+    return rights
+
+
+@admin.register(User)
+class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
+    """Creating a user, changing its role or rights (groups and permissions included), deleting it: journaled."""
+
+    def audit_snapshot(self, obj) -> dict:
+        return user_rights(obj)
+
+    def save_model(self, request, obj, form, change):
+        saved = User.objects.filter(pk=obj.pk).first() if change else None
+        # Groups and permissions are saved after the user (save_related): compare once everything is saved.
+        request._rights_before = user_rights(saved) if saved is not None else None
+        # Not the mixin's save_model: its snapshot of every field would hold the password hash.
+        UserAdmin.save_model(self, request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user, before = form.instance, getattr(request, "_rights_before", None)
+        after = user_rights(user)
+        if before is None:
+            log_change(actor=request.user, instance=user, action=AuditAction.CREATE, after=after)
+        elif before != after:
+            log_change(actor=request.user, instance=user, action=AuditAction.UPDATE, before=before, after=after)
 
 
 @admin.register(Agency)

@@ -75,21 +75,46 @@ def _actor_id(actor) -> int | None:
     return actor.pk if getattr(actor, "is_authenticated", False) else None
 
 
-def log_change(*, actor, instance: models.Model, action: str, before: dict | None = None) -> AuditEntry:
-    """One entry for one object: created (no `before`), updated (`before` = its snapshot), deleted (no `after`)."""
-    after = None if action == AuditAction.DELETE else snapshot(instance)
+def _actor_name(actor) -> str:
+    """The actor as named now, kept on the entry: a user deleted later still shows who acted."""
+    return str(actor)[:300] if getattr(actor, "is_authenticated", False) else ""
+
+
+def log_change(
+    *, actor, instance: models.Model, action: str, before: dict | None = None, after: dict | None = None
+) -> AuditEntry:
+    """One entry for one object: created (no `before`), updated (`before` = its snapshot), deleted (no `after`).
+
+    `after` defaults to the instance's snapshot; give it (and `before`) to journal chosen values only (a user's
+    rights, never its password hash).
+    """
+    if action == AuditAction.DELETE:
+        after = None
+    elif after is None:
+        after = snapshot(instance)
     return AuditEntry.objects.create(
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:255],
         action=action,
         actor_id=_actor_id(actor),
+        actor_name=_actor_name(actor),
         before=before,
         after=after,
     )
 
 
-AUDIT_COLUMNS = ["content_type_id", "object_id", "object_repr", "action", "actor_id", "at", "before", "after"]
+AUDIT_COLUMNS = [
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "action",
+    "actor_id",
+    "actor_name",
+    "at",
+    "before",
+    "after",
+]
 
 
 def log_bulk(
@@ -101,7 +126,7 @@ def log_bulk(
     them. Every entry carries the same moment `at`. Returns the number of entries written.
     """
     content_type_id = ContentType.objects.get_for_model(model).pk
-    actor_id = _actor_id(actor)
+    actor_id, actor_name = _actor_id(actor), _actor_name(actor)
     rows = [
         {
             "content_type_id": content_type_id,
@@ -109,6 +134,7 @@ def log_bulk(
             "object_repr": object_repr[:255],
             "action": action,
             "actor_id": actor_id,
+            "actor_name": actor_name,
             "at": at,
             "before": before,
             "after": after,

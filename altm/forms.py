@@ -31,6 +31,16 @@ class SubmissionForm(forms.Form):
             self.initial.setdefault("uuid", uuid.uuid4())
 
 
+class VersionedForm(forms.Form):
+    """Base of the edit forms: the page carries the version it was read at (`altm.versions.current_version`), so a
+    save over a newer version is refused with the other change shown instead of silently reverting it.
+
+    Works as a base of a `ModelForm` too. The view puts the version in `initial`; the update service checks it.
+    """
+
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: next to the field it names, the rest on top of the form."""
     if hasattr(exc, "error_dict"):

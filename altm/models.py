@@ -89,6 +89,8 @@ class AuditEntry(AppendOnlyModel):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("par")
     )
+    # Who acted, as named when the entry was written: deleting the user later leaves it (the link goes empty).
+    actor_name = models.CharField(_("nom de l'auteur"), max_length=300, blank=True)
     at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
     before = models.JSONField(_("avant"), null=True, blank=True)
     after = models.JSONField(_("après"), null=True, blank=True)
@@ -106,6 +108,13 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.object_repr}"
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted: the user as named now, else as named when the entry was written ("" for the system)."""
+        if self.actor_id is not None and self.actor is not None:
+            return str(self.actor)
+        return self.actor_name
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}

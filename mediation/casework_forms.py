@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from altm.forms import DateInput, SubmissionForm
+from altm.forms import DateInput, SubmissionForm, VersionedForm
 from altm.params import parse_week
 from mediation.models import (
     AgeBand,
@@ -183,7 +183,7 @@ class ConflictSessionForm(CaseworkSubmissionForm):
         return data
 
 
-class ConflictAgreementForm(CaseworkForm):
+class ConflictAgreementForm(CaseworkForm, VersionedForm):
     agreement_on = _date_field(
         _("Protocole d'accord signé le"), required_message=_("Indiquez la date du protocole d'accord.")
     )
@@ -199,7 +199,7 @@ class ConflictAgreementForm(CaseworkForm):
         self.fields["agreement_followup_on"].initial = timezone.localdate() + timedelta(days=30)
 
 
-class ConflictCloseForm(CaseworkForm):
+class ConflictCloseForm(CaseworkForm, VersionedForm):
     closed_on = _date_field(_("Clôturée le"), required_message=_("Indiquez la date de clôture."))
     outcome = forms.ChoiceField(
         label=_("Issue"),
@@ -298,7 +298,7 @@ class FollowUpCreateForm(CaseworkSubmissionForm):
         }
 
 
-class FollowUpEditForm(forms.Form):
+class FollowUpEditForm(VersionedForm):
     next_action_on = _date_field(_("Prochaine action le"), required=False, initial_today=False)
     next_action = forms.CharField(label=_("Prochaine action"), required=False, max_length=200)
     note = forms.CharField(label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from altm.forms import DateInput, SubmissionForm
+from altm.forms import DateInput, SubmissionForm, VersionedForm
 from mediation import rules
 from mediation.models import (
     ActivityFamily,
@@ -46,7 +46,7 @@ def _counter(attrs=None):
     return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "text-center", **(attrs or {})})
 
 
-class InterventionForm(SubmissionForm, forms.ModelForm):
+class InterventionForm(SubmissionForm, VersionedForm, forms.ModelForm):
     """One intervention line, shared by the quick-entry page, the tally, the JSON API and the edit page."""
 
     source = forms.ChoiceField(

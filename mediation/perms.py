@@ -26,14 +26,24 @@ EDIT_WINDOW_DAYS = 7
 
 
 def can_edit_intervention(user, intervention) -> bool:
-    """Authors edit or delete their own lines for 7 days; managers correct their team's lines."""
+    """Authors edit or delete the lines they entered themselves for 7 days from when they entered them (not from
+    the line's date); managers correct their team's lines, imported ones included."""
     if not user.is_authenticated or is_case_work_line(intervention):
         return False
     if user.role == Role.MANAGER and intervention.team_id in team_ids(user):
         return True
-    if intervention.author_id == user.pk and user.role in FIELD_STAFF:
+    if is_own_entry(user, intervention) and user.role in FIELD_STAFF:
         return timezone.now() - intervention.created_at <= timedelta(days=EDIT_WINDOW_DAYS)
     return False
+
+
+def is_own_entry(user, intervention) -> bool:
+    """A line its author entered: not one imported or recorded for them by someone else."""
+    return (
+        intervention.author_id == user.pk
+        and intervention.created_by_id == user.pk
+        and intervention.source != InterventionSource.IMPORT
+    )
 
 
 def is_case_work_line(intervention) -> bool:

@@ -9,6 +9,7 @@ The function works on ids and on reference data the caller already holds (the ac
 so it costs no query: the import checks 100,000 rows with it against dictionaries loaded once.
 """
 
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -106,6 +107,7 @@ def intervention_errors(
     source: str,
     previous_mode: str | None = None,
     require_mode: bool = True,
+    closed_years: Collection[int] = (),
 ) -> dict[str, list[str]]:
     """Every rule a line breaks, by field, in French; empty when the line is valid.
 
@@ -124,6 +126,7 @@ def intervention_errors(
             errors.setdefault(field, []).extend(messages)
 
     add("date", date_errors(day, today=today))
+    add("date", closed_year_errors(day, closed_years=closed_years))
     if territory_id is None:
         add("territory", [_("Choisissez un secteur.")])
     add("site", site_errors(territory_id, site_territory_id))
@@ -165,6 +168,38 @@ def intervention_errors(
             ],
         )
     return errors
+
+
+# --- Closed years: a frozen annual report closes its year ----------------------------------------------------
+
+# Where the years whose annual report is frozen are read. The reporting app (a floor above, which mediation does
+# not import) registers it in its AppConfig.ready; without it no year is closed.
+_closed_years_source: Callable[[], Iterable[int]] | None = None
+
+
+def register_closed_years(source: Callable[[], Iterable[int]] | None) -> None:
+    global _closed_years_source
+    _closed_years_source = source
+
+
+def closed_years(user=None) -> frozenset[int]:
+    """The years closed to `user` (one query): every frozen year; none for the director, who may still correct a
+    frozen year (the frozen report then shows what changed since it was frozen)."""
+    if user is not None and getattr(user, "is_director", False) or _closed_years_source is None:
+        return frozenset()
+    return frozenset(_closed_years_source())
+
+
+def closed_year_errors(day: date | None, *, closed_years: Collection[int]) -> list[str]:
+    if day is None or day.year not in closed_years:
+        return []
+    return [
+        _(
+            "L'année %(year)s est close : son bilan annuel est figé. Aucune ligne ne peut y être saisie, modifiée "
+            "ou supprimée, sauf par la direction."
+        )
+        % {"year": day.year}
+    ]
 
 
 # --- The team a line, a case, a report or a person belongs to -------------------------------------------------

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from altm.forms import DateInput, SubmissionForm
+from altm.forms import DateInput, SubmissionForm, VersionedForm
 from mediation.models import Gender, Person, ReferralMode, Site, Territory
 from partners.models import (
     Amendment,
@@ -42,7 +42,7 @@ class CategoriesField(forms.MultipleChoiceField):
 # --- Conventions --------------------------------------------------------------------------------------------
 
 
-class ConventionForm(forms.ModelForm):
+class ConventionForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Convention
         fields = [
@@ -121,7 +121,7 @@ class CommitmentForm(forms.ModelForm):
         return kind
 
 
-class PartnerEventForm(forms.ModelForm):
+class PartnerEventForm(SubmissionForm, forms.ModelForm):
     class Meta:
         model = PartnerEvent
         fields = [

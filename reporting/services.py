@@ -6,7 +6,7 @@ import copy
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
@@ -64,6 +64,9 @@ def save_indicator_entries(
     """
     if year not in project.years:
         raise ValidationError(_("L'année %(year)s n'appartient pas au projet.") % {"year": year})
+    # One save of a project's entries at a time: a double tap or concurrent copies find the rows the first one
+    # wrote (same values: nothing to change) instead of inserting the same (indicator, year) twice.
+    ServiceProject.objects.select_for_update().filter(pk=project.pk).first()
     items = {
         item.pk: item for item in ProjectIndicator.objects.filter(axis__stake__part__project=project, pk__in=entries)
     }
@@ -97,13 +100,17 @@ def freeze_annual_report(*, actor, year: int, note: str = "") -> FrozenReport:
         raise ValidationError(_("Le bilan %(year)s est déjà figé.") % {"year": year})
     report = build_evaluation(year, year)
     pdf = exports.to_pdf(report, frozen_note=note, signed_by=actor)
-    frozen = FrozenReport.objects.create(
-        year=year,
-        figures={"territories": [list(t) for t in report.territories], "values": report.figures()},
-        pdf=pdf,
-        note=note,
-        frozen_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            frozen = FrozenReport.objects.create(
+                year=year,
+                figures={"territories": [list(t) for t in report.territories], "values": report.figures()},
+                pdf=pdf,
+                note=note,
+                frozen_by=actor,
+            )
+    except IntegrityError:  # a concurrent copy of the same request froze it first (no row to lock before)
+        raise ValidationError(_("Le bilan %(year)s est déjà figé.") % {"year": year}) from None
     record = copy.copy(frozen)
     record.pdf = f"PDF, {len(pdf)} octets"  # the journal keeps the figures, not the file
     log_change(actor=actor, instance=record, action=AuditAction.CREATE)

@@ -160,9 +160,12 @@ class Lookups:
 class RowValidator:
     """Checks a file's headers, then each row. Every message is French and names the column at fault."""
 
-    def __init__(self, headers: list, *, lookups: Lookups | None = None, today: date | None = None):
+    def __init__(
+        self, headers: list, *, lookups: Lookups | None = None, today: date | None = None, closed_years=frozenset()
+    ):
         self.lookups = lookups or Lookups()
         self.today = today or timezone.localdate()
+        self.closed_years = closed_years
         self.raw_headers = list(headers)
         self.positions: dict[str, int] = {}
         self.unnamed_positions: list[int] = []
@@ -344,6 +347,7 @@ class RowValidator:
             today=self.today,
             source=InterventionSource.IMPORT,
             require_mode=False,
+            closed_years=self.closed_years,
         )
         for name, messages in broken.items():
             column = RULE_COLUMNS.get(name, name)
@@ -422,9 +426,13 @@ class RowValidator:
             return None
 
 
-def validate_table(table: Table, *, lookups: Lookups | None = None) -> tuple[list[CleanRow], list[RowError], int]:
-    """(valid rows, every error, number of non-blank rows). Rows are only kept when the whole file is valid."""
-    validator = RowValidator(table.headers, lookups=lookups)
+def validate_table(
+    table: Table, *, lookups: Lookups | None = None, closed_years=frozenset()
+) -> tuple[list[CleanRow], list[RowError], int]:
+    """(valid rows, every error, number of non-blank rows). Rows are only kept when the whole file is valid.
+
+    `closed_years`: the years the importer may not write in (`rules.closed_years`)."""
+    validator = RowValidator(table.headers, lookups=lookups, closed_years=closed_years)
     errors = list(validator.header_errors)
     clean_rows: list[CleanRow] = []
     total = 0

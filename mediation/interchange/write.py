@@ -262,7 +262,7 @@ def import_interventions(*, actor, table: Table, dry_run: bool = False, preview_
     `dry_run` validates and reports what would be created or updated, and writes nothing.
     """
     lookups = Lookups()
-    rows, errors, total = validate_table(table, lookups=lookups)
+    rows, errors, total = validate_table(table, lookups=lookups, closed_years=rules.closed_years(actor))
     errors = errors or target_errors(rows)
     if errors:
         return ImportReport(total=total, errors=errors, dry_run=dry_run)

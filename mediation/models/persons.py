@@ -31,6 +31,9 @@ class PersonQuerySet(ScopedQuerySet):
 class Person(models.Model):
     """Minimal record of a person a mediator follows or refers: no name beyond an alias or first name."""
 
+    # Derived from the UUID of the submission that created the person (a follow-up, a referral): a retry or a
+    # concurrent copy of that submission finds this person instead of creating a second one.
+    uuid = models.UUIDField(_("identifiant de saisie"), null=True, blank=True, unique=True, editable=False)
     alias = models.CharField(_("prénom ou pseudonyme"), max_length=80)
     birth_year = models.PositiveSmallIntegerField(_("année de naissance"), null=True, blank=True)
     age_band = models.CharField(_("tranche d'âge"), max_length=10, choices=AgeBand.choices, blank=True)

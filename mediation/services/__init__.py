@@ -5,6 +5,7 @@ Keyword-only, atomic, audited; a refusal is a ValidationError with French messag
 
 from django.core.exceptions import ValidationError
 
+from mediation.services.common import derived_uuid
 from mediation.services.conflicts import (
     close_conflict_case,
     open_conflict_case,
@@ -47,6 +48,7 @@ __all__ = [
     "close_conflict_case",
     "create_person",
     "delete_intervention",
+    "derived_uuid",
     "log_person_read",
     "note_audit_entries_read",
     "note_person_read",

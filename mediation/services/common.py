@@ -13,9 +13,16 @@ def today() -> date_type:
     return timezone.localdate()
 
 
-def derived_uuid(parent: uuid_module.UUID, purpose: str) -> uuid_module.UUID:
-    """A line's UUID derived from its parent's, so the line a case or report records exists once."""
-    return uuid_module.uuid5(parent, purpose)
+def derived_uuid(parent: uuid_module.UUID | str, purpose: str) -> uuid_module.UUID:
+    """A record's UUID derived from its parent's (the line a case records, the person a follow-up or a referral
+    creates), so that record exists once whatever the retries."""
+    return uuid_module.uuid5(uuid_module.UUID(str(parent)), purpose)
+
+
+def check_open_year(errors: dict, field: str, day: date_type | None, *, actor) -> None:
+    """A date that a frozen annual report counts must not fall in a closed year (`rules.closed_year_errors`)."""
+    if messages := rules.closed_year_errors(day, closed_years=rules.closed_years(actor)):
+        errors.setdefault(field, []).extend(messages)
 
 
 def check_day(errors: dict, field: str, day: date_type | None, *, not_before: date_type | None, label: str) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, model_errors, save_once
 from altm.models import AuditAction
+from altm.versions import check_version
 from mediation.models import (
     ConflictCase,
     ConflictOutcome,
@@ -142,9 +143,17 @@ def record_conflict_session(
 
 @transaction.atomic
 def record_conflict_agreement(
-    *, actor, case: ConflictCase, agreement_on: date_type | None, followup_on: date_type | None
+    *,
+    actor,
+    case: ConflictCase,
+    agreement_on: date_type | None,
+    followup_on: date_type | None,
+    version: int | None = None,
 ) -> ConflictCase:
-    """Record the protocole d'accord and when to check it holds; the case becomes "accord à suivre"."""
+    """Record the protocole d'accord and when to check it holds; the case becomes "accord à suivre".
+
+    `version`, from the form (`altm.versions`): refused when the case changed since it was read."""
+    check_version(case, version)
     case = ConflictCase.objects.select_for_update().get(pk=case.pk)
     errors = {}
     if case.is_closed:
@@ -171,8 +180,16 @@ def record_conflict_agreement(
 
 @transaction.atomic
 def close_conflict_case(
-    *, actor, case: ConflictCase, closed_on: date_type | None, outcome: str, outcome_note: str = ""
+    *,
+    actor,
+    case: ConflictCase,
+    closed_on: date_type | None,
+    outcome: str,
+    outcome_note: str = "",
+    version: int | None = None,
 ) -> ConflictCase:
+    """Close the case with its outcome. `version`, from the form: refused when the case changed since it was read."""
+    check_version(case, version)
     case = ConflictCase.objects.select_for_update().get(pk=case.pk)
     errors = {}
     if case.is_closed:

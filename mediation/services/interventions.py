@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, model_errors, save_once
 from altm.models import AuditAction
+from altm.versions import check_version
 from mediation import rules
 from mediation.models import (
     ActivityType,
@@ -61,11 +62,20 @@ def check_site_in_territory(errors: dict, site: Site | None, territory: Territor
 
 
 def validate_intervention(
-    intervention: Intervention, *, require_mode: bool = True, previous_mode: str | None = None
+    intervention: Intervention,
+    *,
+    require_mode: bool = True,
+    previous_mode: str | None = None,
+    actor=None,
+    closed_years=None,
 ) -> None:
     """The model's field checks plus the line rules of `mediation.rules`; raises ValidationError in French.
 
-    `previous_mode` is the line's mode before an edit (None for a new line)."""
+    `previous_mode` is the line's mode before an edit (None for a new line). The line's year must be open to
+    `actor` (`rules.closed_years`); `closed_years` when the caller already has them.
+    """
+    if closed_years is None:
+        closed_years = rules.closed_years(actor)
     errors = {}
     # Related objects arrive as instances (already read) and the database enforces its own constraints: check
     # field values in Python only, so recording a line costs no extra query.
@@ -89,12 +99,19 @@ def validate_intervention(
         source=intervention.source,
         previous_mode=previous_mode,
         require_mode=require_mode and intervention.source != InterventionSource.IMPORT,
+        closed_years=closed_years,
     )
     for name, messages in found.items():
         # The rule's message replaces the model's generic one for the same field (e.g. "Modalité inconnue").
         errors[name] = messages
     if errors:
         raise ValidationError(errors)
+
+
+def check_year_open(intervention: Intervention, closed_years) -> None:
+    """A line already dated in a closed year stays as it is (`rules.closed_year_errors`)."""
+    if messages := rules.closed_year_errors(intervention.date, closed_years=closed_years):
+        raise ValidationError({"date": messages})
 
 
 @transaction.atomic
@@ -128,7 +145,7 @@ def record_intervention(
         updated_by=actor,
         **fields,
     )
-    validate_intervention(intervention)
+    validate_intervention(intervention, actor=actor)
     intervention, created = save_once(intervention)
     if not created:
         return intervention, False  # a retry racing the first submission: the first one won
@@ -137,16 +154,20 @@ def record_intervention(
 
 
 @transaction.atomic
-def update_intervention(*, actor, intervention: Intervention, **changes) -> Intervention:
+def update_intervention(*, actor, intervention: Intervention, version: int | None = None, **changes) -> Intervention:
+    """Change a line. `version`, from the edit form (`altm.versions`): refused when the line changed since."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"champs non modifiables : {sorted(unknown)}")
+    check_version(intervention, version)
+    closed = rules.closed_years(actor)
+    check_year_open(intervention, closed)  # moving a line out of a closed year changes that year too
     before = snapshot(intervention)
     previous_mode = intervention.mode
     for name, value in changes.items():
         setattr(intervention, name, value)
     intervention.updated_by = actor
-    validate_intervention(intervention, previous_mode=previous_mode)
+    validate_intervention(intervention, previous_mode=previous_mode, closed_years=closed)
     intervention.save()
     log_change(actor=actor, instance=intervention, action=AuditAction.UPDATE, before=before)
     return intervention
@@ -154,6 +175,7 @@ def update_intervention(*, actor, intervention: Intervention, **changes) -> Inte
 
 @transaction.atomic
 def delete_intervention(*, actor, intervention: Intervention) -> None:
+    check_year_open(intervention, rules.closed_years(actor))
     before = snapshot(intervention)
     pk = intervention.pk
     intervention.delete()

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
-from altm.idempotency import already_submitted, model_errors
+from altm.idempotency import already_submitted, model_errors, save_once
 from altm.models import AuditAction
+from altm.versions import check_version
 from mediation import perms, rules
 from mediation.models import (
     FollowUp,
@@ -20,7 +21,7 @@ from mediation.models import (
     PersonReadLog,
     Team,
 )
-from mediation.services.common import check_day, today
+from mediation.services.common import check_day, check_open_year, derived_uuid, today
 
 
 def prepare_person(
@@ -34,6 +35,7 @@ def prepare_person(
     age_band: str = "",
     gender: str = Gender.UNKNOWN,
     contact: str = "",
+    uuid: uuid_module.UUID | None = None,
 ) -> tuple[Person, dict[str, list[str]]]:
     """A new minimal person record, not saved yet, and what is wrong with it (French messages by field).
 
@@ -41,6 +43,7 @@ def prepare_person(
     partner's referral) goes through here, then `create_person` once the rest of its own checks passed.
     """
     person = Person(
+        uuid=uuid,
         team=team,
         territory=territory,
         alias=(alias or "").strip(),
@@ -54,7 +57,7 @@ def prepare_person(
     errors: dict[str, list[str]] = {}
     if person.birth_year:
         person.age_band = rules.age_band(person.age_on(today()))
-    errors.update(model_errors(person, exclude=["team"]))
+    errors.update(model_errors(person, exclude=["team", "uuid"]))
     if messages := rules.birth_year_errors(person.birth_year, today=today()):
         errors["birth_year"] = messages
     if person.territory_id and not team.territories.filter(pk=person.territory_id).exists():
@@ -63,8 +66,17 @@ def prepare_person(
 
 
 def create_person(*, actor, person: Person) -> Person:
-    """Save a person prepared by `prepare_person` (and checked) and audit it."""
-    person.save()
+    """Save a person prepared by `prepare_person` (and checked) and audit it.
+
+    A person given a `uuid` (derived from its submission's) is saved once: a retry or a concurrent copy of the
+    same submission gets the person the first one created.
+    """
+    if person.uuid is None:
+        person.save()
+    else:
+        person, created = save_once(person)
+        if not created:
+            return person
     log_change(actor=actor, instance=person, action=AuditAction.CREATE)
     return person
 
@@ -87,27 +99,35 @@ def record_followup(
     age_band, gender, territory). The age band follows from the birth year when given. Same `uuid` twice: once."""
     if (existing := already_submitted(FollowUp, uuid)) is not None:
         return existing, False
+    uuid = uuid or uuid_module.uuid4()
     errors = {}
     created_person = person is None
     if created_person:
-        person, errors = prepare_person(actor=actor, team=team, last_contact_on=started_on, **(new_person or {}))
+        person, errors = prepare_person(
+            actor=actor,
+            team=team,
+            last_contact_on=started_on,
+            uuid=derived_uuid(uuid, "person"),
+            **(new_person or {}),
+        )
     elif person.team_id != team.pk:
         errors.setdefault("person", []).append(_("Cette personne est suivie par une autre équipe."))
     check_day(errors, "started_on", started_on, not_before=None, label="")
+    check_open_year(errors, "started_on", started_on, actor=actor)  # active follow-ups are counted by year
     if kind == FollowUpKind.YOUNG_ADULT and not errors:
         if messages := rules.young_adult_errors(person, started_on):
             errors["kind"] = messages
     if errors:
         raise ValidationError(errors)
     if created_person:
-        create_person(actor=actor, person=person)
+        person = create_person(actor=actor, person=person)
     elif person.last_contact_on is None or person.last_contact_on < started_on:
         before = snapshot(person)
         person.last_contact_on = started_on
         person.save(update_fields=["last_contact_on"])
         log_change(actor=actor, instance=person, action=AuditAction.UPDATE, before=before)
     followup = FollowUp(
-        uuid=uuid or uuid_module.uuid4(),
+        uuid=uuid,
         person=person,
         kind=kind,
         mediator=actor,
@@ -120,7 +140,9 @@ def record_followup(
         created_by=actor,
     )
     followup.full_clean(exclude=["uuid", "person", "mediator", "team", "territory"])
-    followup.save()
+    followup, created = save_once(followup)
+    if not created:
+        return followup, False  # a concurrent copy of the same submission got there first
     log_change(actor=actor, instance=followup, action=AuditAction.CREATE)
     return followup, True
 
@@ -134,10 +156,17 @@ def update_followup(
     next_action: str = "",
     note: str = "",
     ended_on: date_type | None = None,
+    version: int | None = None,
 ) -> FollowUp:
-    """Plan the next action, add observations, or end the follow-up (an ended follow-up is no longer due)."""
+    """Plan the next action, add observations, or end the follow-up (an ended follow-up is no longer due).
+
+    `version`, from the edit form (`altm.versions`): refused when the follow-up changed since it was read."""
+    check_version(followup, version)
     errors = {}
     check_day(errors, "ended_on", ended_on, not_before=followup.started_on, label=_("le début du suivi"))
+    if ended_on != followup.ended_on:
+        for day in {ended_on, followup.ended_on} - {None}:
+            check_open_year(errors, "ended_on", day, actor=actor)
     if errors:
         raise ValidationError(errors)
     before = snapshot(followup)

@@ -130,5 +130,8 @@ def api_intervention_undo(request, uuid):
         return json_errors({NON_FIELD_ERRORS: [_("Seul l'auteur d'une saisie peut l'annuler ici.")]}, 403)
     if not perms.can_edit_intervention(request.user, line):
         return json_errors({NON_FIELD_ERRORS: [_("Délai de 7 jours dépassé : cette saisie ne s'annule plus.")]}, 403)
-    services.delete_intervention(actor=request.user, intervention=line)
+    try:
+        services.delete_intervention(actor=request.user, intervention=line)
+    except ValidationError as exc:  # e.g. a line of a closed (frozen) year
+        return json_errors({NON_FIELD_ERRORS: exc.messages}, 400)
     return JsonResponse({"uuid": str(uuid), "deleted": True})

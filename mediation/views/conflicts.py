@@ -13,6 +13,7 @@ from altm.audit import history_for
 from altm.decorators import role_required
 from altm.forms import submit
 from altm.models import AuditAction
+from altm.versions import current_version
 from mediation import perms, services
 from mediation.casework_forms import (
     ConflictAgreementForm,
@@ -126,7 +127,8 @@ def _case_action(request, pk, *, form_class, title, submit_label, intro, handle)
     if case.is_closed:
         messages.warning(request, _("Cette situation est clôturée."))
         return redirect(case)
-    form = form_class(request.POST or None)
+    # The forms that change the case carry the version they were read at (`altm.versions`).
+    form = form_class(request.POST or None, initial={"version": current_version(case)})
     if request.method == "POST" and form.is_valid():
         message = submit(form, handle, case=case, data=form.cleaned_data)
         if message is not None:
@@ -172,6 +174,7 @@ def conflict_agreement(request, pk: int):
             case=case,
             agreement_on=data["agreement_on"],
             followup_on=data["agreement_followup_on"],
+            version=data["version"],
         )
         return _("Protocole d'accord enregistré : la situation est à suivre.")
 

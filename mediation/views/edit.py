@@ -3,6 +3,7 @@
 import copy
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,9 +12,10 @@ from accounts.models import Role
 from altm.audit import history_for
 from altm.decorators import role_required
 from altm.forms import submit
+from altm.versions import current_version
 from mediation import perms, services
 from mediation.forms import InterventionForm
-from mediation.models import Intervention
+from mediation.models import Intervention, InterventionSource
 from mediation.views.entry import entry_context, line_summary
 
 
@@ -25,6 +27,10 @@ def locked_reason(user, line: Intervention) -> str:
             "Cette ligne compte une rencontre de médiation ou un signalement de veille technique : "
             "elle se gère depuis la situation ou le signalement."
         )
+    if line.author_id == user.pk and line.source == InterventionSource.IMPORT:
+        return _("Cette ligne a été importée : seul le manager de l'équipe peut la corriger.")
+    if line.author_id == user.pk and line.created_by_id != user.pk:
+        return _("Cette ligne a été saisie pour vous par quelqu'un d'autre : demandez à votre manager de la corriger.")
     if line.author_id == user.pk:
         return _(
             "Le délai de %(days)s jours pour modifier ou supprimer votre saisie est dépassé : "
@@ -56,13 +62,16 @@ def intervention_edit(request, pk: int):
     if not perms.can_edit_intervention(request.user, line):
         return render_locked(request, line)
     # The form works on a copy: the service compares the untouched line with the changes for the audit trail.
-    form = InterventionForm(request.POST or None, instance=copy.copy(line), user=request.user)
+    initial = {"version": current_version(line)}
+    form = InterventionForm(request.POST or None, instance=copy.copy(line), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {name: value for name, value in form.service_fields().items() if getattr(line, name) != value}
         if not changes:
             messages.info(request, _("Aucune modification."))
             return redirect(after_change_url(request.user, line))
-        if submit(form, services.update_intervention, actor=request.user, intervention=line, **changes) is not None:
+        version = form.cleaned_data["version"]
+        update = services.update_intervention
+        if submit(form, update, actor=request.user, intervention=line, version=version, **changes) is not None:
             messages.success(request, _("Modification enregistrée ✓ %(line)s") % {"line": line_summary(line)})
             return redirect(after_change_url(request.user, line))
     context = entry_context(request, form, line=line, history=history_for(line))
@@ -77,7 +86,12 @@ def intervention_delete(request, pk: int):
     if request.method == "POST":
         url = after_change_url(request.user, line)
         summary = line_summary(line)
-        services.delete_intervention(actor=request.user, intervention=line)
+        try:
+            services.delete_intervention(actor=request.user, intervention=line)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(url)
         messages.success(request, _("Saisie supprimée : %(line)s") % {"line": summary})
         return redirect(url)
     return render(request, "mediation/intervention_confirm_delete.html", {"line": line})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit
+from altm.versions import current_version
 from mediation import perms, services
 from mediation.casework_forms import FollowUpCreateForm, FollowUpEditForm, FollowUpFilterForm
 from mediation.models import FollowUp
@@ -116,6 +117,7 @@ def followup_edit(request, pk: int):
         "next_action": followup.next_action,
         "note": followup.note,
         "ended_on": followup.ended_on,
+        "version": current_version(followup),
     }
     form = FollowUpEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -197,6 +197,8 @@ class PartnerEventQuerySet(models.QuerySet):
 class PartnerEvent(models.Model):
     """Something done together under a convention: a meeting, an immersion, a presentation, a shared action."""
 
+    # The create form's client UUID: a double tap or a retry records the event once.
+    uuid = models.UUIDField(_("identifiant de saisie"), null=True, blank=True, unique=True, editable=False)
     convention = models.ForeignKey(
         Convention, on_delete=models.PROTECT, related_name="events", verbose_name=_("convention")
     )

@@ -21,7 +21,14 @@ from mediation.models import (
     ReferralMode,
     Team,
 )
-from mediation.services import check_site_in_territory, create_person, prepare_person, record_intervention, team_for
+from mediation.services import (
+    check_site_in_territory,
+    create_person,
+    derived_uuid,
+    prepare_person,
+    record_intervention,
+    team_for,
+)
 from partners import perms
 from partners.models import (
     REFERRAL_CATEGORIES,
@@ -238,6 +245,7 @@ def record_incoming_referral(
     """A partner counsellor refers a young person to the mediators; the person record goes to the covering team."""
     if (existing := already_submitted(Referral, uuid)) is not None:
         return existing, False
+    uuid = uuid or uuid_module.uuid4()
     team = team_for(None, territory)
     person = None
     if mode != ReferralMode.SIMPLE:
@@ -257,12 +265,14 @@ def record_incoming_referral(
                 birth_year=birth_year,
                 gender=gender,
                 last_contact_on=date,
+                # Derived from the referral's: a retry or a concurrent copy finds the same person.
+                uuid=derived_uuid(uuid, "person"),
             )
             for name, messages in person_errors.items():
                 errors.setdefault(name, messages)
         if errors:
             raise ValidationError(errors)
-        create_person(actor=actor, person=person)
+        person = create_person(actor=actor, person=person)
     return record_referral(
         actor=actor,
         uuid=uuid,

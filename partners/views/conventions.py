@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit as submit_form
+from altm.versions import current_version
 from partners import perms
 from partners.alerts import alerts_for
 from partners.commitments import progress_by_convention
@@ -171,7 +172,8 @@ def _form_page(request, form, *, title, back_url, intro="", submit=None):
 def _save_or_render(request, form, *, title, back_url, success, intro=""):
     if request.method == "POST" and form.is_valid():
         instance = form.save(commit=False)
-        if submit_form(form, save_record, actor=request.user, instance=instance, m2m_form=form) is not None:
+        version = form.cleaned_data.get("version")
+        if submit_form(form, save_record, actor=request.user, instance=instance, m2m_form=form, version=version):
             messages.success(request, success)
             return redirect(instance.get_absolute_url() if hasattr(instance, "get_absolute_url") else back_url)
     return _form_page(request, form, title=title, back_url=back_url, intro=intro)
@@ -192,7 +194,7 @@ def convention_create(request):
 @role_required(Role.DIRECTOR)
 def convention_edit(request, pk):
     convention = get_object_or_404(Convention, pk=pk)
-    form = ConventionForm(request.POST or None, instance=convention)
+    form = ConventionForm(request.POST or None, instance=convention, initial={"version": current_version(convention)})
     return _save_or_render(
         request,
         form,
@@ -213,6 +215,8 @@ def _child_form_view(request, pk, form_class, *, title, success):
         instance = form.save(commit=False)
         if hasattr(instance, "created_by_id") and instance.pk is None:
             instance.created_by = request.user
+        if hasattr(instance, "uuid") and instance.pk is None:
+            instance.uuid = form.cleaned_data.get("uuid")
         if submit_form(form, save_record, actor=request.user, instance=instance, m2m_form=form) is not None:
             messages.success(request, success)
             return redirect(convention.get_absolute_url())
