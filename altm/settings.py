@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time backup codes of directors and administrators
     "csp",
     "django_filters",
     "altm",
