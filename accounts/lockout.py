@@ -25,3 +25,10 @@ class AddressAwareHandler(AxesDatabaseHandler):
                 count = count * settings.AXES_FAILURE_LIMIT // settings.ALTM_ADDRESS_FAILURE_LIMIT
             failures = max(failures, count)
         return failures
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """On a successful login, forget only that username's failures from the address: a sprayer who owns one
+        account must not clear the address's count by logging into it."""
+        attempts_list = self.filter_user_attempts(request, credentials)
+        count, _deleted = attempts_list[0].delete()
+        return count

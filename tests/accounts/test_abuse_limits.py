@@ -67,3 +67,15 @@ def test_password_reset_requests_are_limited_per_email(world, settings):
     refused = reset(Client(REMOTE_ADDR="203.0.113.99"), world.mediator.email)
     assert refused.status_code == 429
     assert len(mail.outbox) == 2
+
+
+def test_logging_into_ones_own_account_does_not_clear_the_address_count(world, settings):
+    settings.ALTM_ADDRESS_FAILURE_LIMIT = 6
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+    for user in (world.manager, world.counsellor, world.mediator_other_team, world.manager_other_team, world.manager):
+        attacker.post(reverse("login"), {"username": user.username, "password": "Printemps2026!"})
+    own = attacker.post(reverse("login"), {"username": world.mediator.username, "password": PASSWORD})
+    assert own.status_code == 302
+    attacker.logout()
+    locked = attacker.post(reverse("login"), {"username": world.counsellor.username, "password": "Été2026!"})
+    assert locked.status_code == 429
