@@ -56,3 +56,10 @@ def day_param(request, name: str = "date", *, default: date | None = None) -> da
         messages.error(request, _("Date illisible : %(day)s affiché à la place.") % {"day": f"{fallback:%d/%m/%Y}"})
         return fallback
     return day
+
+
+def choice_param(request, name: str, choices) -> str:
+    """The value of `?<name>=` when it is one of `choices` (values, or (value, label) pairs); "" otherwise."""
+    value = request.GET.get(name, "")
+    allowed = {choice[0] if isinstance(choice, tuple | list) else choice for choice in choices}
+    return value if value in allowed else ""

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time backup codes of directors and administrators
     "csp",
     "django_filters",
     "altm",
@@ -160,10 +161,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Brute-force protection (django-axes): 5 failures lock the username + address pair for 15 minutes.
+# Brute-force protection (django-axes): 5 failures lock the username + address pair for 15 minutes, and 20
+# failures from one address across usernames (password spraying) lock the address (accounts/lockout.py).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+ALTM_ADDRESS_FAILURE_LIMIT = env_int("ALTM_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.lockout.AddressAwareHandler"
+# Password-reset requests: at most 5 per address and 3 per e-mail an hour (counted in the cache).
+ALTM_PASSWORD_RESET_LIMITS = (
+    env_int("PASSWORD_RESET_PER_ADDRESS", 5),
+    env_int("PASSWORD_RESET_PER_EMAIL", 3),
+    60 * 60,
+)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Behind nginx: the real client address is read from this header (e.g. HTTP_X_REAL_IP), only from these proxies.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -5,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import csrf
 
+from accounts.client_ip import client_ip
+from accounts.ratelimit import allow
 from altm.context_processors import navigation_for
 from altm.models import Agency
 
@@ -19,9 +22,21 @@ def home(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's view; the e-mail (rendered without the request, so without context processors) names the agency."""
+    """Django's view; the e-mail (rendered without the request, so without context processors) names the agency.
+
+    Requests are limited per address and per e-mail (settings.ALTM_PASSWORD_RESET_LIMITS): beyond, no e-mail is
+    sent and the page says so in French (the same answer whether the address has an account or not).
+    """
 
     def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().casefold()
+        address = client_ip(self.request) or "?"
+        (per_address, per_email, seconds) = settings.ALTM_PASSWORD_RESET_LIMITS
+        allowed = allow(f"reset-address:{address}", limit=per_address, seconds=seconds)
+        allowed = allow(f"reset-email:{email}", limit=per_email, seconds=seconds) and allowed
+        if not allowed:
+            form.add_error(None, _("Trop de demandes de réinitialisation : réessayez dans une heure."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         self.extra_email_context = {**(self.extra_email_context or {}), "agency": Agency.current()}
         return super().form_valid(form)
 

@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from altm import models as altm_models
 from mediation.activity_types import ACTIVITY_TYPES
@@ -99,3 +100,11 @@ def browser_context_args(browser_context_args):
 def pytest_configure(config):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     assert settings.LANGUAGE_CODE == "fr"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits count in the cache: each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()

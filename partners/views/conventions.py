@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit as submit_form
+from altm.params import choice_param
 from altm.versions import current_version
 from partners import perms
 from partners.alerts import alerts_for
@@ -50,13 +51,14 @@ def organisation_list(request):
         )
         .order_by("name")
     )
-    kind = request.GET.get("type", "")
+    kinds = PartnerOrganisation._meta.get_field("kind").choices
+    kind = choice_param(request, "type", kinds)  # an unknown kind (or a NUL byte) lists every organisation
     if kind:
         organisations = organisations.filter(kind=kind)
     return render(
         request,
         "partners/organisation_list.html",
-        {"organisations": organisations, "kind": kind, "kinds": PartnerOrganisation._meta.get_field("kind").choices},
+        {"organisations": organisations, "kind": kind, "kinds": kinds},
     )
 
 

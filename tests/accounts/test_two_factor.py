@@ -57,11 +57,25 @@ def test_director_without_device_is_sent_to_enrolment_and_enrols(world):
     assert client.get(reverse("password_change")).status_code == 200
 
 
-def test_enrolment_keeps_the_same_secret_until_confirmed(world):
+def test_enrolment_shows_each_secret_once_a_reload_makes_a_new_one(world):
+    # Issue #10, item 16: whoever reloads the page (or finds it open) never sees the key shown before.
     client = password_login(world.director)
     first = client.get(SETUP).context["secret_groups"]
-    assert client.get(SETUP).context["secret_groups"] == first
-    assert TOTPDevice.objects.filter(user=world.director).count() == 1
+    old_device = TOTPDevice.objects.get(user=world.director)
+    second = client.get(SETUP)
+    assert second.context["secret_groups"] != first
+    assert "no-store" in second["Cache-Control"]
+    device = TOTPDevice.objects.get(user=world.director)  # one unconfirmed device: the previous one is gone
+    assert device.pk != old_device.pk
+    response = client.post(SETUP, {"token": current_code(old_device)})
+    assert "Ce code n'est pas valable" in text(response)
+    assert response.context["secret_groups"] is None and first not in text(response)
+    assert "recommencez avec une nouvelle clé" in text(response)
+    device.refresh_from_db()
+    device.throttle_reset()  # the wrong code throttles the next try for a second
+    response = client.post(SETUP, {"token": current_code(device)})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.get(user=world.director).confirmed
 
 
 def test_director_with_device_must_type_the_current_code(world):

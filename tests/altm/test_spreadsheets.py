@@ -19,6 +19,6 @@ def test_xlsx_keeps_text_as_text_and_dates_as_dates():
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("quand", "note")
     assert rows[1][0].date() == date(2026, 3, 1)
-    assert rows[1][1] == "'=HYPERLINK(1)"  # text, escaped by safe_cell: never a formula
+    assert rows[1][1] == "'=HYPERLINK(1)"  # escaped by safe_cell, and stored as text
     assert sheet.cell(2, 2).data_type == "s"
     assert sheet.cell(2, 1).number_format == "yyyy-mm-dd"
