@@ -29,21 +29,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-COLUMNS = [
-    "date",
-    "territory",
-    "site",
-    "mediator",
-    "activity",
-    "mode",
-    "count",
-    "women",
-    "men",
-    "unknown",
-    "duration_minutes",
-    "note",
-    "external_id",
-]
+from mediation.interchange import COLUMNS  # noqa: E402
 
 
 def generate(path: Path, rows: int, *, seed: int, bump: int = 0, xlsx: bool = False) -> None:
