@@ -95,23 +95,35 @@ def target_errors(rows: list[CleanRow]) -> list[RowError]:
     by_lowered = {external_id.lower(): external_id for external_id in by_external_id}
     errors = []
     chunk = 900
-    external_ids, uuids, lowered = list(by_external_id), list(by_uuid), list(by_lowered)
-    for start in range(0, max(len(external_ids), len(uuids)), chunk):
-        owned = Intervention.objects.filter(OWNED_LINE).filter(
-            Q(external_id__in=external_ids[start : start + chunk]) | Q(uuid__in=uuids[start : start + chunk])
-        )
-        for external_id, key in owned.values_list("external_id", "uuid"):
-            line = by_external_id.get(external_id) or by_uuid.get(str(key))
-            errors.append(
-                RowError(
-                    line,
-                    "external_id",
-                    _(
-                        "cette ligne appartient à une situation de conflit, une mise en relation ou une veille "
-                        "technique : elle se modifie depuis celle-ci, pas par import"
-                    ),
-                )
+    external_ids, uuids = list(by_external_id), list(by_uuid)
+    owned = Intervention.objects.filter(OWNED_LINE)
+    # One indexed lookup per column (an OR of both would keep the database from using either index).
+    found = []
+    for start in range(0, len(external_ids), chunk):
+        found += owned.filter(external_id__in=external_ids[start : start + chunk]).values_list("external_id", "uuid")
+    for start in range(0, len(uuids), chunk):
+        found += owned.filter(uuid__in=uuids[start : start + chunk]).values_list("external_id", "uuid")
+    for external_id, key in found:
+        line = by_external_id.get(external_id) or by_uuid.get(str(key))
+        errors.append(
+            RowError(
+                line,
+                "external_id",
+                _(
+                    "cette ligne appartient à une situation de conflit, une mise en relation ou une veille "
+                    "technique : elle se modifie depuis celle-ci, pas par import"
+                ),
             )
+        )
+    # Only ids not stored as they are can be stored under another case (a re-import finds them all as they are).
+    stored_as_given = set()
+    for start in range(0, len(external_ids), chunk):
+        stored_as_given.update(
+            Intervention.objects.filter(external_id__in=external_ids[start : start + chunk]).values_list(
+                "external_id", flat=True
+            )
+        )
+    lowered = [key for key, given in by_lowered.items() if given not in stored_as_given]
     for start in range(0, len(lowered), chunk):
         stored = (
             Intervention.objects.annotate(lowered=Lower("external_id"))

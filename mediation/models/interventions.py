@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +121,8 @@ class Intervention(models.Model):
             models.Index(fields=["territory", "date"], name="intervention_territory_date"),
             models.Index(fields=["team", "date"], name="intervention_team_date"),
             models.Index(fields=["author", "date"], name="intervention_author_date"),
+            # The import refuses an external id stored under another case: looked up by its lower case.
+            models.Index(Lower("external_id"), name="intervention_external_id_lower"),
         ]
 
     def __str__(self):
