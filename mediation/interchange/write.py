@@ -88,8 +88,9 @@ OWNED_LINE = (
 )
 
 
-def target_errors(rows: list[CleanRow]) -> list[RowError]:
-    """Rows that would change a line owned by a workflow, or reuse a stored external id under another case."""
+def target_errors(rows: list[CleanRow], *, closed_years=frozenset()) -> list[RowError]:
+    """Rows that would change a line owned by a workflow or a line dated in a closed year (`rules.closed_years`),
+    or reuse a stored external id under another case."""
     by_external_id = {row.external_id: row.line for row in rows if row.external_id}
     by_uuid = {row.match_uuid: row.line for row in rows if row.match_uuid}
     by_lowered = {external_id.lower(): external_id for external_id in by_external_id}
@@ -115,6 +116,21 @@ def target_errors(rows: list[CleanRow]) -> list[RowError]:
                 ),
             )
         )
+    if closed_years:
+        # A line of a closed year may not leave it either: its year's frozen figures would change.
+        in_closed = Intervention.objects.filter(date__year__in=list(closed_years))
+        dated = []
+        for start in range(0, len(external_ids), chunk):
+            dated += in_closed.filter(external_id__in=external_ids[start : start + chunk]).values_list(
+                "external_id", "uuid", "date"
+            )
+        for start in range(0, len(uuids), chunk):
+            dated += in_closed.filter(uuid__in=uuids[start : start + chunk]).values_list("external_id", "uuid", "date")
+        for external_id, key, day in dated:
+            line = by_external_id.get(external_id) or by_uuid.get(str(key))
+            errors += [
+                RowError(line, "date", message) for message in rules.closed_year_errors(day, closed_years=closed_years)
+            ]
     # Only ids not stored as they are can be stored under another case (a re-import finds them all as they are).
     stored_as_given = set()
     for start in range(0, len(external_ids), chunk):
@@ -274,8 +290,9 @@ def import_interventions(*, actor, table: Table, dry_run: bool = False, preview_
     `dry_run` validates and reports what would be created or updated, and writes nothing.
     """
     lookups = Lookups()
-    rows, errors, total = validate_table(table, lookups=lookups, closed_years=rules.closed_years(actor))
-    errors = errors or target_errors(rows)
+    closed = rules.closed_years(actor)
+    rows, errors, total = validate_table(table, lookups=lookups, closed_years=closed)
+    errors = errors or target_errors(rows, closed_years=closed)
     if errors:
         return ImportReport(total=total, errors=errors, dry_run=dry_run)
     return write_rows(actor=actor, rows=rows, lookups=lookups, dry_run=dry_run, preview_size=preview_size)

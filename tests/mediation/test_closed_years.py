@@ -117,6 +117,16 @@ def test_the_import_refuses_a_row_in_a_frozen_year(world, tmp_path, closed_2025)
     assert Intervention.objects.count() == 1
 
 
+def test_the_import_cannot_move_a_line_out_of_a_frozen_year(world, tmp_path):
+    line = line_in(world, CLOSED_DAY)
+    close_2025(world)
+    path = write(tmp_path, f"{HEADER}\n2026-03-04,L8,,mediateur,rule_reminder,,2,,,,,,altm-{line.uuid}\n")
+    with pytest.raises(CommandError, match="rien n'a été importé"):
+        run_import(path)
+    line.refresh_from_db()
+    assert line.date == CLOSED_DAY
+
+
 def test_case_work_services_refuse_a_line_in_a_frozen_year(world, closed_2025):
     case, _ = services.open_conflict_case(
         actor=world.mediator,
