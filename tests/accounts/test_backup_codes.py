@@ -65,3 +65,10 @@ def test_other_roles_have_no_backup_codes(world):
     client.force_login(world.mediator)
     assert client.post(CODES).status_code == 403
     assert not StaticToken.objects.exists()
+
+
+def test_the_director_finds_the_backup_codes_in_the_user_menu_and_a_mediator_does_not(world, client):
+    director = verified_login(Client(), world.director)
+    assert CODES in director.get(reverse("reporting:overview")).content.decode()
+    client.force_login(world.mediator)
+    assert CODES not in client.get(reverse("mediation:entry")).content.decode()
