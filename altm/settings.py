@@ -260,12 +260,22 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ALTM <ne-pas-repondre@altm.invalid>")
+# Absolute address of the application, for the links in e-mails (no request when the worker sends them).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Name of the agency until an administrator fills in its page in /admin/ (Agence).
 AGENCY_NAME = env_str("AGENCY_NAME", "ALTM")
 
 # Persons with no contact for this many days are anonymised by `apply_retention`.
 RETENTION_DAYS = env_int("ALTM_RETENTION_DAYS", 2 * 365)
+
+# Technical watch: a landlord's signed link (no account) works this many days after the e-mail that carried it;
+# a report still pending this many days after it was made is recalled to its landlord, then again every as many days.
+ALTM_LANDLORD_LINK_DAYS = env_int("ALTM_LANDLORD_LINK_DAYS", 60)
+ALTM_TECHNICAL_REMINDER_DAYS = {
+    "danger": env_int("ALTM_TECHNICAL_REMINDER_DAYS_DANGER", 7),
+    "other": env_int("ALTM_TECHNICAL_REMINDER_DAYS_OTHER", 30),
+}
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -207,7 +207,7 @@ def test_weekly_synthesis_html_csv_pdf_list_the_same_reports(world, client, week
     assert rows[0][:4] == ["N°", "Secteur", "Site", "Lieu"]
     assert sorted(row[3] for row in rows[1:]) == sorted(IN_WEEK)
     by_place = {row[3]: row for row in rows[1:]}
-    assert by_place["Ascenseur, réparé"][7:] == ["Résolu", "11/11/2026", "12/11/2026", "18/11/2026"]
+    assert by_place["Ascenseur, réparé"][7:] == ["Résolu", "11/11/2026", "12/11/2026", "18/11/2026", ""]
     assert by_place["Hall A, nouveau"][6:8] == ["oui", "Ouvert"]
 
     response = client.get(synthesis_url(world, "pdf"))
