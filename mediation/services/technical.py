@@ -2,6 +2,7 @@
 
 import uuid as uuid_module
 from datetime import date as date_type
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +23,7 @@ from mediation.models import (
 )
 from mediation.services.common import check_day, derived_uuid
 from mediation.services.interventions import check_site_in_territory, record_line_for, team_for
+from mediation.services.landlord import send_danger_report
 
 
 @transaction.atomic
@@ -78,6 +80,9 @@ def record_technical_report(
     report.intervention = line
     report.save(update_fields=["intervention"])
     log_change(actor=actor, instance=report, action=AuditAction.CREATE)
+    if report.is_danger:
+        # A danger goes to the landlord at once, once the report is saved for good (never on a rollback).
+        transaction.on_commit(partial(send_danger_report, report_pk=report.pk), robust=True)
     return report, True
 
 
