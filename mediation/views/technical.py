@@ -190,10 +190,12 @@ def technical_synthesis(request):
     if landlord is None:
         context["overview"] = _landlord_overview(request.user, start, end)
         return render(request, "mediation/technical_synthesis.html", context)
-    synthesis = build_synthesis(TechnicalReport.objects.for_user(request.user), landlord, start, end)
+    output = request.GET.get("format", "")
+    # The PDF is what the landlord receives: each pending report carries its signed link.
+    reports = TechnicalReport.objects.for_user(request.user)
+    synthesis = build_synthesis(reports, landlord, start, end, with_links=output == "pdf")
     context["synthesis"] = synthesis
     filename = f"veille-technique-{slugify(landlord.name)}-{synthesis.week}"
-    output = request.GET.get("format", "")
     if output == "csv":
         response = HttpResponse(synthesis_csv(synthesis), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
