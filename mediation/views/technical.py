@@ -49,6 +49,10 @@ def technical_list(request):
         if form.cleaned_data["status"]:
             reports = reports.filter(status=form.cleaned_data["status"])
     page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for report in page:
+        report.days_open = report.open_days(today)
+        report.overdue = not report.is_resolved and report.days_open >= services.reminder_threshold(report)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

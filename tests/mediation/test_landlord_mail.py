@@ -1,4 +1,4 @@
-"""What the landlord receives by itself: a danger at once, its weekly synthesis on its day, reminders per danger level."""
+"""What the landlord receives by itself: a danger at once, its weekly synthesis on its day, reminders."""
 
 import html
 import re

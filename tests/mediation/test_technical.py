@@ -272,3 +272,20 @@ def test_synthesis_and_list_query_counts_do_not_grow(world, client, django_asser
     for url in urls:
         with django_assert_num_queries(counts[url]):
             client.get(url)
+
+
+def test_list_shows_how_long_each_report_has_been_open_and_which_are_past_their_threshold(world, client, settings):
+    settings.ALTM_TECHNICAL_REMINDER_DAYS = {"danger": 7, "other": 30}
+    today = timezone.localdate()
+    report(world, place="Danger ancien", reported_on=today - timedelta(days=8), is_danger=True)
+    report(world, place="Récent", reported_on=today - timedelta(days=1))
+    solved = report(world, place="Réglé", reported_on=today - timedelta(days=12))
+    services.advance_technical_report(actor=world.mediator, report=solved, status="transmitted", on=solved.reported_on)
+    services.advance_technical_report(
+        actor=world.mediator, report=solved, status="resolved", on=solved.reported_on + timedelta(days=5)
+    )
+    client.force_login(world.mediator)
+    html = " ".join(client.get(reverse("mediation:technical_list")).content.decode().split())
+    assert "ouvert depuis 8 jours" in html and "ouvert depuis 1 jour " in html
+    assert "résolu en 5 jours" in html
+    assert html.count("à relancer") == 1
