@@ -184,7 +184,8 @@ def record_dispatch(
 
 
 def send_danger_report(*, report_pk: int) -> bool:
-    """E-mail a report flagged danger to its landlord at once (called on commit of its creation), once."""
+    """E-mail a report flagged danger to its landlord at once, once: decided in the transaction that creates it,
+    sent by the worker when it commits (nothing on a rollback)."""
     with transaction.atomic():
         report = (
             TechnicalReport.objects.select_for_update(of=("self",))
@@ -206,7 +207,7 @@ def send_danger_report(*, report_pk: int) -> bool:
             today=today,
         )
         report.refresh_from_db()
-        landlord_mail.deliver(to=[report.landlord.email], **landlord_mail.danger_email(report))
+        landlord_mail.queue_danger_email(report)
     return True
 
 
@@ -235,7 +236,7 @@ def send_weekly_syntheses(*, today: date_type, landlord: Landlord | None = None)
             )
             if dispatch is None:
                 continue  # this week's synthesis already went
-            landlord_mail.deliver(to=[each.email], **landlord_mail.synthesis_email(synthesis, issued_on=today))
+            landlord_mail.queue_synthesis_email(synthesis, issued_on=today)
             sent.append((each, len(synthesis.rows)))
     return sent
 
@@ -260,6 +261,6 @@ def send_reminders(*, today: date_type) -> list[tuple[Landlord, int]]:
             )
             if dispatch is None:
                 continue  # already reminded today
-            landlord_mail.deliver(to=[landlord.email], **landlord_mail.reminder_email(landlord, reports, today=today))
+            landlord_mail.queue_reminder_email(landlord, reports, today=today)
             sent.append((landlord, len(reports)))
     return sent

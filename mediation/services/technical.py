@@ -2,7 +2,6 @@
 
 import uuid as uuid_module
 from datetime import date as date_type
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -81,8 +80,8 @@ def record_technical_report(
     report.save(update_fields=["intervention"])
     log_change(actor=actor, instance=report, action=AuditAction.CREATE)
     if report.is_danger:
-        # A danger goes to the landlord at once, once the report is saved for good (never on a rollback).
-        transaction.on_commit(partial(send_danger_report, report_pk=report.pk), robust=True)
+        # A danger goes to the landlord at once: queued here, sent once this transaction commits (never on rollback).
+        send_danger_report(report_pk=report.pk)
     return report, True
 
 

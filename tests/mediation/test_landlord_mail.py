@@ -3,6 +3,7 @@
 import html
 import re
 import subprocess
+from contextlib import contextmanager
 from datetime import date, timedelta
 from io import StringIO
 
@@ -17,6 +18,7 @@ from altm.models import AuditEntry
 from mediation import services
 from mediation.models import LandlordDispatch, TechnicalReportStatus, Weekday
 from tests.clock import frozen
+from tests.jobs import queued_jobs, run_jobs
 from tests.mediation.factories import LandlordFactory
 
 MONDAY = date(2026, 11, 23)  # the week of yesterday, sent on Monday 30/11: 2026-W48
@@ -38,55 +40,72 @@ def make_report(world, *, place="Hall B", reported_on=MONDAY, actor=None, **extr
     return created
 
 
+@pytest.fixture
+def sending(django_capture_on_commit_callbacks):
+    """What runs inside is committed (on-commit callbacks run), then the worker sends what it queued."""
+
+    @contextmanager
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_jobs()
+
+    return run
+
+
 def links(message) -> list[str]:
     return re.findall(rf"{re.escape(settings.SITE_URL)}(/bailleur/signalement/\d+/[^\s/]+/)", message.body)
 
 
-def test_a_danger_is_sent_at_once_on_commit_and_once(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_a_danger_is_sent_at_once_on_commit_and_once(world, sending):
+    with sending():
         report = make_report(world, is_danger=True)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["veille@glh.invalid"]
-    assert message.subject == "DANGER signalé : Hall B (Santy)"
+    assert message.subject == "[ALTM] DANGER signalé : Hall B (Santy)"
     assert "Garde-corps descellé" in message.body and len(links(message)) == 1
     assert "Garde-corps descellé" in message.alternatives[0][0]
     report.refresh_from_db()
     assert report.danger_sent_at is not None
     assert report.status == TechnicalReportStatus.TRANSMITTED and report.transmitted_on == date(2026, 11, 26)
     assert AuditEntry.objects.for_object(report).filter(actor_name="Envoi automatique au bailleur").count() == 1
-    # Sent again (a retry of the task): nothing more.
-    assert services.send_danger_report(report_pk=report.pk) is False
+    # Decided again (a retry): nothing more.
+    with sending():
+        assert services.send_danger_report(report_pk=report.pk) is False
     assert len(mail.outbox) == 1
 
 
-def test_a_danger_rolled_back_is_never_sent(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_a_danger_rolled_back_is_never_sent(world, sending):
+    with sending():
         with pytest.raises(RuntimeError), transaction.atomic():
             make_report(world, is_danger=True)
             raise RuntimeError("the request failed after the save")
-    assert mail.outbox == []
+    assert queued_jobs() == [] and mail.outbox == []
 
 
-def test_no_danger_no_address_no_mail(world, django_capture_on_commit_callbacks):
+def test_no_danger_no_address_no_mail(world, sending):
     silent = LandlordFactory(name="Sans adresse", email="")
-    with django_capture_on_commit_callbacks(execute=True):
+    with sending():
         make_report(world)
         make_report(world, place="Cave", is_danger=True, landlord=silent)
     assert mail.outbox == []
 
 
-def test_weekly_synthesis_goes_on_the_landlords_day_with_its_pdf_and_links(world, client, tmp_path):
-    make_report(world, place="Hall B", is_danger=True)
-    make_report(world, place="Parking", reported_on=MONDAY + timedelta(days=2), problem="Barrière cassée")
+def test_weekly_synthesis_goes_on_the_landlords_day_with_its_pdf_and_links(world, client, tmp_path, sending):
+    with sending():
+        make_report(world, place="Hall B", is_danger=True)
+        make_report(world, place="Parking", reported_on=MONDAY + timedelta(days=2), problem="Barrière cassée")
     LandlordFactory(name="Alliade", email="alliade@example.invalid", synthesis_weekday=Weekday.FRIDAY)
     mail.outbox.clear()
 
     out = StringIO()
-    call_command("send_landlord_syntheses", date="2026-11-29", stdout=out)  # a Sunday: nobody's day
+    with sending():
+        call_command("send_landlord_syntheses", date="2026-11-29", stdout=out)  # a Sunday: nobody's day
     assert mail.outbox == [] and "Aucune synthèse" in out.getvalue()
 
-    call_command("send_landlord_syntheses", date=SEND_DAY.isoformat(), stdout=out)
+    with sending():
+        call_command("send_landlord_syntheses", date=SEND_DAY.isoformat(), stdout=out)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["veille@glh.invalid"]
@@ -101,15 +120,18 @@ def test_weekly_synthesis_goes_on_the_landlords_day_with_its_pdf_and_links(world
     assert "Barrière cassée" in pdf_text and "Répondre à ce signalement" in pdf_text
 
     # Run again the same day, or later that week: the landlord has had this week's synthesis.
-    call_command("send_landlord_syntheses", date=SEND_DAY.isoformat(), stdout=out)
+    with sending():
+        call_command("send_landlord_syntheses", date=SEND_DAY.isoformat(), stdout=out)
+        call_command("send_landlord_syntheses", date=(SEND_DAY + timedelta(days=1)).isoformat(), stdout=out)
     assert len(mail.outbox) == 1
     assert LandlordDispatch.objects.filter(kind="synthesis").count() == 1
 
 
-def test_a_link_from_the_synthesis_email_resolves_the_report_without_logging_in(world, client):
+def test_a_link_from_the_synthesis_email_resolves_the_report_without_logging_in(world, client, sending):
     """The issue's "done when": the landlord answers from the e-mail, the mediators and the next synthesis see it."""
     report = make_report(world, place="Parking", problem="Barrière cassée")
-    call_command("send_landlord_syntheses", date=SEND_DAY.isoformat(), stdout=StringIO())
+    with sending():
+        call_command("send_landlord_syntheses", date=SEND_DAY.isoformat(), stdout=StringIO())
     (path,) = links(mail.outbox[-1])
     response = client.post(path, {"answer": "resolve", "comment": "Barrière remplacée le 1er décembre."})
     assert response.status_code == 302
@@ -118,14 +140,15 @@ def test_a_link_from_the_synthesis_email_resolves_the_report_without_logging_in(
     entry = AuditEntry.objects.for_object(report).order_by("-at", "-id").first()
     assert entry.actor_name == "GLH (bailleur, lien signé)" and entry.actor_id is None
 
-    call_command("send_landlord_syntheses", date=(SEND_DAY + timedelta(days=7)).isoformat(), stdout=StringIO())
+    with sending():
+        call_command("send_landlord_syntheses", date=(SEND_DAY + timedelta(days=7)).isoformat(), stdout=StringIO())
     next_week = mail.outbox[-1]
     assert "2026-W49" in next_week.subject
     assert "Barrière remplacée le 1er décembre." in next_week.body
     assert links(next_week) == []  # resolved: nothing left to answer
 
 
-def test_reminders_follow_the_threshold_of_each_danger_level(world, settings):
+def test_reminders_follow_the_threshold_of_each_danger_level(world, settings, sending):
     settings.ALTM_TECHNICAL_REMINDER_DAYS = {"danger": 7, "other": 30}
     today = date(2026, 11, 26)
     danger = make_report(world, place="Garde-corps", reported_on=today - timedelta(days=7), is_danger=True)
@@ -133,10 +156,12 @@ def test_reminders_follow_the_threshold_of_each_danger_level(world, settings):
     old = make_report(world, place="Porte de cave", reported_on=today - timedelta(days=30))
     mail.outbox.clear()
 
-    assert [(landlord.name, count) for landlord, count in services.send_reminders(today=today)] == [("GLH", 2)]
-    message = mail.outbox[0]
+    with sending():
+        sent = services.send_reminders(today=today)
+    assert [(landlord.name, count) for landlord, count in sent] == [("GLH", 2)]
+    message = mail.outbox[-1]
     body = html.unescape(message.body)
-    assert message.subject == "Relance : 2 signalements en attente de résolution"
+    assert message.subject == "[ALTM] Relance : 2 signalements en attente de résolution"
     assert "Garde-corps" in body and "Porte de cave" in body and "Boîtes aux lettres" not in body
     assert "ouvert depuis 7 jours" in body and "ouvert depuis 30 jours" in body
     assert len(links(message)) == 2
