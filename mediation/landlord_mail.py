@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from altm.mail import queue_email
+from altm.mail import absolute_url, queue_email
 from altm.models import Agency
 from altm.notifications import NotificationKind
 from altm.pdf import render_pdf
@@ -77,3 +77,63 @@ def queue_reminder_email(landlord: Landlord, reports: list[TechnicalReport], *, 
         reason=_reason(),
         key=f"landlord-reminder:{landlord.pk}:{today}",
     )
+
+
+# --- The team's side: its mediators and managers hear what went to the landlord (their own choice of e-mails) ---
+
+
+def _team_members(team) -> list:
+    """The team's active mediators and managers, each once (a manager may be a mediator of the team too)."""
+    members = {user.pk: user for user in [*team.mediators.all(), *team.managers.all()] if user.is_active}
+    return list(members.values())
+
+
+def queue_team_danger_emails(report: TechnicalReport) -> int:
+    """Tell the report's team that its danger went to the landlord (each member who keeps this notification)."""
+    url = absolute_url(report.get_absolute_url())
+    queued = 0
+    for user in _team_members(report.team):
+        queued += (
+            queue_email(
+                user=user,
+                subject=_("Danger transmis à %(landlord)s") % {"landlord": report.landlord.name},
+                template="mediation/emails/team_danger",
+                context={"report": report, "url": url},
+                kind=NotificationKind.TECHNICAL_DANGER,
+                reason=_("Vous recevez cet e-mail parce qu'un signalement « danger » de votre équipe est transmis."),
+                key=f"team-danger:{report.pk}:{user.pk}",
+            )
+            is not None
+        )
+    return queued
+
+
+def queue_team_reminder_emails(reports: list[TechnicalReport], *, today: date) -> int:
+    """Each member of a team with reports past their threshold gets one e-mail listing them (once a day)."""
+    by_user: dict[int, tuple] = {}
+    for report in reports:
+        for user in _team_members(report.team):
+            by_user.setdefault(user.pk, (user, []))[1].append(report)
+    queued = 0
+    for user, own in by_user.values():
+        rows = [{"report": r, "days": r.open_days(today), "url": absolute_url(r.get_absolute_url())} for r in own]
+        subject = ngettext(
+            "%(count)s signalement de votre équipe reste ouvert au-delà du délai",
+            "%(count)s signalements de votre équipe restent ouverts au-delà du délai",
+            len(rows),
+        ) % {"count": len(rows)}
+        queued += (
+            queue_email(
+                user=user,
+                subject=subject,
+                template="mediation/emails/team_reminder",
+                context={"rows": rows},
+                kind=NotificationKind.TECHNICAL_REMINDER,
+                reason=_(
+                    "Vous recevez cet e-mail parce qu'un signalement de votre équipe reste ouvert trop longtemps."
+                ),
+                key=f"team-reminder:{user.pk}:{today}",
+            )
+            is not None
+        )
+    return queued

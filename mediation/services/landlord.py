@@ -208,6 +208,7 @@ def send_danger_report(*, report_pk: int) -> bool:
         )
         report.refresh_from_db()
         landlord_mail.queue_danger_email(report)
+        landlord_mail.queue_team_danger_emails(report)
     return True
 
 
@@ -243,9 +244,13 @@ def send_weekly_syntheses(*, today: date_type, landlord: Landlord | None = None)
 
 def send_reminders(*, today: date_type) -> list[tuple[Landlord, int]]:
     """One e-mail per landlord listing its reports pending past their threshold; each is reminded again only after
-    as many days. Returns (landlord, reports) reminded."""
+    as many days. The teams of the reports reminded hear of it too (one e-mail per member). Returns (landlord,
+    reports) reminded."""
     by_landlord: dict[int, list[TechnicalReport]] = {}
-    for report in reports_to_remind(today):
+    reminded: list[TechnicalReport] = []
+    for report in (
+        reports_to_remind(today).select_related("team").prefetch_related("team__mediators", "team__managers")
+    ):
         by_landlord.setdefault(report.landlord_id, []).append(report)
     sent = []
     for reports in by_landlord.values():
@@ -262,5 +267,8 @@ def send_reminders(*, today: date_type) -> list[tuple[Landlord, int]]:
             if dispatch is None:
                 continue  # already reminded today
             landlord_mail.queue_reminder_email(landlord, reports, today=today)
+            reminded.extend(reports)
             sent.append((landlord, len(reports)))
+    with transaction.atomic():
+        landlord_mail.queue_team_reminder_emails(reminded, today=today)
     return sent

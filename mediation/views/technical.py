@@ -75,7 +75,9 @@ def technical_create(request):
         saved = submit(form, services.record_technical_report, actor=request.user, **form.cleaned_data)
         if saved is not None:
             report, created = saved
-            if created:
+            if created and report.is_danger and report.landlord.email:
+                messages.success(request, _("Danger enregistré : il part tout de suite par e-mail au bailleur."))
+            elif created:
                 messages.success(request, _("Signalement enregistré et compté comme transmission."))
             return redirect(report)
     return render(

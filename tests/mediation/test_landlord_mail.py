@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from altm.models import AuditEntry
+from altm.models import AuditEntry, NotificationPreference
 from mediation import services
 from mediation.models import LandlordDispatch, TechnicalReportStatus, Weekday
 from tests.clock import frozen
@@ -189,3 +189,32 @@ def test_commands_refuse_a_bad_date_in_french(world):
     for command in ("send_landlord_syntheses", "send_technical_reminders"):
         with pytest.raises(CommandError, match="AAAA-MM-JJ"):
             call_command(command, date="30/11/2026")
+
+
+def with_addresses(*users):
+    for user in users:
+        user.email = f"{user.username}@altm.invalid"
+        user.save(update_fields=["email"])
+
+
+def test_the_team_hears_that_its_danger_went_to_the_landlord_unless_it_chose_not_to(world, sending):
+    with_addresses(world.mediator, world.manager, world.mediator_other_team)
+    NotificationPreference.objects.create(user=world.manager, kind="technical_danger", enabled=False)
+    with sending():
+        report = make_report(world, is_danger=True)
+    to_team = [m for m in mail.outbox if m.to != ["veille@glh.invalid"]]
+    assert [m.to for m in to_team] == [[world.mediator.email]]
+    assert to_team[0].subject == "[ALTM] Danger transmis à GLH"
+    assert f"{settings.SITE_URL}{report.get_absolute_url()}" in to_team[0].body
+    assert "/bailleur/" not in to_team[0].body  # the landlord's link stays the landlord's
+
+
+def test_the_team_hears_of_the_reminders_of_its_reports(world, sending):
+    with_addresses(world.mediator, world.manager, world.mediator_other_team)
+    make_report(world, place="Porte de cave", reported_on=date(2026, 10, 1))
+    mail.outbox.clear()
+    with sending():
+        services.send_reminders(today=date(2026, 11, 26))
+    to_team = {tuple(m.to): m for m in mail.outbox if m.to != ["veille@glh.invalid"]}
+    assert set(to_team) == {(world.mediator.email,), (world.manager.email,)}
+    assert "ouvert depuis 56 jours" in to_team[(world.mediator.email,)].body

@@ -50,11 +50,13 @@ def test_create_page_takes_the_landlord_from_the_site_and_records_one_transmissi
     response = client.post(reverse("mediation:technical_create"), data)
     created = TechnicalReport.objects.get()
     assert response["Location"] == created.get_absolute_url()
-    assert (created.landlord, created.team, created.status, created.is_danger) == (
+    # A danger goes to the landlord (who has an address) at once: the report is transmitted that day.
+    assert (created.landlord, created.team, created.status, created.is_danger, created.transmitted_on) == (
         world.landlord,
         world.team_a,
-        "open",
+        "transmitted",
         True,
+        timezone.localdate(),
     )
     client.post(reverse("mediation:technical_create"), data)  # double submit
     assert TechnicalReport.objects.count() == 1
