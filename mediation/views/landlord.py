@@ -1,7 +1,8 @@
 """The landlord's page, reached without an account through a signed link in an e-mail or a synthesis PDF.
 
 Public, so: limited per address and per report, CSRF-protected like every form, never cached, never indexed, and
-no referrer leaves it (the link is the key). It shows the one report the link was issued for and nothing else.
+no referrer leaves it for another site (the link is the key). It shows the one report the link was issued for
+and nothing else.
 """
 
 from django.contrib import messages
@@ -34,7 +35,8 @@ ANSWER_MESSAGES = {
 
 
 def _private(response):
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": Chromium then posts the forms with "Origin: null", which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -47,7 +47,7 @@ def test_valid_link_opens_the_report_without_an_account(world, client):
     page = text(response)
     assert "Hall B, porte" in page and "Porte de hall qui ne ferme plus" in page
     assert "J'en ai pris connaissance" in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     assert world.mediator.get_full_name() not in page  # nothing about the team
 
