@@ -20,9 +20,8 @@ from mediation.synthesis import Synthesis
 def _reason() -> str:
     return _(
         "Vous recevez cet e-mail parce que votre organisme est le destinataire des signalements de veille technique "
-        "de l'agence %(agency)s sur son patrimoine. Pour changer d'adresse, répondez à l'agence par votre canal "
-        "habituel."
-    ) % {"agency": Agency.current().name}
+        "de l'agence %(agency)s sur son patrimoine. Pour changer d'adresse, contactez l'agence."
+    ) % {"agency": Agency.current().short_name}
 
 
 def queue_danger_email(report: TechnicalReport):
