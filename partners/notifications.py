@@ -23,6 +23,11 @@ def _active(users):
     return [user for user in users if user.is_active and user.email]
 
 
+def short_mode(referral: Referral) -> str:
+    """ "simple", "téléphonique", "physique" (the label without its explanation in brackets)."""
+    return referral.get_mode_display().split(" (")[0].lower()
+
+
 def referral_receivers(referral: Referral) -> list:
     """Who hears of a new referral: the named counsellor's account, or else every counsellor account of the
     partner; for a young person referred to the agency, the covering team's mediators and managers."""
@@ -44,7 +49,7 @@ def notify_referral_received(*, referral: Referral, actor) -> int:
     to_agency = referral.direction == ReferralDirection.TO_AGENCY
     context = {
         "referral": referral,
-        "mode": referral.get_mode_display().lower(),
+        "mode": short_mode(referral),
         "sender": referral.partner_name if to_agency else str(actor),
         "sender_team": "" if to_agency else referral.team.name,
         "receiver": referral.team.name if to_agency else referral.partner_name,
@@ -93,7 +98,7 @@ def notify_referral_answered(*, referral: Referral, actor) -> int:
     to_agency = referral.direction == ReferralDirection.TO_AGENCY
     context = {
         "referral": referral,
-        "mode": referral.get_mode_display().lower(),
+        "mode": short_mode(referral),
         "receiver": referral.team.name if to_agency else referral.partner_name,
         "refused": refused,
         "refusal_reason": referral.get_refusal_reason_display() if referral.refusal_reason else "",
