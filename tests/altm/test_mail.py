@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from altm.mail import enqueue_due_emails, queue_email
+from altm.mail import enqueue_due_emails, prune_sent_emails, queue_email
 from altm.models import AuditEntry, EmailStatus, NotificationPreference, OutgoingEmail
 from altm.notifications import NotificationKind, preferences_for
 from tests.jobs import queued_jobs, run_jobs
@@ -201,3 +201,13 @@ def test_settings_page_saves_choices_and_audits_them(client, world):
     # A kind the role may not choose is ignored.
     client.post(reverse("notifications:settings"), {"convention_deadline": "on"})
     assert not NotificationPreference.objects.filter(kind="convention_deadline").exists()
+
+
+def test_pruning_deletes_only_sent_emails_older_than_the_delay():
+    old, recent, failed = decide(), decide(), decide()
+    now = timezone.now()
+    OutgoingEmail.objects.filter(pk=old.pk).update(status=EmailStatus.SENT, sent_at=now - timedelta(days=91))
+    OutgoingEmail.objects.filter(pk=recent.pk).update(status=EmailStatus.SENT, sent_at=now - timedelta(days=89))
+    OutgoingEmail.objects.filter(pk=failed.pk).update(status=EmailStatus.FAILED, created_at=now - timedelta(days=200))
+    assert prune_sent_emails(days=90) == 1
+    assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {recent.pk, failed.pk}

@@ -3,12 +3,14 @@ SMTP delivery end to end."""
 
 import email
 import email.policy
+import io
 import socket
 from datetime import date, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -240,3 +242,18 @@ def test_directors_hear_of_notice_deadlines_at_60_30_and_7_days_once_each(
     run_jobs()
     assert len(mail.outbox) == 3 and {m.to[0] for m in mail.outbox} == {"direction@altm.fr"}
     assert f"au plus tard le {deadline:%d/%m/%Y}, dans 7 jours" in mail.outbox[-1].body
+
+
+def test_the_commands_of_the_schedule_are_safe_to_re_run(addresses, django_capture_on_commit_callbacks):
+    world = addresses
+    make_convention(world, signed_on=timezone.localdate() - timedelta(days=300), duration_months=12)
+    outputs = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _run in range(2):
+            out = io.StringIO()
+            call_command("send_convention_alerts", stdout=out)
+            outputs.append(out.getvalue())
+    assert outputs == ["1 rappel(s) mis dans la file d'envoi.\n", "0 rappel(s) mis dans la file d'envoi.\n"]
+    out = io.StringIO()
+    call_command("send_pending_emails", "--prune", stdout=out)
+    assert out.getvalue() == "0 e-mail(s) remis dans la file.\n0 e-mail(s) envoyé(s) supprimé(s).\n"
