@@ -1,5 +1,6 @@
 """Outgoing e-mail: decided in the caller's transaction, sent by the queue's job, retried, listed when failed."""
 
+import copy
 import smtplib
 from datetime import timedelta
 
@@ -45,7 +46,9 @@ def _test_templates(settings, tmp_path):
     folder.mkdir()
     (folder / "test_message.txt").write_text("Bonjour, voici {{ what }} & le reste.")
     (folder / "test_message.html").write_text("<p>Bonjour, voici {{ what }} &amp; le reste.</p>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [*templates[0]["DIRS"], tmp_path]
+    settings.TEMPLATES = templates  # assigned, not mutated: Django rebuilds its template engines
 
 
 def test_email_is_enqueued_on_commit_and_sent_by_the_job(django_capture_on_commit_callbacks):
