@@ -10,6 +10,8 @@ or a stopped worker left behind.
 
 import base64
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -33,6 +35,19 @@ logger = logging.getLogger(__name__)
 
 # A claimed e-mail not finished after this long is considered abandoned by its worker (crash) and taken again.
 SENDING_TIMEOUT = timedelta(minutes=15)
+
+
+_muted: ContextVar[bool] = ContextVar("mail_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """Decide no e-mail inside this block (loading demo data: its history is not news)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def absolute_url(path: str) -> str:
@@ -74,6 +89,8 @@ def queue_email(
     """
     if kind not in NotificationKind.values:
         raise ValueError(f"Unknown notification kind {kind!r}: add it to altm.notifications.NotificationKind.")
+    if _muted.get():
+        return None
     if user is not None:
         to = to or user.email
         if not wants(user, kind):

@@ -1,5 +1,6 @@
 """Outgoing e-mail: decided in the caller's transaction, sent by the queue's job, retried, listed when failed."""
 
+import copy
 import smtplib
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from altm.mail import enqueue_due_emails, queue_email
+from altm.mail import enqueue_due_emails, prune_sent_emails, queue_email
 from altm.models import AuditEntry, EmailStatus, NotificationPreference, OutgoingEmail
 from altm.notifications import NotificationKind, preferences_for
 from tests.jobs import queued_jobs, run_jobs
@@ -45,7 +46,9 @@ def _test_templates(settings, tmp_path):
     folder.mkdir()
     (folder / "test_message.txt").write_text("Bonjour, voici {{ what }} & le reste.")
     (folder / "test_message.html").write_text("<p>Bonjour, voici {{ what }} &amp; le reste.</p>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [*templates[0]["DIRS"], tmp_path]
+    settings.TEMPLATES = templates  # assigned, not mutated: Django rebuilds its template engines
 
 
 def test_email_is_enqueued_on_commit_and_sent_by_the_job(django_capture_on_commit_callbacks):
@@ -201,3 +204,13 @@ def test_settings_page_saves_choices_and_audits_them(client, world):
     # A kind the role may not choose is ignored.
     client.post(reverse("notifications:settings"), {"convention_deadline": "on"})
     assert not NotificationPreference.objects.filter(kind="convention_deadline").exists()
+
+
+def test_pruning_deletes_only_sent_emails_older_than_the_delay():
+    old, recent, failed = decide(), decide(), decide()
+    now = timezone.now()
+    OutgoingEmail.objects.filter(pk=old.pk).update(status=EmailStatus.SENT, sent_at=now - timedelta(days=91))
+    OutgoingEmail.objects.filter(pk=recent.pk).update(status=EmailStatus.SENT, sent_at=now - timedelta(days=89))
+    OutgoingEmail.objects.filter(pk=failed.pk).update(status=EmailStatus.FAILED, created_at=now - timedelta(days=200))
+    assert prune_sent_emails(days=90) == 1
+    assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {recent.pk, failed.pk}
