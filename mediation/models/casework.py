@@ -1,7 +1,7 @@
 """Case work: conflict cases and their mediation sessions, technical-watch reports."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -140,6 +140,25 @@ class TechnicalReportQuerySet(ScopedQuerySet):
             default=2,
         )
         return self.alias(status_rank=rank).order_by("status_rank", "-reported_on", "-id")
+
+    @staticmethod
+    def too_long_condition(today: date) -> Q:
+        """Pending and older than the threshold of its danger level (`ALTM_TECHNICAL_REMINDER_DAYS`): the landlord
+        is reminded of it, the manager's digest counts it and the technical list points it out."""
+        days = settings.ALTM_TECHNICAL_REMINDER_DAYS
+        return ~Q(status=TechnicalReportStatus.RESOLVED) & (
+            Q(is_danger=True, reported_on__lte=today - timedelta(days=days["danger"]))
+            | Q(is_danger=False, reported_on__lte=today - timedelta(days=days["other"]))
+        )
+
+    def open_too_long(self, today: date):
+        return self.filter(self.too_long_condition(today))
+
+    def with_too_long(self, today: date):
+        """Each report with `too_long` (see `too_long_condition`), for lists."""
+        return self.annotate(
+            too_long=models.ExpressionWrapper(self.too_long_condition(today), output_field=models.BooleanField())
+        )
 
     def active_between(self, start, end):
         """Reports pending at some point from `start` to `end`: reported by `end`, not resolved before `start`."""

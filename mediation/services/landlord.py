@@ -123,24 +123,20 @@ def answer_as_landlord(
 # --- What the app sends (the e-mails themselves are composed in mediation/landlord_mail.py) ----------------
 
 
-def reminder_threshold(report: TechnicalReport) -> int:
-    """Days a report may stay pending before its landlord is reminded (per danger level, from the settings)."""
-    return settings.ALTM_TECHNICAL_REMINDER_DAYS["danger" if report.is_danger else "other"]
-
-
 def reports_to_remind(today: date_type):
-    """Pending reports of landlords with an address, past their threshold, not reminded within it (one query)."""
-    danger = settings.ALTM_TECHNICAL_REMINDER_DAYS["danger"]
-    other = settings.ALTM_TECHNICAL_REMINDER_DAYS["other"]
+    """Reports open too long of landlords with an address, not reminded within their threshold (one query)."""
+    days = settings.ALTM_TECHNICAL_REMINDER_DAYS
 
-    def due(days: int) -> Q:
-        since = today - timedelta(days=days)
-        return Q(reported_on__lte=since) & (Q(reminded_on__isnull=True) | Q(reminded_on__lte=since))
+    def not_reminded_within(threshold: int) -> Q:
+        return Q(reminded_on__isnull=True) | Q(reminded_on__lte=today - timedelta(days=threshold))
 
     return (
-        TechnicalReport.objects.exclude(status=TechnicalReportStatus.RESOLVED)
+        TechnicalReport.objects.open_too_long(today)
         .exclude(landlord__email="")
-        .filter((Q(is_danger=True) & due(danger)) | (Q(is_danger=False) & due(other)))
+        .filter(
+            (Q(is_danger=True) & not_reminded_within(days["danger"]))
+            | (Q(is_danger=False) & not_reminded_within(days["other"]))
+        )
         .select_related("landlord", "site", "territory")
         .order_by("landlord__name", "-is_danger", "reported_on", "id")
     )

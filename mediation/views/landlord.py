@@ -84,7 +84,8 @@ def landlord_report(request, pk: int, token: str):
         "answer": landlord_answer(report),
         "plan_form": form_for(services.LandlordAnswer.PLAN),
         "resolve_form": form_for(services.LandlordAnswer.RESOLVE),
-        "errors": form.non_field_errors() if form is not None else [],
+        # A tampered answer has no field of its own to stand next to: shown with the errors of the whole form.
+        "errors": [*form.non_field_errors(), *form.errors.get("answer", [])] if form is not None else [],
     }
     return _private(render(request, "mediation/landlord/report.html", context, status=400 if form else 200))
 

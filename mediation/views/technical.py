@@ -40,8 +40,12 @@ NEXT_STATUS = {
 @role_required(*READERS)
 def technical_list(request):
     form = TechnicalFilterForm(request.GET or None)
+    today = timezone.localdate()
     reports = (
-        TechnicalReport.objects.for_user(request.user).select_related("landlord", "territory", "site").open_first()
+        TechnicalReport.objects.for_user(request.user)
+        .select_related("landlord", "territory", "site")
+        .with_too_long(today)
+        .open_first()
     )
     if form.is_valid():
         if form.cleaned_data["landlord"]:
@@ -49,10 +53,8 @@ def technical_list(request):
         if form.cleaned_data["status"]:
             reports = reports.filter(status=form.cleaned_data["status"])
     page = Paginator(reports, 25).get_page(request.GET.get("page"))
-    today = timezone.localdate()
     for report in page:
         report.days_open = report.open_days(today)
-        report.overdue = not report.is_resolved and report.days_open >= services.reminder_threshold(report)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

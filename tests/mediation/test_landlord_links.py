@@ -176,6 +176,7 @@ def test_bad_answers_are_explained_next_to_the_field(world, client):
     assert "plus de deux ans" in text(response)
     response = client.post(path, {"answer": "supprimer"})
     assert response.status_code == 400
+    assert "Sélectionnez un choix valide." in text(response)
     report.refresh_from_db()
     assert report.status == TechnicalReportStatus.OPEN and report.landlord_acknowledged_on is None
 
