@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from altm.models import Agency
 from altm.pdf import render_pdf
+from altm import spreadsheets
 from altm.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, safe_cell
 from reporting import charts
 from reporting.evaluation import CSV_HEADER, EvaluationReport
@@ -168,3 +169,15 @@ def render(report: EvaluationReport, fmt: str, **extra) -> bytes:
     if fmt == "pdf":
         return to_pdf(report, **extra)
     raise ValueError(fmt)
+
+
+# --- Figures of the dashboards (one line per figure, its period and the period it is compared with) ----------
+
+
+def figures_file(header: list[str], rows: list[list], fmt: str) -> bytes:
+    """CSV for a French spreadsheet (semicolon, UTF-8 with BOM) or XLSX."""
+    if fmt == "csv":
+        return "".join(csv_lines(header, rows, delimiter=";")).encode("utf-8")
+    buffer = io.BytesIO()
+    spreadsheets.write_xlsx(buffer, header, rows, sheet_title=str(_("Chiffres")))
+    return buffer.getvalue()

@@ -139,8 +139,8 @@ def test_team_list_query_count_does_not_grow(client, world, django_assert_num_qu
     bulk_lines(world, rows)
     bulk_lines(world, rows, author=world.manager)
     client.force_login(world.manager)
-    # Same as above without the activity filter, plus the mediator choices.
-    with django_assert_num_queries(12):
+    # Same as above without the activity filter, plus the mediator and the team choices.
+    with django_assert_num_queries(13):
         client.get(reverse("mediation:team_interventions"))
 
 
