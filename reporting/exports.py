@@ -10,9 +10,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from altm import spreadsheets
 from altm.models import Agency
 from altm.pdf import render_pdf
-from altm import spreadsheets
 from altm.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, safe_cell
 from reporting import charts
 from reporting.evaluation import CSV_HEADER, EvaluationReport

@@ -57,7 +57,8 @@ class Comparison:
     def statement(self) -> str:
         """What is compared with what, in words, for the page and the exports."""
         return _(
-            "%(current)s (%(current_dates)s) comparée à %(previous)s (%(previous_dates)s) et à %(last)s (%(last_dates)s)"
+            "%(current)s (%(current_dates)s) comparée à %(previous)s (%(previous_dates)s) "
+            "et à %(last)s (%(last_dates)s)"
         ) % {
             "current": self.current.label,
             "current_dates": self.current.dates,
