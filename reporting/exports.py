@@ -14,6 +14,7 @@ from altm import spreadsheets
 from altm.models import Agency
 from altm.pdf import render_pdf
 from altm.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, safe_cell
+from mediation.models import ActivityType
 from reporting import charts
 from reporting.evaluation import CSV_HEADER, EvaluationReport
 from reporting.formatting import fr_date
@@ -76,12 +77,18 @@ def evaluation_charts(report: EvaluationReport) -> list[charts.Chart]:
     return result
 
 
-def context(report: EvaluationReport, **extra) -> dict:
+def definitions(codes) -> list[tuple[str, str]]:
+    """(label, definition) of indicators in French words, activity labels instead of codes (one query)."""
+    names = dict(ActivityType.objects.values_list("code", "label"))
+    return [(str(REGISTRY[code].label), REGISTRY[code].describe(names)) for code in codes]
+
+
+def context(report: EvaluationReport, *, link=None, **extra) -> dict:
     return {
         "report": report,
-        "sections": report.sections(),
+        "sections": report.sections(link=link),
         "charts": evaluation_charts(report),
-        "definitions": [REGISTRY[code] for code in EVALUATION_CODES],
+        "definitions": definitions(EVALUATION_CODES),
         "agency": Agency.current(),  # the standalone HTML file is rendered without a request
         **extra,
     }

@@ -13,7 +13,7 @@ from accounts.models import Role
 from altm.decorators import role_required
 from altm.params import day_param
 from altm.pdf import pdf_response, render_pdf
-from mediation.models import Team
+from mediation.models import Team, Territory
 from partners.alerts import convention_alerts
 from partners.models import Convention
 from partners.perms import get_convention_or_404
@@ -50,8 +50,29 @@ def evaluation(request):
         "formats": [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("csv", "CSV"), ("html", "HTML")],
     }
     if report is not None:
-        context.update(exports.context(report))
+        context.update(exports.context(report, link=_evaluation_link(report)))
     return render(request, "reporting/evaluation.html", context)
+
+
+LINKED_MEASURES = ("count", "beneficiaries", "women", "men")
+
+
+def _evaluation_link(report: EvaluationReport):
+    """The URL of the lines behind an evaluation figure (sums of intervention lines only; follow-ups count
+    persons and have no lines)."""
+    territory_ids = dict(Territory.objects.values_list("code", "pk"))
+
+    def link(code: str, territory: str, span) -> str | None:
+        indicator = indicators.REGISTRY[code]
+        if indicator.is_followup or indicator.is_partner or indicator.measure not in LINKED_MEASURES:
+            return None
+        filters = {"activities": list(indicator.activities)}
+        scope = territory if territory != indicators.ALL else (report.territory[0] if report.territory else None)
+        if scope is not None:
+            filters["territory"] = territory_ids.get(scope)
+        return dashboards.lines_url(span, **filters)
+
+    return link
 
 
 @role_required(Role.DIRECTOR)
