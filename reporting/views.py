@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -220,7 +221,8 @@ def project_entry(request, pk: int, year: int):
                     entry["note"] = form.cleaned_data["note"]
                 entries[form.indicator.pk] = entry
             changed = services.save_indicator_entries(actor=request.user, project=project, year=year, entries=entries)
-            messages.success(request, _("%(count)s modification(s) enregistrée(s).") % {"count": changed})
+            message = ngettext("%(count)s modification enregistrée.", "%(count)s modifications enregistrées.", changed)
+            messages.success(request, message % {"count": changed})
             return redirect("reporting:project_detail", pk=project.pk)
         messages.error(
             request, _("Certaines saisies sont invalides : rien n'a été enregistré. Corrigez-les ci-dessous.")
