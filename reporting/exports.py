@@ -119,7 +119,13 @@ def to_xlsx(report: EvaluationReport) -> bytes:
     border = Border(top=thin, bottom=thin, left=thin, right=thin)
     _append(sheet, [_("Évaluation de l'activité %(period)s") % {"period": report.period_label}])
     sheet["A1"].font = Font(bold=True, size=14, color="1F4E79")
-    _append(sheet, [f"{report.scope_label} · " + _("établi le %(date)s") % {"date": fr_date(report.generated_at)}])
+    subtitle = f"{report.scope_label} · " + _("établi le %(date)s") % {"date": fr_date(report.generated_at)}
+    if report.partial_span:
+        subtitle += " · " + _("%(year)s en cours : chiffres au %(day)s") % {
+            "year": report.partial_span.name,
+            "day": fr_date(report.partial_span.end),
+        }
+    _append(sheet, [subtitle])
     _append(sheet, [])
     years = report.years
     for section in report.sections():
