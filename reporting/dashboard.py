@@ -326,7 +326,7 @@ def build_dashboard(
         buckets = [trend_start + relativedelta(months=i) for i in range(length)]
         bucket_label = [f"{MONTHS_AP[b.month]} {str(b.year)[2:]}" for b in buckets]
     if current.partial:
-        bucket_label[-1] = f"{bucket_label[-1]} (au {current.end:%d/%m})"
+        bucket_label[-1] = str(_("au %(day)s")) % {"day": f"{current.end:%d/%m}"}  # short: the axis is tight
     trend_rows = (
         interventions.filter(date__gte=trend_start, date__lte=current.end)
         .order_by()

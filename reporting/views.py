@@ -173,7 +173,8 @@ def project_list(request):
 
 def _project_context(project: ServiceProject) -> dict:
     parts = build_project_report(project)
-    return {"project": project, "parts": parts, "summary": summary(parts), "years": project.years}
+    spans = [periods.year_status(year, today=date.today()) for year in project.years]
+    return {"project": project, "parts": parts, "summary": summary(parts), "years": project.years, "spans": spans}
 
 
 @role_required(Role.DIRECTOR)

@@ -169,4 +169,4 @@ def test_a_target_of_the_unfinished_year_is_prorated_before_it_is_judged(world, 
     assert cells[1].is_partial and cells[1].judged_target == 336
     assert cells[1].level == "close"
     page = director_client(world).get(f"/bilans/projets/{new.pk}/").content.decode()
-    assert "336 au prorata de l'année écoulée" in page
+    assert "336 au prorata de l'année écoulée" in page and "au 02/12/2026" in page
