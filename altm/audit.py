@@ -8,6 +8,7 @@
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, reduce
 from operator import or_
@@ -71,12 +72,27 @@ def snapshot_values(model: type[models.Model], values: dict, *, encoded: dict | 
     return ready
 
 
+@dataclass(frozen=True)
+class ExternalActor:
+    """Someone without an account who acts through a signed link (a landlord), or the app acting on its own.
+
+    The entry keeps the name and no user: "GLH (bailleur, lien signé)", "Envoi automatique".
+    """
+
+    name: str
+
+    def __str__(self):
+        return self.name
+
+
 def _actor_id(actor) -> int | None:
     return actor.pk if getattr(actor, "is_authenticated", False) else None
 
 
 def _actor_name(actor) -> str:
     """The actor as named now, kept on the entry: a user deleted later still shows who acted."""
+    if isinstance(actor, ExternalActor):
+        return actor.name[:300]
     return str(actor)[:300] if getattr(actor, "is_authenticated", False) else ""
 
 

@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     TECHNICAL_REMINDER = "technical_reminder", _("Relance d'un signalement de veille technique resté ouvert")
     LANDLORD_SYNTHESIS = "landlord_synthesis", _("Synthèse hebdomadaire de veille technique (bailleur)")
     LANDLORD_REPORT = "landlord_report", _("Signalement urgent de veille technique (bailleur)")
+    LANDLORD_REMINDER = "landlord_reminder", _("Relance des signalements restés ouverts (bailleur)")
     ACCOUNT = "account", _("Compte (mot de passe, sécurité)")
 
 
@@ -61,6 +62,7 @@ KIND_RULES: dict[str, KindRule] = {
     ),
     NotificationKind.LANDLORD_SYNTHESIS: KindRule((), ""),
     NotificationKind.LANDLORD_REPORT: KindRule((), ""),
+    NotificationKind.LANDLORD_REMINDER: KindRule((), ""),
     NotificationKind.ACCOUNT: KindRule((), ""),
 }
 

@@ -305,6 +305,14 @@ AGENCY_NAME = env_str("AGENCY_NAME", "ALTM")
 # Persons with no contact for this many days are anonymised by `apply_retention`.
 RETENTION_DAYS = env_int("ALTM_RETENTION_DAYS", 2 * 365)
 
+# Technical watch: a landlord's signed link (no account) works this many days after the e-mail that carried it;
+# a report still pending this many days after it was made is recalled to its landlord, then again every as many days.
+ALTM_LANDLORD_LINK_DAYS = env_int("ALTM_LANDLORD_LINK_DAYS", 60)
+ALTM_TECHNICAL_REMINDER_DAYS = {
+    "danger": env_int("ALTM_TECHNICAL_REMINDER_DAYS_DANGER", 7),
+    "other": env_int("ALTM_TECHNICAL_REMINDER_DAYS_OTHER", 30),
+}
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

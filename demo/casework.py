@@ -376,11 +376,17 @@ def _load_technical(today: date, rng: random.Random) -> int:
         target = [TechnicalReportStatus.OPEN, TechnicalReportStatus.TRANSMITTED, TechnicalReportStatus.RESOLVED][n % 3]
         if n % 3 == 0 and n % 2 == 0:
             target = TechnicalReportStatus.TRANSMITTED if reported_on < today else TechnicalReportStatus.OPEN
+        report.refresh_from_db()  # a danger went to its landlord at once: already transmitted
         if target != TechnicalReportStatus.OPEN:
-            transmitted_on = min(today, reported_on + timedelta(days=1))
-            services.advance_technical_report(
-                actor=actor, report=report, status=TechnicalReportStatus.TRANSMITTED, on=transmitted_on
-            )
+            if report.status == TechnicalReportStatus.OPEN:
+                services.advance_technical_report(
+                    actor=actor,
+                    report=report,
+                    status=TechnicalReportStatus.TRANSMITTED,
+                    on=min(today, reported_on + timedelta(days=1)),
+                )
+                report.refresh_from_db()
+            transmitted_on = report.transmitted_on
             if target == TechnicalReportStatus.RESOLVED:
                 services.advance_technical_report(
                     actor=actor,

@@ -42,8 +42,27 @@ class TerritoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(models.Landlord)
 class LandlordAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "full_name", "email"]
+    list_display = ["name", "full_name", "email", "synthesis_weekday"]
     search_fields = ["name", "full_name"]
+
+
+@admin.register(models.LandlordDispatch)
+class LandlordDispatchAdmin(admin.ModelAdmin):
+    """What the app sent each landlord, for checking; written only by the sending itself."""
+
+    list_display = ["sent_at", "landlord", "kind", "period_start", "period_end", "email"]
+    list_filter = ["kind", "landlord"]
+    list_select_related = ["landlord"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.Site)

@@ -423,3 +423,20 @@ class SynthesisForm(FilterForm):
         if week is None:
             raise ValidationError(_("Semaine invalide : attendu AAAA-Wss, par exemple 2026-W48."))
         return week
+
+
+class LandlordAnswerForm(forms.Form):
+    """A landlord's answer through its signed link; the rules (dates, comment) are the service's."""
+
+    answer = forms.ChoiceField(
+        choices=[("acknowledge", _("Pris en compte")), ("plan", _("Date prévue")), ("resolve", _("Résolu"))],
+        widget=forms.HiddenInput,
+    )
+    planned_on = forms.DateField(label=_("Date d'intervention prévue"), required=False, widget=DateInput)
+    comment = forms.CharField(
+        label=_("Ce qui a été fait"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Par exemple : « Porte réparée, serrure changée le 3 décembre »."),
+    )

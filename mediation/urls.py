@@ -1,6 +1,19 @@
 from django.urls import path
 
-from mediation.views import api, conflicts, daily, edit, entry, exports, followups, lists, persons, tally, technical
+from mediation.views import (
+    api,
+    conflicts,
+    daily,
+    edit,
+    entry,
+    exports,
+    followups,
+    landlord,
+    lists,
+    persons,
+    tally,
+    technical,
+)
 
 app_name = "mediation"
 
@@ -35,4 +48,6 @@ urlpatterns = [
     path("veille-technique/nouveau/", technical.technical_create, name="technical_create"),
     path("veille-technique/synthese/", technical.technical_synthesis, name="technical_synthesis"),
     path("veille-technique/<int:pk>/", technical.technical_detail, name="technical_detail"),
+    # The landlord's answer, without an account, through the signed link it was sent.
+    path("bailleur/signalement/<int:pk>/<str:token>/", landlord.landlord_report, name="landlord_report"),
 ]

@@ -4,10 +4,10 @@
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,11 +15,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from altm.mail import absolute_url, queue_email
 from altm.notifications import NotificationKind
-from mediation.models import ConflictCase, FollowUp, Team, TechnicalReport, TechnicalReportStatus
+from mediation.models import ConflictCase, FollowUp, Team, TechnicalReport
 from partners.models import Referral
-
-# A technical report still open after this many days (reported on), danger or not, is "open too long".
-TECHNICAL_TOO_LONG_DAYS = {True: 7, False: 30}
 
 
 @dataclass(frozen=True)
@@ -36,18 +33,11 @@ def _by_team(queryset) -> dict[int, int]:
 
 def overdue_by_team(*, today: date, team_ids) -> dict[str, dict[int, int]]:
     """{item: {team id: count}}: one grouped query per table, for every team at once."""
-    danger_since = today - timedelta(days=TECHNICAL_TOO_LONG_DAYS[True])
-    other_since = today - timedelta(days=TECHNICAL_TOO_LONG_DAYS[False])
     return {
         "agreements": _by_team(ConflictCase.objects.filter(team__in=team_ids).agreement_due_by(today)),
         "followups": _by_team(FollowUp.objects.filter(team__in=team_ids).due_by(today)),
-        "technical": _by_team(
-            TechnicalReport.objects.filter(team__in=team_ids)
-            .exclude(status=TechnicalReportStatus.RESOLVED)
-            .filter(
-                Q(is_danger=True, reported_on__lte=danger_since) | Q(is_danger=False, reported_on__lte=other_since)
-            )
-        ),
+        # The same thresholds as the landlord's reminders (ALTM_TECHNICAL_REMINDER_DAYS), from one place.
+        "technical": _by_team(TechnicalReport.objects.filter(team__in=team_ids).open_too_long(today)),
         "referrals": _by_team(Referral.objects.filter(team__in=team_ids).overdue_on(today)),
     }
 

@@ -8,13 +8,24 @@ from mediation.models.casework import (
     ConflictParties,
     ConflictSession,
     ConflictStatus,
+    LandlordDispatch,
+    LandlordDispatchKind,
     SessionKind,
     TechnicalReport,
     TechnicalReportQuerySet,
     TechnicalReportStatus,
 )
 from mediation.models.interventions import Intervention, InterventionQuerySet, InterventionSource
-from mediation.models.organisation import Landlord, Site, SiteKind, Team, TeamQuerySet, Territory, TerritoryQuerySet
+from mediation.models.organisation import (
+    Landlord,
+    Site,
+    SiteKind,
+    Team,
+    TeamQuerySet,
+    Territory,
+    TerritoryQuerySet,
+    Weekday,
+)
 from mediation.models.persons import (
     AgeBand,
     FollowUp,
@@ -27,6 +38,9 @@ from mediation.models.persons import (
 
 __all__ = [
     "Landlord",
+    "LandlordDispatch",
+    "LandlordDispatchKind",
+    "Weekday",
     "Site",
     "SiteKind",
     "Team",

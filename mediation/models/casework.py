@@ -1,6 +1,7 @@
 """Case work: conflict cases and their mediation sessions, technical-watch reports."""
 
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -140,6 +141,25 @@ class TechnicalReportQuerySet(ScopedQuerySet):
         )
         return self.alias(status_rank=rank).order_by("status_rank", "-reported_on", "-id")
 
+    @staticmethod
+    def too_long_condition(today: date) -> Q:
+        """Pending and older than the threshold of its danger level (`ALTM_TECHNICAL_REMINDER_DAYS`): the landlord
+        is reminded of it, the manager's digest counts it and the technical list points it out."""
+        days = settings.ALTM_TECHNICAL_REMINDER_DAYS
+        return ~Q(status=TechnicalReportStatus.RESOLVED) & (
+            Q(is_danger=True, reported_on__lte=today - timedelta(days=days["danger"]))
+            | Q(is_danger=False, reported_on__lte=today - timedelta(days=days["other"]))
+        )
+
+    def open_too_long(self, today: date):
+        return self.filter(self.too_long_condition(today))
+
+    def with_too_long(self, today: date):
+        """Each report with `too_long` (see `too_long_condition`), for lists."""
+        return self.annotate(
+            too_long=models.ExpressionWrapper(self.too_long_condition(today), output_field=models.BooleanField())
+        )
+
     def active_between(self, start, end):
         """Reports pending at some point from `start` to `end`: reported by `end`, not resolved before `start`."""
         return self.filter(reported_on__lte=end).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gte=start))
@@ -187,6 +207,12 @@ class TechnicalReport(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The landlord's answer through its signed link (no account), and what the app sent it.
+    landlord_acknowledged_on = models.DateField(_("pris en compte par le bailleur le"), null=True, blank=True)
+    landlord_planned_on = models.DateField(_("intervention prévue par le bailleur le"), null=True, blank=True)
+    landlord_comment = models.TextField(_("commentaire du bailleur"), blank=True)
+    danger_sent_at = models.DateTimeField(_("danger envoyé au bailleur le"), null=True, blank=True, editable=False)
+    reminded_on = models.DateField(_("dernière relance du bailleur le"), null=True, blank=True, editable=False)
 
     objects = TechnicalReportQuerySet.as_manager()
 
@@ -213,3 +239,49 @@ class TechnicalReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("mediation:technical_detail", args=[self.pk])
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status == TechnicalReportStatus.RESOLVED
+
+    def open_days(self, today: date) -> int:
+        """Days from the report to its resolution, or to `today` while it is pending."""
+        return ((self.resolved_on or today) - self.reported_on).days
+
+
+class LandlordDispatchKind(models.TextChoices):
+    SYNTHESIS = "synthesis", _("Synthèse hebdomadaire")
+    REMINDER = "reminder", _("Relance")
+    DANGER = "danger", _("Danger signalé")
+
+
+class LandlordDispatch(models.Model):
+    """One e-mail the app sent a landlord (weekly synthesis, reminder, danger): what went, when, to whom.
+
+    Unique per landlord, kind and period start, so a command run twice (or two workers) sends one e-mail.
+    """
+
+    landlord = models.ForeignKey(
+        Landlord, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("bailleur")
+    )
+    kind = models.CharField(_("envoi"), max_length=12, choices=LandlordDispatchKind.choices)
+    period_start = models.DateField(_("début de période"))
+    period_end = models.DateField(_("fin de période"))
+    email = models.EmailField(_("adresse"))
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    reports = models.ManyToManyField(TechnicalReport, related_name="dispatches", verbose_name=_("signalements"))
+
+    class Meta:
+        verbose_name = _("envoi au bailleur")
+        verbose_name_plural = _("envois aux bailleurs")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["landlord", "kind", "period_start"],
+                condition=~Q(kind="danger"),
+                name="landlord_dispatch_once_per_period",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.landlord} · {self.period_start:%d/%m/%Y}"

@@ -34,10 +34,26 @@ class Territory(models.Model):
         return self.name
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("lundi")
+    TUESDAY = 1, _("mardi")
+    WEDNESDAY = 2, _("mercredi")
+    THURSDAY = 3, _("jeudi")
+    FRIDAY = 4, _("vendredi")
+    SATURDAY = 5, _("samedi")
+    SUNDAY = 6, _("dimanche")
+
+
 class Landlord(models.Model):
     name = models.CharField(_("nom"), max_length=100, unique=True)
     full_name = models.CharField(_("raison sociale"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail pour la synthèse hebdomadaire"), blank=True)
+    synthesis_weekday = models.PositiveSmallIntegerField(
+        _("jour d'envoi de la synthèse"),
+        choices=Weekday.choices,
+        default=Weekday.MONDAY,
+        help_text=_("La synthèse de la semaine écoulée part ce jour-là à l'adresse ci-dessus."),
+    )
 
     class Meta:
         verbose_name = _("bailleur")

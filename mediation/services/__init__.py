@@ -21,6 +21,14 @@ from mediation.services.interventions import (
     update_intervention,
     validate_intervention,
 )
+from mediation.services.landlord import (
+    LandlordAnswer,
+    answer_as_landlord,
+    landlord_link_days,
+    send_danger_report,
+    send_reminders,
+    send_weekly_syntheses,
+)
 from mediation.services.persons import (
     create_person,
     log_person_read,
@@ -39,6 +47,12 @@ from mediation.services.technical import (
 )
 
 __all__ = [
+    "LandlordAnswer",
+    "answer_as_landlord",
+    "landlord_link_days",
+    "send_danger_report",
+    "send_reminders",
+    "send_weekly_syntheses",
     "EDITABLE_FIELDS",
     "TECHNICAL_ACTIONS",
     "TECHNICAL_TRANSITIONS",

@@ -22,6 +22,7 @@ from mediation.models import (
 )
 from mediation.services.common import check_day, derived_uuid
 from mediation.services.interventions import check_site_in_territory, record_line_for, team_for
+from mediation.services.landlord import send_danger_report
 
 
 @transaction.atomic
@@ -78,6 +79,9 @@ def record_technical_report(
     report.intervention = line
     report.save(update_fields=["intervention"])
     log_change(actor=actor, instance=report, action=AuditAction.CREATE)
+    if report.is_danger:
+        # A danger goes to the landlord at once: queued here, sent once this transaction commits (never on rollback).
+        send_danger_report(report_pk=report.pk)
     return report, True
 
 

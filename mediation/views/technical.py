@@ -1,6 +1,5 @@
 """Technical watch: reports to landlords, their status, and the weekly synthesis each landlord receives."""
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib import messages
@@ -13,7 +12,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from altm import spreadsheets
 from altm.audit import history_for
 from altm.decorators import role_required
 from altm.forms import submit
@@ -29,6 +27,7 @@ from mediation.casework_forms import (
     iso_week,
 )
 from mediation.models import Landlord, TechnicalReport, TechnicalReportStatus
+from mediation.synthesis import build_synthesis, synthesis_csv
 
 READERS = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 WORKERS = (Role.MEDIATOR, Role.MANAGER)
@@ -41,8 +40,12 @@ NEXT_STATUS = {
 @role_required(*READERS)
 def technical_list(request):
     form = TechnicalFilterForm(request.GET or None)
+    today = timezone.localdate()
     reports = (
-        TechnicalReport.objects.for_user(request.user).select_related("landlord", "territory", "site").open_first()
+        TechnicalReport.objects.for_user(request.user)
+        .select_related("landlord", "territory", "site")
+        .with_too_long(today)
+        .open_first()
     )
     if form.is_valid():
         if form.cleaned_data["landlord"]:
@@ -50,6 +53,8 @@ def technical_list(request):
         if form.cleaned_data["status"]:
             reports = reports.filter(status=form.cleaned_data["status"])
     page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    for report in page:
+        report.days_open = report.open_days(today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -72,7 +77,9 @@ def technical_create(request):
         saved = submit(form, services.record_technical_report, actor=request.user, **form.cleaned_data)
         if saved is not None:
             report, created = saved
-            if created:
+            if created and report.is_danger and report.landlord.email:
+                messages.success(request, _("Danger enregistré : il part tout de suite par e-mail au bailleur."))
+            elif created:
                 messages.success(request, _("Signalement enregistré et compté comme transmission."))
             return redirect(report)
     return render(
@@ -150,133 +157,6 @@ def technical_detail(request, pk: int):
 # --- Weekly synthesis per landlord --------------------------------------------------------------------------
 
 
-@dataclass
-class SynthesisRow:
-    report: TechnicalReport
-    status: str  # as it stood at the end of the week
-    status_label: str
-    transmitted_on: date | None
-    resolved_on: date | None
-    is_new: bool
-
-
-@dataclass
-class SiteGroup:
-    name: str
-    territory: str
-    rows: list[SynthesisRow] = field(default_factory=list)
-
-
-@dataclass
-class Synthesis:
-    """What one landlord is sent for one week: every report pending at some point of the week, by site."""
-
-    landlord: Landlord
-    start: date
-    end: date
-    week: str
-    groups: list[SiteGroup]
-    new_count: int = 0
-    resolved_count: int = 0
-    pending_count: int = 0
-    danger_count: int = 0
-
-    @property
-    def rows(self) -> list[SynthesisRow]:
-        return [row for group in self.groups for row in group.rows]
-
-
-def _status_at(report: TechnicalReport, end: date) -> tuple[str, date | None, date | None]:
-    transmitted = report.transmitted_on if report.transmitted_on and report.transmitted_on <= end else None
-    resolved = report.resolved_on if report.resolved_on and report.resolved_on <= end else None
-    if resolved:
-        return TechnicalReportStatus.RESOLVED, transmitted, resolved
-    if transmitted:
-        return TechnicalReportStatus.TRANSMITTED, transmitted, None
-    return TechnicalReportStatus.OPEN, None, None
-
-
-def build_synthesis(user, landlord: Landlord, start: date, end: date) -> Synthesis:
-    """One query: the user's visible reports for the landlord that were pending during the week, by site."""
-    reports = (
-        TechnicalReport.objects.for_user(user)
-        .filter(landlord=landlord)
-        .active_between(start, end)
-        .select_related("site", "territory")
-        .order_by("territory__name", "site__name", "reported_on", "id")
-    )
-    synthesis = Synthesis(landlord=landlord, start=start, end=end, week=iso_week(start), groups=[])
-    groups: dict = {}
-    for report in reports:
-        status, transmitted, resolved = _status_at(report, end)
-        key = (report.territory_id, report.site_id)
-        if key not in groups:
-            groups[key] = SiteGroup(
-                name=report.site.name if report.site else _("Hors site"), territory=report.territory.name
-            )
-            synthesis.groups.append(groups[key])
-        row = SynthesisRow(
-            report=report,
-            status=status,
-            status_label=TechnicalReportStatus(status).label,
-            transmitted_on=transmitted,
-            resolved_on=resolved,
-            is_new=start <= report.reported_on <= end,
-        )
-        groups[key].rows.append(row)
-        synthesis.new_count += row.is_new
-        synthesis.resolved_count += bool(resolved and resolved >= start)
-        synthesis.pending_count += status != TechnicalReportStatus.RESOLVED
-        synthesis.danger_count += report.is_danger and status != TechnicalReportStatus.RESOLVED
-    return synthesis
-
-
-CSV_HEADER = [
-    "N°",
-    "Secteur",
-    "Site",
-    "Lieu",
-    "Équipement",
-    "Problème",
-    "Danger",
-    "Statut en fin de semaine",
-    "Constaté le",
-    "Transmis le",
-    "Résolu le",
-]
-
-
-def _fr(day: date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else ""
-
-
-def _synthesis_csv(synthesis: Synthesis, filename: str) -> HttpResponse:
-    """Semicolon-separated UTF-8 with BOM: what a French spreadsheet opens without asking."""
-    rows = (
-        [
-            row.report.pk,
-            group.territory,
-            group.name,
-            row.report.place,
-            row.report.equipment,
-            row.report.problem,
-            "oui" if row.report.is_danger else "non",
-            row.status_label,
-            _fr(row.report.reported_on),
-            _fr(row.transmitted_on),
-            _fr(row.resolved_on),
-        ]
-        for group in synthesis.groups
-        for row in group.rows
-    )
-    response = HttpResponse(
-        spreadsheets.csv_lines(CSV_HEADER, rows, delimiter=";", lineterminator="\r\n"),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
 def _landlord_overview(user, start: date, end: date) -> list[dict]:
     """Per landlord, the week's counts (one aggregate query), for the page without a chosen landlord."""
     counts = {
@@ -318,12 +198,16 @@ def technical_synthesis(request):
     if landlord is None:
         context["overview"] = _landlord_overview(request.user, start, end)
         return render(request, "mediation/technical_synthesis.html", context)
-    synthesis = build_synthesis(request.user, landlord, start, end)
+    output = request.GET.get("format", "")
+    # The PDF is what the landlord receives: each pending report carries its signed link.
+    reports = TechnicalReport.objects.for_user(request.user)
+    synthesis = build_synthesis(reports, landlord, start, end, with_links=output == "pdf")
     context["synthesis"] = synthesis
     filename = f"veille-technique-{slugify(landlord.name)}-{synthesis.week}"
-    output = request.GET.get("format", "")
     if output == "csv":
-        return _synthesis_csv(synthesis, filename)
+        response = HttpResponse(synthesis_csv(synthesis), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
     if output == "pdf":
         pdf = render_pdf("mediation/technical_synthesis_pdf.html", context, request=request)
         return pdf_response(pdf, f"{filename}.pdf")

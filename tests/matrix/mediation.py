@@ -1,6 +1,7 @@
 from datetime import date
 
 from mediation import services
+from mediation.landlord_links import make_token
 from mediation.models import ConflictParties, FollowUpKind
 from tests.matrix import Route, expect  # noqa: F401
 from tests.mediation.factories import RecordedInterventionFactory
@@ -89,6 +90,11 @@ def _pk(kind):
     return kwargs
 
 
+def _landlord_link(world):
+    report = casework_objects(world)["report"]
+    return {"pk": report.pk, "token": make_token(report)}
+
+
 _READERS = {"mediator": 200, "mediator_other_team": 200, "manager": 200, "manager_other_team": 200, "director": 200}
 _WORKERS = {"mediator": 200, "mediator_other_team": 200, "manager": 200, "manager_other_team": 200}
 _TEAM_A_WORK = {"mediator": 200, "mediator_other_team": 404, "manager": 200, "manager_other_team": 404}
@@ -110,6 +116,8 @@ ROUTES += [
     Route("mediation:technical_create", expect(**_WORKERS)),
     Route("mediation:technical_detail", expect(**_TEAM_A_READ), kwargs=_pk("report")),
     Route("mediation:technical_synthesis", expect(**_READERS)),
+    # The landlord's page: public (a signed link is the key), the same for every role and for no session.
+    Route("mediation:landlord_report", expect(default=200, anonymous=200), kwargs=_landlord_link),
 ]
 
 

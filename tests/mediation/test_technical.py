@@ -50,11 +50,13 @@ def test_create_page_takes_the_landlord_from_the_site_and_records_one_transmissi
     response = client.post(reverse("mediation:technical_create"), data)
     created = TechnicalReport.objects.get()
     assert response["Location"] == created.get_absolute_url()
-    assert (created.landlord, created.team, created.status, created.is_danger) == (
+    # A danger goes to the landlord (who has an address) at once: the report is transmitted that day.
+    assert (created.landlord, created.team, created.status, created.is_danger, created.transmitted_on) == (
         world.landlord,
         world.team_a,
-        "open",
+        "transmitted",
         True,
+        timezone.localdate(),
     )
     client.post(reverse("mediation:technical_create"), data)  # double submit
     assert TechnicalReport.objects.count() == 1
@@ -207,7 +209,7 @@ def test_weekly_synthesis_html_csv_pdf_list_the_same_reports(world, client, week
     assert rows[0][:4] == ["N°", "Secteur", "Site", "Lieu"]
     assert sorted(row[3] for row in rows[1:]) == sorted(IN_WEEK)
     by_place = {row[3]: row for row in rows[1:]}
-    assert by_place["Ascenseur, réparé"][7:] == ["Résolu", "11/11/2026", "12/11/2026", "18/11/2026"]
+    assert by_place["Ascenseur, réparé"][7:] == ["Résolu", "11/11/2026", "12/11/2026", "18/11/2026", ""]
     assert by_place["Hall A, nouveau"][6:8] == ["oui", "Ouvert"]
 
     response = client.get(synthesis_url(world, "pdf"))
@@ -272,3 +274,20 @@ def test_synthesis_and_list_query_counts_do_not_grow(world, client, django_asser
     for url in urls:
         with django_assert_num_queries(counts[url]):
             client.get(url)
+
+
+def test_list_shows_how_long_each_report_has_been_open_and_which_are_past_their_threshold(world, client, settings):
+    settings.ALTM_TECHNICAL_REMINDER_DAYS = {"danger": 7, "other": 30}
+    today = timezone.localdate()
+    report(world, place="Danger ancien", reported_on=today - timedelta(days=8), is_danger=True)
+    report(world, place="Récent", reported_on=today - timedelta(days=1))
+    solved = report(world, place="Réglé", reported_on=today - timedelta(days=12))
+    services.advance_technical_report(actor=world.mediator, report=solved, status="transmitted", on=solved.reported_on)
+    services.advance_technical_report(
+        actor=world.mediator, report=solved, status="resolved", on=solved.reported_on + timedelta(days=5)
+    )
+    client.force_login(world.mediator)
+    html = " ".join(client.get(reverse("mediation:technical_list")).content.decode().split())
+    assert "ouvert depuis 8 jours" in html and "ouvert depuis 1 jour " in html
+    assert "résolu en 5 jours" in html
+    assert html.count("à relancer") == 1
