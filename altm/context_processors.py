@@ -16,6 +16,7 @@ NAVIGATION = {
         ("mediation:followup_list", _("Mes suivis"), "people"),
         ("mediation:conflict_list", _("Conflits"), "chat-left-dots"),
         ("partners:referral_list", _("Mises en relation"), "arrow-left-right"),
+        ("partners:situation_list", _("Situations partagées"), "people-fill"),
         ("mediation:technical_list", _("Veille technique"), "tools"),
     ],
     Role.MANAGER: [
@@ -26,6 +27,7 @@ NAVIGATION = {
         ("mediation:followup_list", _("Suivis"), "people"),
         ("mediation:conflict_list", _("Conflits"), "chat-left-dots"),
         ("partners:referral_list", _("Mises en relation"), "arrow-left-right"),
+        ("partners:situation_list", _("Situations partagées"), "people-fill"),
         ("mediation:technical_list", _("Veille technique"), "tools"),
     ],
     Role.DIRECTOR: [
@@ -40,6 +42,7 @@ NAVIGATION = {
     ],
     Role.COUNSELLOR: [
         ("partners:counsellor_home", _("Mises en relation reçues"), "inbox"),
+        ("partners:situation_list", _("Situations partagées"), "people-fill"),
     ],
     Role.ADMIN: [
         ("admin:index", _("Administration"), "gear"),

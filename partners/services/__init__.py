@@ -23,6 +23,13 @@ from partners.services.retention import (
     persons_past_retention,
 )
 from partners.services.sharing import share_information
+from partners.services.situations import (
+    close_shared_situation,
+    open_shared_situation,
+    record_meeting,
+    record_outcome,
+    situation_consent_problem,
+)
 
 __all__ = [
     "ORAL_CONSENT_MONTHS",
@@ -31,6 +38,11 @@ __all__ = [
     "LegalBasisError",
     "RetentionResult",
     "apply_retention",
+    "close_shared_situation",
+    "open_shared_situation",
+    "record_meeting",
+    "record_outcome",
+    "situation_consent_problem",
     "beneficiaries_for",
     "consent_problem",
     "erase_personal_text",
