@@ -266,3 +266,30 @@ def young_adult_errors(person, day: date) -> list[str]:
             _("Un suivi jeune adulte concerne les 16-25 ans : indiquez l'année de naissance ou la tranche 16-25 ans.")
         ]
     return []
+
+
+# --- Parties to a mediation (seed 003: free consent; a minor with a parent or guardian) -----------------------
+
+
+def party_errors(party, *, today: date) -> dict[str, list[str]]:
+    """Every rule a party to a mediation breaks, by field, in French. `party` has `label`, `birth_year`, `age_band`,
+    `consent_given_on`, `guardian_name`, `guardian_role` and `age_on` (a `ConflictParty`)."""
+    errors: dict[str, list[str]] = {}
+    if not (party.label or "").strip():
+        errors["label"] = [_("Indiquez comment désigner cette partie (prénom, pseudonyme ou rôle).")]
+    if messages := birth_year_errors(party.birth_year, today=today):
+        errors["birth_year"] = messages
+    if party.consent_given_on is None:
+        errors["consent_given_on"] = [
+            _("La médiation repose sur le libre consentement des parties : indiquez quand cette partie l'a donné.")
+        ]
+    elif party.consent_given_on > today:
+        errors["consent_given_on"] = [_("Un consentement ne peut pas être daté dans le futur.")]
+    if not errors.get("birth_year") and is_minor(party, party.consent_given_on or today):
+        if not (party.guardian_name or "").strip():
+            errors["guardian_name"] = [
+                _("Cette partie est mineure : indiquez le parent ou le tuteur associé à la médiation.")
+            ]
+        if not (party.guardian_role or "").strip():
+            errors["guardian_role"] = [_("Indiquez sa qualité (mère, père, tuteur…).")]
+    return errors

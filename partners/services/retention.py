@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from altm.audit import erase_fields, log_bulk, redact, snapshot
 from altm.models import AuditAction
-from mediation.models import ConflictCase, ConflictSession, FollowUp, Intervention, Person, PersonReadLog
+from mediation.models import (
+    ConflictCase,
+    ConflictParty,
+    ConflictSession,
+    FollowUp,
+    Intervention,
+    Person,
+    PersonReadLog,
+)
 from partners.models import (
     Consent,
     ConsentWithdrawal,
@@ -157,8 +165,18 @@ def personal_text(person_ids: list[int]) -> list[tuple]:
         (OutcomeFeedback.objects.filter(situation__person_id__in=person_ids), {"note": ""}, None),
         (ConflictSession.objects.filter(case__in=cases), {"outcome": ""}, None),
         (
+            ConflictParty.objects.filter(case__in=cases),
+            {"label": _("Partie anonymisée"), "guardian_name": "", "guardian_role": ""},
+            None,
+        ),
+        (
             cases,
-            {"title": _("Situation anonymisée"), "parties_description": "", "outcome_note": ""},
+            {
+                "title": _("Situation anonymisée"),
+                "parties_description": "",
+                "outcome_note": "",
+                "agreement_points": "",
+            },
             _("Situation de conflit n°{id}"),
         ),
     ]

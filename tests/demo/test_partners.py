@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-
 from demo import activity
 from partners.models import (
     Consent,
