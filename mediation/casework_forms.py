@@ -194,6 +194,13 @@ class ConflictAgreementForm(CaseworkForm, VersionedForm):
         help_text=_("La situation apparaîtra « à suivre » à partir de cette date."),
     )
 
+    agreement_points = forms.CharField(
+        label=_("Points d'accord"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Un point par ligne : ils figurent sur le protocole d'accord à imprimer et à signer."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreement_followup_on"].initial = timezone.localdate() + timedelta(days=30)
