@@ -9,10 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from altm.models import AuditEntry
 from mediation import services
 from mediation.models import ConflictOutcome, ConflictParties, ConflictParty, ConflictStatus
+from partners.services import erase_personal_text
 from tests.clock import TODAY, frozen
 from tests.concurrency import client_for
+from tests.mediation.factories import InterventionFactory, PersonFactory
 
 pytestmark = frozen()
 
@@ -119,4 +122,30 @@ def test_protocole_d_accord_pdf(world, tmp_path):
     other = _case(world)
     assert (
         client_for(world.mediator).get(reverse("mediation:conflict_agreement_pdf", args=[other.pk])).status_code == 404
+    )
+
+
+def test_retention_erases_the_parties_and_the_agreed_points(world):
+    case = _case(world)
+    services.add_conflict_party(
+        actor=world.mediator,
+        case=case,
+        label="Nolan",
+        consent_given_on=TODAY,
+        birth_year=TODAY.year - 16,
+        guardian_name="M. Garnier",
+        guardian_role="père",
+    )
+    services.record_conflict_agreement(
+        actor=world.mediator, case=case, agreement_on=TODAY, followup_on=TODAY, points="Nolan ne joue plus au ballon"
+    )
+    person = PersonFactory(team=world.team_a, territory=world.territory_a)
+    InterventionFactory(person=person, conflict_case=case, territory=world.territory_a, team=world.team_a)
+    erase_personal_text([person.pk])
+    party = ConflictParty.objects.get()
+    case.refresh_from_db()
+    assert (party.label, party.guardian_name, party.guardian_role) == ("Partie anonymisée", "", "")
+    assert case.agreement_points == ""
+    assert all(
+        "Garnier" not in str(entry.after) and "ballon" not in str(entry.after) for entry in AuditEntry.objects.all()
     )
