@@ -16,7 +16,6 @@ NAVIGATION = {
         ("mediation:followup_list", _("Mes suivis"), "people"),
         ("mediation:conflict_list", _("Conflits"), "chat-left-dots"),
         ("partners:referral_list", _("Mises en relation"), "arrow-left-right"),
-        ("partners:situation_list", _("Situations partagées"), "people-fill"),
         ("mediation:technical_list", _("Veille technique"), "tools"),
     ],
     Role.MANAGER: [
@@ -27,7 +26,6 @@ NAVIGATION = {
         ("mediation:followup_list", _("Suivis"), "people"),
         ("mediation:conflict_list", _("Conflits"), "chat-left-dots"),
         ("partners:referral_list", _("Mises en relation"), "arrow-left-right"),
-        ("partners:situation_list", _("Situations partagées"), "people-fill"),
         ("mediation:technical_list", _("Veille technique"), "tools"),
     ],
     Role.DIRECTOR: [
