@@ -244,6 +244,6 @@ def test_situation_list_queries_do_not_grow(world, django_assert_num_queries, ro
         make_situation(world, alias=f"Jeune {i}")
     client = client_for(world.counsellor)
     client.get(reverse("partners:situation_list"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(reverse("partners:situation_list"))
     assert len(response.context["page"]) == rows
