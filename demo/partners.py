@@ -35,6 +35,7 @@ from partners.models import (
     PartnerEvent,
     PartnerOrganisation,
     ReferralStatus,
+    RefusalReason,
     SharingPurpose,
 )
 
@@ -404,6 +405,7 @@ def load_referrals(today, persons, mission_locale, adsea, mediator, mediator_l9,
                     actor=counsellor,
                     referral=referral,
                     status=ReferralStatus.NOT_FOLLOWED,
+                    refusal_reason=RefusalReason.NO_SHOW,
                     reason="Ne s'est pas présenté au rendez-vous",
                 )
             elif step == "abandoned":

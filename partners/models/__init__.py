@@ -44,6 +44,7 @@ from partners.models.referrals import (
     ReferralDirection,
     ReferralQuerySet,
     ReferralStatus,
+    RefusalReason,
 )
 from partners.models.situations import (
     CoordinationMeeting,
@@ -101,6 +102,7 @@ __all__ = [
     "InformationShareQuerySet",
     "LegalBasis",
     "REFERRAL_CATEGORIES",
+    "RefusalReason",
     "SharingPurpose",
     "category_labels",
     "active_partner_names",
