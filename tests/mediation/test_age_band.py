@@ -96,10 +96,10 @@ def test_export_carries_the_band_and_round_trips(world, client, tmp_path):
     LineFactory()
     client.force_login(world.director)
     url = reverse("mediation:intervention_export")
-    rows = csv_rows(client.get(url))
+    rows = csv_rows(client.get(url, {"format": "echange-csv"}))
     assert rows[0][-1] == "age_band" and sorted(row[-1] for row in rows[1:]) == ["", "16_25"]
     path = tmp_path / "export.csv"
-    path.write_bytes(content(client.get(url)))
+    path.write_bytes(content(client.get(url, {"format": "echange-csv"})))
     Intervention.objects.all().delete()
     call_command("import_interventions", str(path), stdout=io.StringIO())
     assert sorted(Intervention.objects.values_list("age_band", flat=True)) == ["", "16_25"]
