@@ -40,6 +40,7 @@ NAVIGATION = {
     ],
     Role.COUNSELLOR: [
         ("partners:counsellor_home", _("Mises en relation reçues"), "inbox"),
+        ("partners:situation_list", _("Situations partagées"), "people-fill"),
     ],
     Role.ADMIN: [
         ("admin:index", _("Administration"), "gear"),

@@ -240,6 +240,21 @@ def _team_context(team: Team):
     return mediators, team.territories.all()
 
 
+# Parties to a mediation (designation, age if it matters, parent or guardian for a minor) and agreed points.
+PARTIES = {
+    "c1": [
+        ("Locataire du 3e gauche", None, None),
+        ("Locataire du 4e droite", None, None),
+        ("Kenzo, fils du locataire du 4e", 16, ("Mme D.", "mère")),
+    ],
+}
+AGREEMENT_POINTS = {
+    "c1": "Pas de musique forte après 22 h en semaine et 23 h le week-end.\n"
+    "Prévenir les voisins la veille d'une fête de famille.\n"
+    "En cas de gêne, frapper et en parler calmement avant d'appeler le bailleur.",
+}
+
+
 def _load_conflicts(today: date) -> int:
     created_count = 0
     for key, team_name, code, site_name, title, parties, real_time, age, sessions, agreement, closing in CONFLICTS:
@@ -263,6 +278,17 @@ def _load_conflicts(today: date) -> int:
         if not created:
             continue
         created_count += 1
+        for n, (label, birth_age, guardian) in enumerate(PARTIES.get(key, [])):
+            services.add_conflict_party(
+                actor=actor,
+                case=case,
+                uuid=demo_uuid(f"conflict-{key}-party-{n}"),
+                label=label,
+                consent_given_on=opened_on + timedelta(days=1),
+                birth_year=today.year - birth_age if birth_age else None,
+                guardian_name=guardian[0] if guardian else "",
+                guardian_role=guardian[1] if guardian else "",
+            )
         for n, (kind, after, outcome, reached) in enumerate(sessions):
             services.record_conflict_session(
                 actor=actor,
@@ -282,6 +308,7 @@ def _load_conflicts(today: date) -> int:
                 case=case,
                 agreement_on=opened_on + timedelta(days=signed_after),
                 followup_on=today + timedelta(days=follow_offset),
+                points=AGREEMENT_POINTS.get(key, ""),
             )
         if closing is not None:
             closed_after, outcome, note = closing

@@ -30,10 +30,10 @@ from partners.models import (
     InformationShare,
     LegalBasis,
     OrganisationKind,
+    OutcomeKind,
     PartnerContact,
     PartnerEvent,
     PartnerOrganisation,
-    PartnershipType,
     ReferralStatus,
     RefusalReason,
     SharingPurpose,
@@ -41,34 +41,23 @@ from partners.models import (
 
 DEMO_NAMESPACE = uuid.UUID("6f1c1f3e-3d0a-4f54-9a57-0a1c2b3d4e5f")
 
+# The partnership type is never set here: it follows from the records (conventions below, a governing body).
 ORGANISATIONS = [
-    (
-        "Mission Locale de Lyon",
-        OrganisationKind.MISSION_LOCALE,
-        PartnershipType.CONVENTION,
-        ["Mermoz Nord", "Gerland", "La Duchère"],
-    ),
-    (
-        "ADSEA 69 – prévention spécialisée",
-        OrganisationKind.SPECIALISED_PREVENTION,
-        PartnershipType.CONVENTION,
-        ["Mermoz Sud", "Santy"],
-    ),
-    ("Centre social Mermoz", OrganisationKind.SOCIAL_CENTRE, PartnershipType.INFORMAL, ["Mermoz Nord"]),
-    ("MJC Laënnec-Mermoz", OrganisationKind.MJC, PartnershipType.INFORMAL, ["Mermoz Sud"]),
-    ("Collège Mermoz", OrganisationKind.SCHOOL, PartnershipType.INFORMAL, ["Collège Mermoz"]),
-    ("Ville de Lyon", OrganisationKind.LOCAL_AUTHORITY, PartnershipType.SINGLE_STEERING, []),
-    ("CAF du Rhône", OrganisationKind.CAF, PartnershipType.INFORMAL, []),
-    ("Bibliothèque de la Duchère", OrganisationKind.OTHER, PartnershipType.INFORMAL, ["La Duchère"]),
+    ("Mission Locale de Lyon", OrganisationKind.MISSION_LOCALE, ["Mermoz Nord", "Gerland", "La Duchère"]),
+    ("ADSEA 69 – prévention spécialisée", OrganisationKind.SPECIALISED_PREVENTION, ["Mermoz Sud", "Santy"]),
+    ("Centre social Mermoz", OrganisationKind.SOCIAL_CENTRE, ["Mermoz Nord"]),
+    ("MJC Laënnec-Mermoz", OrganisationKind.MJC, ["Mermoz Sud"]),
+    ("Collège Mermoz", OrganisationKind.SCHOOL, ["Collège Mermoz"]),
+    ("Ville de Lyon", OrganisationKind.LOCAL_AUTHORITY, []),
+    ("CAF du Rhône", OrganisationKind.CAF, []),
+    ("Bibliothèque de la Duchère", OrganisationKind.OTHER, ["La Duchère"]),
 ]
 
 
 @transaction.atomic
 def load(stdout=None):
-    for name, kind, partnership, site_names in ORGANISATIONS:
-        organisation, _ = PartnerOrganisation.objects.get_or_create(
-            name=name, defaults={"kind": kind, "partnership_type": partnership}
-        )
+    for name, kind, site_names in ORGANISATIONS:
+        organisation, _ = PartnerOrganisation.objects.get_or_create(name=name, defaults={"kind": kind})
         organisation.sites.add(*Site.objects.filter(name__in=site_names))
     for landlord in Landlord.objects.all():
         PartnerOrganisation.objects.get_or_create(
@@ -114,6 +103,7 @@ def load_partnership(mission_locale: PartnerOrganisation, counsellor: User) -> N
     persons = load_persons(today, mediator, mediator_l9)
     load_consents_and_shares(today, persons, mission_locale, adsea, mediator, mediator_l9)
     load_referrals(today, persons, mission_locale, adsea, mediator, mediator_l9, counsellor, adsea_contact)
+    load_situations(today, persons, mission_locale, adsea, mediator, mediator_l9, counsellor, adsea_contact)
 
 
 # --- Conventions ---------------------------------------------------------------------------------------------
@@ -445,3 +435,55 @@ def load_referrals(today, persons, mission_locale, adsea, mediator, mediator_l9,
             services.update_referral_status(
                 actor=manager, referral=referral, status=ReferralStatus.TAKEN_IN_CHARGE, reason="Rencontrée"
             )
+
+
+# --- Shared situations ---------------------------------------------------------------------------------------
+
+
+def load_situations(today, persons, mission_locale, adsea, mediator, mediator_l9, counsellor, adsea_contact) -> None:
+    """Youssef and Bilal are followed with the Mission Locale (Julie Roche sees both, and may feed back), Anaïs with
+    the ADSEA (the Mission Locale does not see her). Each rests on the consent recorded above."""
+    julie = PartnerContact.objects.get(user=counsellor)
+    youssef = services.open_shared_situation(
+        actor=mediator,
+        person=persons["Youssef"],
+        organisation=mission_locale,
+        partner_referent=julie,
+        categories=[InformationCategory.IDENTITY, InformationCategory.EMPLOYMENT],
+        uuid=_demo_uuid("situation-youssef"),
+    )
+    if not youssef.meetings.exists() and youssef.is_open:
+        services.record_meeting(
+            actor=mediator,
+            situation=youssef,
+            date=today,
+            attendees="Yacine Bouzid (ALTM), Julie Roche (Mission Locale), Youssef",
+            decisions="Inscription à l'information collective « métiers de la logistique ».",
+            next_steps=[
+                ("Inscrire Youssef à l'information collective", "Julie Roche", today + timedelta(days=7)),
+                ("Passer le voir au pied de l'immeuble après la réunion", "Yacine Bouzid", today + timedelta(days=10)),
+            ],
+            uuid=_demo_uuid("situation-youssef-meeting-1"),
+        )
+        services.record_outcome(
+            actor=mediator,
+            situation=youssef,
+            kind=OutcomeKind.ONGOING,
+            dated_on=today,
+            note="Rendez-vous d'accueil honoré à la Mission Locale.",
+            uuid=_demo_uuid("situation-youssef-outcome-1"),
+        )
+    services.open_shared_situation(
+        actor=mediator_l9,
+        person=persons["Bilal"],
+        organisation=mission_locale,
+        partner_referent=julie,
+        uuid=_demo_uuid("situation-bilal"),
+    )
+    services.open_shared_situation(
+        actor=mediator_l9,
+        person=persons["Anaïs"],
+        organisation=adsea,
+        partner_referent=adsea_contact,
+        uuid=_demo_uuid("situation-anais"),
+    )

@@ -102,7 +102,7 @@ class InterventionAdmin(PersonReadAdminMixin, ImportExportModelAdmin):
     import_template_name = "admin/mediation/intervention/import.html"
     skip_admin_log = True  # the audit trail (altm.AuditEntry) records every imported line
     list_display = ["date", "activity_type", "count", "territory", "site", "author", "team", "source", "external_id"]
-    list_filter = ["source", "territory", "team", "activity_type__family"]
+    list_filter = ["source", "territory", "team", "activity_type__family", "age_band"]
     list_select_related = ["activity_type", "territory", "site", "author", "team"]
     date_hierarchy = "date"
     search_fields = ["external_id", "note"]
@@ -155,3 +155,22 @@ class InterventionAdmin(PersonReadAdminMixin, ImportExportModelAdmin):
                 "skipped": result.totals[RowResult.IMPORT_TYPE_SKIP],
             },
         )
+
+
+@admin.register(models.ConflictParty)
+class ConflictPartyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Read-only: parties are added and withdraw through the conflict pages (`services.add_conflict_party`). The
+    list names no party."""
+
+    list_display = ["case", "consent_given_on", "consent_withdrawn_on"]
+    list_select_related = ["case"]
+    date_hierarchy = "consent_given_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

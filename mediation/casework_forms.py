@@ -194,6 +194,13 @@ class ConflictAgreementForm(CaseworkForm, VersionedForm):
         help_text=_("La situation apparaîtra « à suivre » à partir de cette date."),
     )
 
+    agreement_points = forms.CharField(
+        label=_("Points d'accord"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Un point par ligne : ils figurent sur le protocole d'accord à imprimer et à signer."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreement_followup_on"].initial = timezone.localdate() + timedelta(days=30)
@@ -203,11 +210,36 @@ class ConflictCloseForm(CaseworkForm, VersionedForm):
     closed_on = _date_field(_("Clôturée le"), required_message=_("Indiquez la date de clôture."))
     outcome = forms.ChoiceField(
         label=_("Issue"),
-        choices=ConflictOutcome.choices,
+        # The end of a mediation for want of consent is recorded by the withdrawal itself, not chosen here.
+        choices=[c for c in ConflictOutcome.choices if c[0] != ConflictOutcome.CONSENT_WITHDRAWN],
         widget=forms.RadioSelect,
         error_messages={"required": _("Indiquez l'issue de la situation.")},
     )
     outcome_note = forms.CharField(label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConflictPartyForm(CaseworkForm, SubmissionForm):
+    label = forms.CharField(
+        label=_("Désignation"),
+        max_length=80,
+        help_text=_("Prénom, pseudonyme ou rôle (« locataire du 3e ») : pas plus que nécessaire."),
+    )
+    consent_given_on = _date_field(
+        _("Consentement libre à la médiation donné le"),
+        required_message=_(
+            "La médiation repose sur le libre consentement des parties : indiquez quand il a été donné."
+        ),
+    )
+    birth_year = forms.IntegerField(
+        label=_("Année de naissance"), required=False, help_text=_("Seulement pour savoir si la partie est mineure.")
+    )
+    age_band = forms.ChoiceField(label=_("Ou tranche d'âge"), required=False, choices=[("", "—"), *AgeBand.choices])
+    guardian_name = forms.CharField(
+        label=_("Parent ou tuteur associé (partie mineure)"), max_length=120, required=False
+    )
+    guardian_role = forms.CharField(
+        label=_("Qualité"), max_length=60, required=False, help_text=_("Mère, père, tuteur…")
+    )
 
 
 class ConflictFilterForm(FilterForm):

@@ -77,6 +77,7 @@ class InterventionForm(SubmissionForm, VersionedForm, forms.ModelForm):
             "women",
             "men",
             "unknown",
+            "age_band",
             "mode",
             "partner_name",
             "landlord",
@@ -165,6 +166,7 @@ class InterventionForm(SubmissionForm, VersionedForm, forms.ModelForm):
             source=self.instance.source,
             previous_mode=self.instance.mode if self.instance.pk else None,
             require_mode=self.instance.source != InterventionSource.IMPORT,
+            age_band=data.get("age_band") or "",
         )
         for name, messages in broken.items():
             if name not in self.errors:

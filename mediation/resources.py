@@ -61,7 +61,7 @@ class InterchangeXLSX(base_formats.XLSX):
 
 class InterventionResource(resources.ModelResource):
     """Columns: date, territory, site, mediator, activity, mode, count, women, men, unknown, duration_minutes,
-    note, external_id."""
+    note, external_id, age_band."""
 
     date = Field(column_name="date")
     territory = Field(column_name="territory")
@@ -76,6 +76,7 @@ class InterventionResource(resources.ModelResource):
     duration_minutes = Field(column_name="duration_minutes")
     note = Field(column_name="note")
     external_id = Field(column_name="external_id")
+    age_band = Field(column_name="age_band")
 
     class Meta:
         model = Intervention

@@ -90,6 +90,30 @@ def is_history_referral(note: str) -> bool:
     return note.startswith(HISTORY_REFERRAL_NOTE)
 
 
+def parse_age_band(text: str) -> str | None:
+    """The code of an age band written as its code ("16_25") or its label ("16-25 ans"), any case; "" for an empty
+    cell; None when it is neither (the import and the API read what a person typed)."""
+    text = (text or "").strip().casefold()
+    if not text:
+        return ""
+    for code, label in AgeBand.choices:
+        if text in (code.casefold(), str(label).casefold(), str(label).casefold().removesuffix(" ans")):
+            return code
+    return None
+
+
+def age_band_errors(age_band: str | None) -> list[str]:
+    """An anonymous line may say the age band of the public met (Mission Locale convention: the 16-25 year olds)."""
+    if age_band and age_band not in AgeBand.values:
+        return [
+            _("Tranche d'âge inconnue « %(value)s » : %(choices)s.")
+            % {"value": age_band, "choices": ", ".join(str(label) for label in AgeBand.labels)}
+        ]
+    if age_band is None:
+        return [_("Tranche d'âge illisible : %(choices)s.") % {"choices": ", ".join(str(x) for x in AgeBand.labels)}]
+    return []
+
+
 def intervention_errors(
     *,
     day: date | None,
@@ -108,6 +132,7 @@ def intervention_errors(
     previous_mode: str | None = None,
     require_mode: bool = True,
     closed_years: Collection[int] = (),
+    age_band: str | None = "",
 ) -> dict[str, list[str]]:
     """Every rule a line breaks, by field, in French; empty when the line is valid.
 
@@ -159,6 +184,7 @@ def intervention_errors(
         ("duration_minutes", duration_minutes),
     ):
         add(name, _number_errors(name, value))
+    add("age_band", age_band_errors(age_band))
     if note and len(note) > NOTE_MAX_LENGTH:
         add(
             "note",
@@ -266,3 +292,30 @@ def young_adult_errors(person, day: date) -> list[str]:
             _("Un suivi jeune adulte concerne les 16-25 ans : indiquez l'année de naissance ou la tranche 16-25 ans.")
         ]
     return []
+
+
+# --- Parties to a mediation (seed 003: free consent; a minor with a parent or guardian) -----------------------
+
+
+def party_errors(party, *, today: date) -> dict[str, list[str]]:
+    """Every rule a party to a mediation breaks, by field, in French. `party` has `label`, `birth_year`, `age_band`,
+    `consent_given_on`, `guardian_name`, `guardian_role` and `age_on` (a `ConflictParty`)."""
+    errors: dict[str, list[str]] = {}
+    if not (party.label or "").strip():
+        errors["label"] = [_("Indiquez comment désigner cette partie (prénom, pseudonyme ou rôle).")]
+    if messages := birth_year_errors(party.birth_year, today=today):
+        errors["birth_year"] = messages
+    if party.consent_given_on is None:
+        errors["consent_given_on"] = [
+            _("La médiation repose sur le libre consentement des parties : indiquez quand cette partie l'a donné.")
+        ]
+    elif party.consent_given_on > today:
+        errors["consent_given_on"] = [_("Un consentement ne peut pas être daté dans le futur.")]
+    if not errors.get("birth_year") and is_minor(party, party.consent_given_on or today):
+        if not (party.guardian_name or "").strip():
+            errors["guardian_name"] = [
+                _("Cette partie est mineure : indiquez le parent ou le tuteur associé à la médiation.")
+            ]
+        if not (party.guardian_role or "").strip():
+            errors["guardian_role"] = [_("Indiquez sa qualité (mère, père, tuteur…).")]
+    return errors

@@ -40,6 +40,13 @@ urlpatterns = [
     path("conflits/<int:pk>/rencontre/", conflicts.conflict_session_add, name="conflict_session_add"),
     path("conflits/<int:pk>/accord/", conflicts.conflict_agreement, name="conflict_agreement"),
     path("conflits/<int:pk>/cloture/", conflicts.conflict_close, name="conflict_close"),
+    path("conflits/<int:pk>/partie/", conflicts.conflict_party_add, name="conflict_party_add"),
+    path(
+        "conflits/<int:pk>/partie/<int:party_pk>/retrait/",
+        conflicts.conflict_party_withdraw,
+        name="conflict_party_withdraw",
+    ),
+    path("conflits/<int:pk>/protocole.pdf", conflicts.conflict_agreement_pdf, name="conflict_agreement_pdf"),
     path("suivis/", followups.followup_list, name="followup_list"),
     path("suivis/nouveau/", followups.followup_create, name="followup_create"),
     path("suivis/<int:pk>/", followups.followup_edit, name="followup_edit"),

@@ -15,11 +15,24 @@ class PartnerContactInline(admin.TabularInline):
 
 @admin.register(models.PartnerOrganisation)
 class PartnerOrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "partnership_type", "is_active"]
-    list_filter = ["kind", "partnership_type", "is_active"]
+    list_display = ["name", "kind", "partnership_today", "is_active"]
+    list_filter = ["kind", "partnership_type_override", "is_active"]
     search_fields = ["name"]
     filter_horizontal = ["sites"]
     inlines = [PartnerContactInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("conventions")
+
+    @admin.display(description=_("type de partenariat"))
+    def partnership_today(self, obj):
+        partnership = obj.partnership_on(timezone.localdate())
+        if partnership.is_overridden:
+            return _("%(type)s (imposé ; déduit : %(derived)s)") % {
+                "type": partnership.label,
+                "derived": partnership.derived_label,
+            }
+        return partnership.label
 
 
 class AmendmentInline(admin.TabularInline):
@@ -112,3 +125,40 @@ class InformationShareAdmin(JournalAdmin):
     list_display = ["shared_on", "person_number", "recipient_name", "legal_basis", "shared_by"]
     list_filter = ["legal_basis", "purpose", "to_organisation"]
     date_hierarchy = "shared_on"
+
+
+class NextStepInline(admin.TabularInline):
+    model = models.NextStep
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.SharedSituation)
+class SharedSituationAdmin(JournalAdmin):
+    """Read-only: a situation is opened, fed and closed through `partners.services.situations` (consent gate)."""
+
+    list_display = ["opened_on", "person_number", "organisation", "team", "closed_on", "close_reason"]
+    list_filter = ["organisation", "team", "close_reason"]
+    date_hierarchy = "opened_on"
+
+
+@admin.register(models.CoordinationMeeting)
+class CoordinationMeetingAdmin(JournalAdmin):
+    list_display = ["date", "situation", "person_number", "recorded_by"]
+    list_select_related = ["situation__person", "situation__organisation"]
+    person_path = "situation.person"
+    inlines = [NextStepInline]
+
+
+@admin.register(models.OutcomeFeedback)
+class OutcomeFeedbackAdmin(JournalAdmin):
+    list_display = ["dated_on", "kind", "side", "person_number", "recorded_by"]
+    list_filter = ["kind", "side"]
+    list_select_related = ["situation__person"]
+    person_path = "situation.person"

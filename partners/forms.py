@@ -15,6 +15,7 @@ from partners.models import (
     EventKind,
     InformationCategory,
     LegalBasis,
+    OutcomeKind,
     PartnerContact,
     PartnerEvent,
     PartnerOrganisation,
@@ -392,3 +393,98 @@ class ShareForm(SubmissionForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.select_related("territory").workable_by(user)
+
+
+# --- Shared situations --------------------------------------------------------------------------------------
+
+
+class SituationForm(SubmissionForm):
+    person = PersonChoiceField(label=_("Personne"), queryset=Person.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Partenaire"),
+        queryset=PartnerOrganisation.objects.none(),
+        help_text=_("La personne doit avoir donné son accord pour ce partenaire (consentement en cours de validité)."),
+    )
+    partner_referent = forms.ModelChoiceField(
+        label=_("Référent du partenaire"), queryset=PartnerContact.objects.none(), required=False
+    )
+    categories = CategoriesField(
+        label=_("Informations partagées (le strict nécessaire)"), initial=[InformationCategory.IDENTITY]
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.select_related("territory").workable_by(user)
+        self.fields["organisation"].queryset = PartnerOrganisation.objects.filter(is_active=True)
+        self.fields["partner_referent"].queryset = PartnerContact.objects.select_related("organisation")
+
+    def clean(self):
+        data = super().clean()
+        referent, organisation = data.get("partner_referent"), data.get("organisation")
+        if referent and organisation and referent.organisation_id != organisation.pk:
+            self.add_error("partner_referent", _("Ce référent n'appartient pas au partenaire choisi."))
+        return data
+
+
+class OutcomeForm(SubmissionForm):
+    kind = forms.ChoiceField(label=_("Résultat"), choices=OutcomeKind.choices)
+    dated_on = forms.DateField(label=_("À la date du"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Précision (facultatif)"),
+        max_length=500,
+        required=False,
+        help_text=_("Le strict nécessaire : pas de détail de la vie privée."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("dated_on", timezone.localdate())
+
+
+class MeetingForm(SubmissionForm):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    attendees = forms.CharField(label=_("Présents"), max_length=300, help_text=_("Noms et structures."))
+    decisions = forms.CharField(label=_("Décisions"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index in range(1, STEP_ROWS + 1):
+            self.fields[f"step_{index}_action"] = forms.CharField(
+                label=_("Prochaine étape %(n)s") % {"n": index}, max_length=300, required=False
+            )
+            self.fields[f"step_{index}_responsible"] = forms.CharField(
+                label=_("Qui s'en charge"), max_length=150, required=False
+            )
+            self.fields[f"step_{index}_due_on"] = forms.DateField(
+                label=_("Pour le"), widget=DateInput(), required=False
+            )
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        for index in range(1, STEP_ROWS + 1):
+            action, responsible = data.get(f"step_{index}_action"), data.get(f"step_{index}_responsible")
+            if action and not responsible:
+                self.add_error(f"step_{index}_responsible", _("Indiquez qui s'en charge."))
+            elif (responsible or data.get(f"step_{index}_due_on")) and not action:
+                self.add_error(f"step_{index}_action", _("Indiquez ce qu'il faut faire."))
+        return data
+
+    def next_steps(self) -> list:
+        data = self.cleaned_data
+        return [
+            (data[f"step_{i}_action"], data[f"step_{i}_responsible"], data.get(f"step_{i}_due_on"))
+            for i in range(1, STEP_ROWS + 1)
+            if data.get(f"step_{i}_action")
+        ]
+
+    def step_rows(self) -> list:
+        return [
+            (self[f"step_{i}_action"], self[f"step_{i}_responsible"], self[f"step_{i}_due_on"])
+            for i in range(1, STEP_ROWS + 1)
+        ]
+
+
+STEP_ROWS = 3

@@ -17,6 +17,7 @@ from partners.models import (
     Referral,
     ReferralDirection,
     ReferralStatus,
+    SharedSituation,
 )
 from partners.scoping import counsellor_organisation_id
 
@@ -83,6 +84,24 @@ def can_handle_consents(user) -> bool:
     return is_staff_role(user, FIELD_STAFF)
 
 
+# --- Shared situations -------------------------------------------------------------------------------------
+
+
+def can_open_situation(user) -> bool:
+    return is_staff_role(user, FIELD_STAFF)
+
+
+def can_update_situation(user, situation) -> bool:
+    """The partner's counsellors of that organisation and the referent team's field staff feed a situation."""
+    if user.is_authenticated and user.role == Role.COUNSELLOR:
+        return counsellor_organisation_id(user) == situation.organisation_id
+    return is_staff_role(user, FIELD_STAFF) and situation.team_id in team_ids(user)
+
+
+def can_close_situation(user, situation) -> bool:
+    return is_staff_role(user, FIELD_STAFF) and situation.team_id in team_ids(user)
+
+
 # --- Fetch helpers: 404 for what a user may not see ---------------------------------------------------------
 
 
@@ -125,5 +144,14 @@ def get_consent_or_404(user, pk) -> Consent:
 def get_share_or_404(user, pk) -> InformationShare:
     return get_object_or_404(
         InformationShare.objects.for_user(user).select_related("person", "to_organisation", "consent", "shared_by"),
+        pk=pk,
+    )
+
+
+def get_situation_or_404(user, pk) -> SharedSituation:
+    return get_object_or_404(
+        SharedSituation.objects.for_user(user).select_related(
+            "person", "organisation", "team", "agency_referent", "partner_referent", "consent__withdrawal"
+        ),
         pk=pk,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners.views import conventions, counsellor, referrals, sharing
+from partners.views import conventions, counsellor, referrals, sharing, situations
 
 app_name = "partners"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("mises-en-relation/nouvelle/", referrals.referral_create, name="referral_create"),
     path("mises-en-relation/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("mises-en-relation/<int:pk>/statut/", referrals.referral_status, name="referral_status"),
+    path("situations/", situations.situation_list, name="situation_list"),
+    path("situations/nouvelle/", situations.situation_create, name="situation_create"),
+    path("situations/<int:pk>/", situations.situation_detail, name="situation_detail"),
+    path("situations/<int:pk>/retour/", situations.situation_outcome, name="situation_outcome"),
+    path("situations/<int:pk>/rencontre/", situations.situation_meeting, name="situation_meeting"),
+    path("situations/<int:pk>/cloture/", situations.situation_close, name="situation_close"),
     path("conseiller/", counsellor.counsellor_home, name="counsellor_home"),
     path("conseiller/orienter/", counsellor.counsellor_referral_create, name="counsellor_referral_create"),
     path("partages/nouveau/", sharing.share_create, name="share_create"),

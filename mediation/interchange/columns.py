@@ -23,6 +23,7 @@ COLUMNS = [
     "duration_minutes",
     "note",
     "external_id",
+    "age_band",  # optional, last: files written before it existed import unchanged
 ]
 REQUIRED_COLUMNS = ["date", "territory", "activity"]
 # Field names of `mediation.rules` -> columns of the file, where they differ.

@@ -20,14 +20,29 @@ EXPORT_VALUES = [
     "note",
     "external_id",
     "uuid",
+    "age_band",
 ]
 
 
 def _row(values) -> list:
     """The interchange row of one line from its `EXPORT_VALUES` (in that order)."""
-    day, territory, site, mediator, activity, mode, count, women, men, unknown, duration, note, external_id, key = (
-        values
-    )
+    (
+        day,
+        territory,
+        site,
+        mediator,
+        activity,
+        mode,
+        count,
+        women,
+        men,
+        unknown,
+        duration,
+        note,
+        external_id,
+        key,
+        age,
+    ) = values
     return [
         day,
         territory,
@@ -42,6 +57,7 @@ def _row(values) -> list:
         duration,
         note,
         export_external_id(external_id, key),
+        age,
     ]
 
 

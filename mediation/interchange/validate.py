@@ -78,6 +78,7 @@ class CleanRow:
     women: int
     men: int
     unknown: int
+    age_band: str
     duration_minutes: int | None
     note: str
     external_id: str | None  # stored in Intervention.external_id
@@ -303,6 +304,8 @@ class RowValidator:
         men = self._integer(self.cell(values, "men"), "men", 0, error)
         unknown = self._integer(self.cell(values, "unknown"), "unknown", 0, error)
         duration = self._integer(self.cell(values, "duration_minutes"), "duration_minutes", None, error)
+        age_band_text = _text(self.cell(values, "age_band"))
+        age_band = rules.parse_age_band(age_band_text)  # None when unreadable: the rule names the cell's text
 
         note = _text(self.cell(values, "note"))
 
@@ -348,6 +351,7 @@ class RowValidator:
             source=InterventionSource.IMPORT,
             require_mode=False,
             closed_years=self.closed_years,
+            age_band=age_band_text if age_band is None else age_band,
         )
         for name, messages in broken.items():
             column = RULE_COLUMNS.get(name, name)
@@ -375,6 +379,7 @@ class RowValidator:
                 women=women,
                 men=men,
                 unknown=unknown,
+                age_band=age_band or "",
                 duration_minutes=duration,
                 note=note,
                 external_id=external_id,

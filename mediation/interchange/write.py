@@ -29,6 +29,7 @@ WRITTEN_FIELDS = [
     "women",
     "men",
     "unknown",
+    "age_band",
     "duration_minutes",
     "note",
 ]
@@ -184,6 +185,7 @@ def _preview_row(values: dict, row: CleanRow, lookups: Lookups) -> list:
         values["duration_minutes"],
         values["note"],
         export_external_id(values["external_id"], values["uuid"]),
+        values["age_band"],
     ]
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models.organisation import Landlord, Site, Team, Territory
+from mediation.models.persons import AgeBand
 from mediation.scoping import ScopedQuerySet
 
 
@@ -30,6 +31,7 @@ class ConflictOutcome(models.TextChoices):
     PARTIAL = "partial", _("Apaisement partiel")
     NOT_RESOLVED = "not_resolved", _("Non résolu")
     HANDED_OVER = "handed_over", _("Relais passé à un service compétent")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Fin de la médiation : une partie a retiré son consentement")
 
 
 class ConflictCaseQuerySet(ScopedQuerySet):
@@ -60,6 +62,9 @@ class ConflictCase(models.Model):
     status = models.CharField(_("statut"), max_length=10, choices=ConflictStatus.choices, default=ConflictStatus.OPEN)
     agreement_on = models.DateField(_("protocole d'accord signé le"), null=True, blank=True)
     agreement_followup_on = models.DateField(_("suivi de l'accord prévu le"), null=True, blank=True)
+    agreement_points = models.TextField(
+        _("points d'accord"), blank=True, help_text=_("Un point par ligne : ce que les parties s'engagent à faire.")
+    )
     closed_on = models.DateField(_("clôturée le"), null=True, blank=True)
     outcome = models.CharField(_("issue"), max_length=20, choices=ConflictOutcome.choices, blank=True)
     outcome_note = models.TextField(_("commentaire de clôture"), blank=True)
@@ -91,6 +96,54 @@ class ConflictCase(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == ConflictStatus.CLOSED
+
+
+class ConflictParty(models.Model):
+    """A party to a mediation: how the agency designates them (no more than needed), their free consent to the
+    mediation and its withdrawal (which ends the mediation), and a parent's or guardian's involvement for a minor."""
+
+    uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(
+        ConflictCase, on_delete=models.PROTECT, related_name="party_set", verbose_name=_("situation")
+    )
+    label = models.CharField(
+        _("désignation"),
+        max_length=80,
+        help_text=_("Prénom, pseudonyme ou rôle (« locataire du 3e ») : le strict nécessaire."),
+    )
+    birth_year = models.PositiveSmallIntegerField(_("année de naissance"), null=True, blank=True)
+    age_band = models.CharField(_("tranche d'âge"), max_length=10, choices=AgeBand.choices, blank=True)
+    consent_given_on = models.DateField(_("consentement à la médiation donné le"))
+    consent_withdrawn_on = models.DateField(_("consentement retiré le"), null=True, blank=True)
+    guardian_name = models.CharField(_("parent ou tuteur associé"), max_length=120, blank=True)
+    guardian_role = models.CharField(_("qualité"), max_length=60, blank=True, help_text=_("Mère, père, tuteur…"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("partie à la médiation")
+        verbose_name_plural = _("parties à la médiation")
+        ordering = ["case", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_withdrawn_on__isnull=True)
+                | Q(consent_withdrawn_on__gte=models.F("consent_given_on")),
+                name="party_withdrawal_after_consent",
+                violation_error_message=_("Le retrait ne peut pas précéder le consentement."),
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def age_on(self, day) -> int | None:
+        """As `Person.age_on`: the age reached during `day`'s year, from the birth year only."""
+        return day.year - self.birth_year if self.birth_year else None
+
+    @property
+    def consents(self) -> bool:
+        return self.consent_withdrawn_on is None
 
 
 class SessionKind(models.TextChoices):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mediation.models.activity import ActivityType, ReferralMode
 from mediation.models.casework import ConflictCase
 from mediation.models.organisation import Landlord, Site, Team, Territory
-from mediation.models.persons import Person
+from mediation.models.persons import AgeBand, Person
 from mediation.scoping import ScopedQuerySet
 
 
@@ -75,6 +75,15 @@ class Intervention(models.Model):
     women = models.PositiveIntegerField(_("femmes"), default=0)
     men = models.PositiveIntegerField(_("hommes"), default=0)
     unknown = models.PositiveIntegerField(_("non précisé"), default=0)
+    age_band = models.CharField(
+        _("tranche d'âge"),
+        max_length=10,
+        choices=AgeBand.choices,
+        blank=True,
+        help_text=_(
+            "Facultatif : la tranche d'âge du public rencontré (par exemple 16-25 ans), sans nommer personne."
+        ),
+    )
     duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), null=True, blank=True)
     theme = models.CharField(_("thème"), max_length=100, blank=True)
     partner_name = models.CharField(_("partenaire"), max_length=150, blank=True)

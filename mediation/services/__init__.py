@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 
 from mediation.services.common import derived_uuid
 from mediation.services.conflicts import (
+    add_conflict_party,
     close_conflict_case,
     open_conflict_case,
     record_conflict_agreement,
     record_conflict_session,
+    withdraw_party_consent,
 )
 from mediation.services.interventions import (
     EDITABLE_FIELDS,
@@ -59,7 +61,9 @@ __all__ = [
     "ValidationError",
     "advance_technical_report",
     "check_site_in_territory",
+    "add_conflict_party",
     "close_conflict_case",
+    "withdraw_party_consent",
     "create_person",
     "delete_intervention",
     "derived_uuid",

@@ -5,15 +5,19 @@ from datetime import date as date_type
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, model_errors, save_once
 from altm.models import AuditAction
 from altm.versions import check_version
+from mediation import rules
 from mediation.models import (
+    AgeBand,
     ConflictCase,
     ConflictOutcome,
+    ConflictParty,
     ConflictSession,
     ConflictStatus,
     InterventionSource,
@@ -148,6 +152,7 @@ def record_conflict_agreement(
     case: ConflictCase,
     agreement_on: date_type | None,
     followup_on: date_type | None,
+    points: str | None = None,
     version: int | None = None,
 ) -> ConflictCase:
     """Record the protocole d'accord and when to check it holds; the case becomes "accord à suivre".
@@ -172,8 +177,10 @@ def record_conflict_agreement(
     before = snapshot(case)
     case.agreement_on = agreement_on
     case.agreement_followup_on = followup_on
+    if points is not None:
+        case.agreement_points = points.strip()
     case.status = ConflictStatus.AGREEMENT
-    case.save(update_fields=["agreement_on", "agreement_followup_on", "status"])
+    case.save(update_fields=["agreement_on", "agreement_followup_on", "agreement_points", "status"])
     log_change(actor=actor, instance=case, action=AuditAction.UPDATE, before=before)
     return case
 
@@ -211,3 +218,70 @@ def close_conflict_case(
     case.save(update_fields=["closed_on", "outcome", "outcome_note", "status"])
     log_change(actor=actor, instance=case, action=AuditAction.UPDATE, before=before)
     return case
+
+
+# --- Parties: free consent, its withdrawal, a guardian for a minor ---------------------------------------------
+
+
+@transaction.atomic
+def add_conflict_party(
+    *,
+    actor,
+    case: ConflictCase,
+    label: str,
+    consent_given_on: date_type | None,
+    birth_year: int | None = None,
+    age_band: str = "",
+    guardian_name: str = "",
+    guardian_role: str = "",
+    uuid: uuid_module.UUID | str | None = None,
+) -> ConflictParty:
+    """A party who freely consents to the mediation; a minor only with a parent or guardian recorded
+    (`rules.party_errors`). The same `uuid` twice adds one party."""
+    if (existing := already_submitted(ConflictParty, uuid)) is not None:
+        return existing
+    case = ConflictCase.objects.select_for_update().get(pk=case.pk)
+    party = ConflictParty(
+        uuid=uuid or uuid_module.uuid4(),
+        case=case,
+        label=(label or "").strip(),
+        birth_year=birth_year,
+        age_band=age_band or "",
+        consent_given_on=consent_given_on,
+        guardian_name=(guardian_name or "").strip(),
+        guardian_role=(guardian_role or "").strip(),
+        recorded_by=actor,
+    )
+    errors = rules.party_errors(party, today=timezone.localdate())
+    if case.is_closed:
+        errors.setdefault("__all__", []).append(_("Cette situation est clôturée."))
+    if age_band and age_band not in AgeBand.values:
+        errors.setdefault("age_band", []).append(_("Tranche d'âge inconnue."))
+    if errors:
+        raise ValidationError(errors)
+    party, created = save_once(party)
+    if created:
+        log_change(actor=actor, instance=party, action=AuditAction.CREATE)
+    return party
+
+
+@transaction.atomic
+def withdraw_party_consent(*, actor, party: ConflictParty) -> ConflictParty:
+    """A party withdraws their consent: it takes effect today and ends the mediation (the case is closed)."""
+    case = ConflictCase.objects.select_for_update().get(pk=party.case_id)
+    party = ConflictParty.objects.select_for_update().get(pk=party.pk)
+    if party.consent_withdrawn_on is not None:
+        raise ValidationError(_("Cette partie a déjà retiré son consentement."))
+    today = timezone.localdate()
+    before = snapshot(party)
+    party.consent_withdrawn_on = today
+    party.save(update_fields=["consent_withdrawn_on"])
+    log_change(actor=actor, instance=party, action=AuditAction.UPDATE, before=before)
+    if not case.is_closed:
+        before = snapshot(case)
+        case.status = ConflictStatus.CLOSED
+        case.closed_on = max(today, case.opened_on)
+        case.outcome = ConflictOutcome.CONSENT_WITHDRAWN
+        case.save(update_fields=["status", "closed_on", "outcome"])
+        log_change(actor=actor, instance=case, action=AuditAction.UPDATE, before=before)
+    return party

@@ -32,6 +32,7 @@ EDITABLE_FIELDS = [
     "women",
     "men",
     "unknown",
+    "age_band",
     "duration_minutes",
     "theme",
     "partner_name",
@@ -100,6 +101,7 @@ def validate_intervention(
         previous_mode=previous_mode,
         require_mode=require_mode and intervention.source != InterventionSource.IMPORT,
         closed_years=closed_years,
+        age_band=intervention.age_band,
     )
     for name, messages in found.items():
         # The rule's message replaces the model's generic one for the same field (e.g. "Modalité inconnue").

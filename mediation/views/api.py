@@ -51,6 +51,7 @@ def line_json(line: Intervention) -> dict:
         "activity_type": line.activity_type_id,
         "label": str(line.activity_type),
         "count": line.count,
+        "age_band": line.age_band,
         "url": line.get_absolute_url(),
     }
 

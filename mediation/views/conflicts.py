@@ -1,28 +1,32 @@
 """Conflict cases: open, log sessions (each one an intervention line, once), agreement, closing."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.audit import history_for
 from altm.decorators import role_required
 from altm.forms import submit
 from altm.models import AuditAction
+from altm.pdf import pdf_response, render_pdf
 from altm.versions import current_version
-from mediation import perms, services
+from mediation import perms, rules, services
 from mediation.casework_forms import (
     ConflictAgreementForm,
     ConflictCaseForm,
     ConflictCloseForm,
     ConflictFilterForm,
+    ConflictPartyForm,
     ConflictSessionForm,
 )
-from mediation.models import ConflictCase, ConflictStatus, Intervention
+from mediation.models import ConflictCase, ConflictParty, ConflictStatus, Intervention
 
 READERS = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 WORKERS = (Role.MEDIATOR, Role.MANAGER)
@@ -118,6 +122,7 @@ def conflict_detail(request, pk: int):
             and case.agreement_followup_on <= today,
             "can_work": perms.can_work_on_team(request.user, case.team_id) and not case.is_closed,
             "history": history_for(case, actions=[AuditAction.UPDATE]),
+            "parties": _parties(case),
         },
     )
 
@@ -174,6 +179,7 @@ def conflict_agreement(request, pk: int):
             case=case,
             agreement_on=data["agreement_on"],
             followup_on=data["agreement_followup_on"],
+            points=data["agreement_points"],
             version=data["version"],
         )
         return _("Protocole d'accord enregistré : la situation est à suivre.")
@@ -204,3 +210,72 @@ def conflict_close(request, pk: int):
         intro=_("Une situation clôturée ne reçoit plus de rencontre."),
         handle=handle,
     )
+
+
+# --- Parties: free consent and its withdrawal; the protocole d'accord to print ---------------------------------
+
+
+def _parties(case) -> list:
+    parties = list(case.party_set.order_by("id"))
+    for party in parties:
+        party.is_minor = rules.is_minor(party, party.consent_given_on)
+    return parties
+
+
+@role_required(*WORKERS)
+def conflict_party_add(request, pk: int):
+    def handle(case, data):
+        services.add_conflict_party(
+            actor=request.user,
+            case=case,
+            uuid=data["uuid"],
+            label=data["label"],
+            consent_given_on=data["consent_given_on"],
+            birth_year=data["birth_year"],
+            age_band=data["age_band"],
+            guardian_name=data["guardian_name"],
+            guardian_role=data["guardian_role"],
+        )
+        return _("Partie enregistrée avec son consentement à la médiation.")
+
+    return _case_action(
+        request,
+        pk,
+        form_class=ConflictPartyForm,
+        title=_("Ajouter une partie"),
+        submit_label=_("Enregistrer la partie"),
+        intro=_(
+            "La médiation repose sur le libre consentement de chaque partie, qu'elle peut retirer à tout moment. "
+            "Pour une partie mineure, indiquez le parent ou le tuteur associé."
+        ),
+        handle=handle,
+    )
+
+
+@require_POST
+@role_required(*WORKERS)
+def conflict_party_withdraw(request, pk: int, party_pk: int):
+    case = _get_case_to_work_on(request.user, pk)
+    party = get_object_or_404(ConflictParty, pk=party_pk, case=case)
+    try:
+        services.withdraw_party_consent(actor=request.user, party=party)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Consentement retiré : la médiation prend fin et la situation est clôturée."))
+    return redirect(case)
+
+
+@role_required(*READERS)
+def conflict_agreement_pdf(request, pk: int):
+    case = perms.get_conflict_case_or_404(request.user, pk)
+    if not case.agreement_on:
+        raise Http404
+    points = [line.strip() for line in case.agreement_points.splitlines() if line.strip()]
+    parties = [party for party in _parties(case) if party.consents or party.consent_withdrawn_on >= case.agreement_on]
+    pdf = render_pdf(
+        "mediation/pdf/agreement.html",
+        {"case": case, "parties": parties, "points": points, "mediator": request.user},
+        request=request,
+    )
+    return pdf_response(pdf, f"protocole-accord-{case.pk}.pdf")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from altm.decorators import role_required
 from mediation import services
 from mediation.forms import InterventionForm
-from mediation.models import ActivityType, Intervention, InterventionSource, Territory
+from mediation.models import ActivityType, AgeBand, Intervention, InterventionSource, Territory
 from mediation.scoping import team_ids
 from mediation.views.api import form_errors
 from mediation.views.entry import LOGGING_ROLES, last_place, outbox_config, record_from_form
@@ -56,6 +56,7 @@ def tally(request):
                 "site": place["site"] or "",
                 "activity_type": request.POST.get("add", ""),
                 "count": 1,
+                "age_band": request.POST.get("age_band", ""),
                 **_tally_split(request.POST.get("split", "")),
             },
             user=user,
@@ -100,6 +101,7 @@ def tally(request):
             ],
             "today": today.isoformat(),
             "outbox": outbox_config(request),
+            "age_bands": AgeBand.choices,
         },
     )
 

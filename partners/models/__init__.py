@@ -33,8 +33,10 @@ from partners.models.organisations import (
     OrganisationKind,
     PartnerContact,
     PartnerOrganisation,
+    Partnership,
     PartnershipType,
     active_partner_names,
+    derive_partnership_type,
 )
 from partners.models.referrals import (
     OPEN_REFERRAL_STATUSES,
@@ -44,8 +46,30 @@ from partners.models.referrals import (
     ReferralStatus,
     RefusalReason,
 )
+from partners.models.situations import (
+    CoordinationMeeting,
+    FeedbackSide,
+    NextStep,
+    OutcomeFeedback,
+    OutcomeFeedbackQuerySet,
+    OutcomeKind,
+    SharedSituation,
+    SharedSituationQuerySet,
+    SituationCloseReason,
+)
 
 __all__ = [
+    "CoordinationMeeting",
+    "FeedbackSide",
+    "NextStep",
+    "OutcomeFeedback",
+    "OutcomeFeedbackQuerySet",
+    "OutcomeKind",
+    "Partnership",
+    "SharedSituation",
+    "SharedSituationQuerySet",
+    "SituationCloseReason",
+    "derive_partnership_type",
     "CONVENTION_READERS",
     "OrganisationKind",
     "PartnerContact",

@@ -1,7 +1,11 @@
 """Partner organisations and their contacts (a contact may hold a counsellor account)."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,17 +28,68 @@ class OrganisationKind(models.TextChoices):
 
 
 class PartnershipType(models.TextChoices):
+    """The typology of seed 002, derived from the records (`derive_partnership_type`), overridable by the director."""
+
     INFORMAL = "informal", _("Informel")
     CONVENTION = "convention", _("Conventionné")
     SINGLE_STEERING = "single_steering", _("Pilotage unique")
 
 
+def derive_partnership_type(*, governing_body: str, convention_in_force: bool) -> str:
+    """Seed 002: one governing body over both services -> pilotage unique; else a signed convention in force ->
+    conventionné; else informel."""
+    if governing_body.strip():
+        return PartnershipType.SINGLE_STEERING
+    if convention_in_force:
+        return PartnershipType.CONVENTION
+    return PartnershipType.INFORMAL
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """Where the partnership stands: the derived type, the override if any, and the one that counts."""
+
+    derived: str
+    override: str
+    override_reason: str
+
+    @property
+    def type(self) -> str:
+        return self.override or self.derived
+
+    @property
+    def label(self) -> str:
+        return str(PartnershipType(self.type).label)
+
+    @property
+    def derived_label(self) -> str:
+        return str(PartnershipType(self.derived).label)
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.override) and self.override != self.derived
+
+
 class PartnerOrganisation(models.Model):
     name = models.CharField(_("nom"), max_length=150, unique=True)
     kind = models.CharField(_("type de structure"), max_length=20, choices=OrganisationKind.choices)
-    partnership_type = models.CharField(
-        _("type de partenariat"), max_length=20, choices=PartnershipType.choices, default=PartnershipType.INFORMAL
+    governing_body = models.CharField(
+        _("instance de pilotage unique"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "L'entité qui dirige à la fois le service du partenaire et la médiation (service municipal, groupe "
+            "associatif…), s'il y en a une. Renseignée, le partenariat est de type « pilotage unique »."
+        ),
     )
+    partnership_type_override = models.CharField(
+        _("type de partenariat imposé"),
+        max_length=20,
+        choices=PartnershipType.choices,
+        blank=True,
+        help_text=_("Laisser vide : le type est déduit des conventions et de l'instance de pilotage."),
+    )
+    partnership_type_override_reason = models.CharField(_("motif du type imposé"), max_length=300, blank=True)
     address = models.CharField(_("adresse"), max_length=250, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -53,12 +108,28 @@ class PartnerOrganisation(models.Model):
         verbose_name = _("organisation partenaire")
         verbose_name_plural = _("organisations partenaires")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partnership_type_override="") | ~Q(partnership_type_override_reason=""),
+                name="organisation_override_has_reason",
+                violation_error_message=_("Dites pourquoi le type de partenariat est imposé."),
+            )
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("partners:organisation_detail", args=[self.pk])
+
+    def partnership_on(self, day: date) -> Partnership:
+        """The partnership type on `day`, from the conventions in force (prefetch `conventions` for lists)."""
+        in_force = any(convention.schedule(day).in_force for convention in self.conventions.all())
+        return Partnership(
+            derived=derive_partnership_type(governing_body=self.governing_body, convention_in_force=in_force),
+            override=self.partnership_type_override,
+            override_reason=self.partnership_type_override_reason,
+        )
 
 
 def active_partner_names() -> list[str]:

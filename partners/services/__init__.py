@@ -25,6 +25,13 @@ from partners.services.retention import (
     persons_past_retention,
 )
 from partners.services.sharing import share_information
+from partners.services.situations import (
+    close_shared_situation,
+    open_shared_situation,
+    record_meeting,
+    record_outcome,
+    situation_consent_problem,
+)
 
 __all__ = [
     "ORAL_CONSENT_MONTHS",
@@ -34,6 +41,11 @@ __all__ = [
     "NewPerson",
     "RetentionResult",
     "apply_retention",
+    "close_shared_situation",
+    "open_shared_situation",
+    "record_meeting",
+    "record_outcome",
+    "situation_consent_problem",
     "beneficiaries_for",
     "consent_problem",
     "erase_personal_text",

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from altm.audit import log_change
+from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, save_once
 from altm.models import AuditAction
 from mediation.models import (
@@ -21,7 +21,9 @@ from partners.models import (
     ConsentWithdrawal,
     InformationCategory,
     PartnerOrganisation,
+    SharedSituation,
     SharingPurpose,
+    SituationCloseReason,
     category_labels,
 )
 from partners.services.common import LegalBasisError, day_text, lock_consents_of
@@ -113,7 +115,21 @@ def withdraw_consent(
     )
     if created:
         log_change(actor=actor, instance=withdrawal, action=AuditAction.CREATE)
+        close_situations_resting_on(actor=actor, consent=consent, on=withdrawal.withdrawn_on)
     return withdrawal
+
+
+def close_situations_resting_on(*, actor, consent: Consent, on: date_type) -> int:
+    """A withdrawn consent closes at once every shared situation opened on it (DOMAIN §10). Returns how many."""
+    closed = 0
+    for situation in SharedSituation.objects.select_for_update().filter(consent=consent, closed_on__isnull=True):
+        before = snapshot(situation)
+        situation.closed_on = on
+        situation.close_reason = SituationCloseReason.CONSENT_WITHDRAWN
+        situation.save(update_fields=["closed_on", "close_reason"])
+        log_change(actor=actor, instance=situation, action=AuditAction.UPDATE, before=before)
+        closed += 1
+    return closed
 
 
 def consent_problem(

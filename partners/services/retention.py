@@ -13,8 +13,25 @@ from django.utils.translation import gettext as _
 
 from altm.audit import erase_fields, log_bulk, redact, snapshot
 from altm.models import AuditAction
-from mediation.models import ConflictCase, ConflictSession, FollowUp, Intervention, Person, PersonReadLog
-from partners.models import Consent, ConsentWithdrawal, InformationShare, Referral
+from mediation.models import (
+    ConflictCase,
+    ConflictParty,
+    ConflictSession,
+    FollowUp,
+    Intervention,
+    Person,
+    PersonReadLog,
+)
+from partners.models import (
+    Consent,
+    ConsentWithdrawal,
+    CoordinationMeeting,
+    InformationShare,
+    NextStep,
+    OutcomeFeedback,
+    Referral,
+    SharedSituation,
+)
 
 # --- Retention ----------------------------------------------------------------------------------------------
 
@@ -33,9 +50,9 @@ def persons_past_retention(*, today: date_type, days: int):
     """Persons not anonymised whose last contact (any dated trace) is older than `days` days."""
     cutoff = today - timedelta(days=days)
 
-    def latest(queryset, field):
+    def latest(queryset, field, path="person"):
         return Subquery(
-            queryset.filter(person=OuterRef("pk")).order_by().values("person").annotate(m=Max(field)).values("m")[:1],
+            queryset.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(m=Max(field)).values("m")[:1],
             output_field=DateField(),
         )
 
@@ -48,6 +65,9 @@ def persons_past_retention(*, today: date_type, days: int):
         Coalesce(latest(FollowUp.objects, "ended_on"), floor, output_field=DateField()),
         Coalesce(latest(FollowUp.objects, "next_action_on"), floor, output_field=DateField()),
         Coalesce(latest(Consent.objects, "given_on"), floor, output_field=DateField()),
+        Coalesce(latest(SharedSituation.objects, "opened_on"), floor, output_field=DateField()),
+        Coalesce(latest(OutcomeFeedback.objects, "dated_on", "situation__person"), floor, output_field=DateField()),
+        Coalesce(latest(CoordinationMeeting.objects, "date", "situation__person"), floor, output_field=DateField()),
         output_field=DateField(),
     )
     return (
@@ -132,10 +152,31 @@ def personal_text(person_ids: list[int]) -> list[tuple]:
             None,
         ),
         (PersonReadLog.objects.filter(person_id__in=person_ids), {"reason": ""}, None),
+        (
+            CoordinationMeeting.objects.filter(situation__person_id__in=person_ids),
+            {"attendees": "", "decisions": ""},
+            None,
+        ),
+        (
+            NextStep.objects.filter(meeting__situation__person_id__in=person_ids),
+            {"action": "", "responsible": ""},
+            None,
+        ),
+        (OutcomeFeedback.objects.filter(situation__person_id__in=person_ids), {"note": ""}, None),
         (ConflictSession.objects.filter(case__in=cases), {"outcome": ""}, None),
         (
+            ConflictParty.objects.filter(case__in=cases),
+            {"label": _("Partie anonymisée"), "guardian_name": "", "guardian_role": ""},
+            None,
+        ),
+        (
             cases,
-            {"title": _("Situation anonymisée"), "parties_description": "", "outcome_note": ""},
+            {
+                "title": _("Situation anonymisée"),
+                "parties_description": "",
+                "outcome_note": "",
+                "agreement_points": "",
+            },
             _("Situation de conflit n°{id}"),
         ),
     ]

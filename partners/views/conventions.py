@@ -55,6 +55,10 @@ def organisation_list(request):
     kind = choice_param(request, "type", kinds)  # an unknown kind (or a NUL byte) lists every organisation
     if kind:
         organisations = organisations.filter(kind=kind)
+    today = timezone.localdate()
+    organisations = list(organisations.prefetch_related("conventions"))
+    for organisation in organisations:
+        organisation.partnership = organisation.partnership_on(today)
     return render(
         request,
         "partners/organisation_list.html",
@@ -91,6 +95,7 @@ def organisation_detail(request, pk):
             "conventions": conventions,
             "referral_counts": referral_counts,
             "year": today.year,
+            "partnership": organisation.partnership_on(today),
         },
     )
 

@@ -98,6 +98,11 @@
     return { women: value === "F" ? 1 : 0, men: value === "M" ? 1 : 0, unknown: value === "U" ? 1 : 0 };
   }
 
+  function ageBand() {
+    const checked = form.querySelector("[name=age_band]:checked");
+    return checked ? checked.value : "";
+  }
+
   function bump(row) {
     row.classList.remove("bump");
     void row.offsetWidth; // restart the animation
@@ -115,6 +120,7 @@
         site: site ? site.value : "",
         activity_type: row.dataset.tallyRow,
         count: 1,
+        age_band: ageBand(),
       },
       who
     );

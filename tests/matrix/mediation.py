@@ -77,7 +77,30 @@ def casework_objects(world) -> dict:
             problem="Éclairage du hall hors service",
             reported_on=day,
         )
-        world.extra["casework"] = {"case": case, "followup": followup, "report": report}
+        party = services.add_conflict_party(
+            actor=world.mediator, case=case, label="Locataire du 2e", consent_given_on=day
+        )
+        agreed, _ = services.open_conflict_case(
+            actor=world.mediator,
+            title="Jets d'objets allée 5",
+            territory=world.territory_a,
+            parties=ConflictParties.RESIDENTS,
+            opened_on=day,
+        )
+        services.record_conflict_agreement(
+            actor=world.mediator,
+            case=agreed,
+            agreement_on=day,
+            followup_on=date(2026, 12, 2),
+            points="Calme après 22 h",
+        )
+        world.extra["casework"] = {
+            "case": case,
+            "followup": followup,
+            "report": report,
+            "party": party,
+            "agreed_case": agreed,
+        }
     return world.extra["casework"]
 
 
@@ -107,6 +130,18 @@ ROUTES += [
     Route("mediation:conflict_session_add", expect(**_TEAM_A_WORK), kwargs=_pk("case")),
     Route("mediation:conflict_agreement", expect(**_TEAM_A_WORK), kwargs=_pk("case")),
     Route("mediation:conflict_close", expect(**_TEAM_A_WORK), kwargs=_pk("case")),
+    Route("mediation:conflict_party_add", expect(**_TEAM_A_WORK), kwargs=_pk("case")),
+    # The mediator's withdrawal ends the mediation (redirect); the manager is told it is withdrawn already (redirect).
+    Route(
+        "mediation:conflict_party_withdraw",
+        expect(**{**_TEAM_A_WORK, "mediator": 302, "manager": 302}),
+        kwargs=lambda world: {
+            "pk": casework_objects(world)["case"].pk,
+            "party_pk": casework_objects(world)["party"].pk,
+        },
+        method="post",
+    ),
+    Route("mediation:conflict_agreement_pdf", expect(**_TEAM_A_READ), kwargs=_pk("agreed_case")),
     Route("mediation:followup_list", expect(**_WORKERS)),
     Route("mediation:followup_create", expect(**_WORKERS)),
     Route("mediation:followup_edit", expect(**_TEAM_A_WORK), kwargs=_pk("followup")),

@@ -54,6 +54,39 @@ ROUTES = [
         kwargs=obj("referral"),
         method="post",
     ),
+    Route("partners:situation_list", expect(**STAFF, **COUNSELLORS)),
+    Route("partners:situation_create", expect(**FIELD)),
+    Route(
+        "partners:situation_detail",
+        expect(**TEAM_A_OBJECT, director=200, counsellor=200, counsellor_other_org=404),
+        kwargs=obj("situation"),
+    ),
+    # An empty POST is refused by the form (400) for both sides; the director reads but does not feed (403).
+    Route(
+        "partners:situation_outcome",
+        expect(
+            mediator=400,
+            mediator_other_team=404,
+            manager=400,
+            manager_other_team=404,
+            counsellor=400,
+            counsellor_other_org=404,
+        ),
+        kwargs=obj("situation"),
+        method="post",
+    ),
+    Route(
+        "partners:situation_meeting",
+        expect(**TEAM_A_OBJECT, director=302, counsellor=200, counsellor_other_org=404),
+        kwargs=obj("situation"),
+    ),
+    # The mediator closes it (redirect); the manager of the same team is told it is closed already (redirect too).
+    Route(
+        "partners:situation_close",
+        expect(mediator=302, mediator_other_team=404, manager=302, manager_other_team=404),
+        kwargs=obj("situation"),
+        method="post",
+    ),
     Route("partners:counsellor_home", expect(**COUNSELLORS)),
     Route("partners:counsellor_referral_create", expect(**COUNSELLORS)),
     Route("partners:share_create", expect(**FIELD)),

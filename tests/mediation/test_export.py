@@ -66,8 +66,9 @@ def test_csv_export_has_the_interchange_columns_and_values(world, client):
             "",
             "'=cmd|' /C calc'!A0",
             f"altm-{line.uuid}",
+            "",
         ],
-        ["2025-03-05", "L8", "", "mediateur", "active_listening", "", "1", "0", "0", "0", "30", "", "tableur-12"],
+        ["2025-03-05", "L8", "", "mediateur", "active_listening", "", "1", "0", "0", "0", "30", "", "tableur-12", ""],
     ]
     assert tagged.external_id == "tableur-12"
 

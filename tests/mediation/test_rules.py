@@ -90,6 +90,7 @@ def interchange_row(values: dict) -> str:
         "duration_minutes": "" if values["duration_minutes"] is None else str(values["duration_minutes"]),
         "note": values["note"],
         "external_id": "",
+        "age_band": "",
     }
     return ",".join(COLUMNS) + "\n" + ",".join(row[name] for name in COLUMNS) + "\n"
 

@@ -211,6 +211,23 @@ def make_share(world, person, *, organisation=None, **extra):
     )
 
 
+def make_situation(world, person=None, *, organisation=None, actor=None, **extra):
+    """A situation shared with organisation A (by default) on a fresh consent of a team A person."""
+    organisation = organisation or world.organisation
+    if person is None:
+        person = make_person(world, alias=extra.pop("alias", "Inès"))
+        make_consent(world, person, organisation=organisation)
+    return services.open_shared_situation(
+        actor=actor or world.mediator,
+        person=person,
+        organisation=organisation,
+        partner_referent=extra.pop(
+            "partner_referent", PartnerContact.objects.filter(organisation=organisation).first()
+        ),
+        **extra,
+    )
+
+
 def partner_objects(world) -> dict:
     """One of each object, belonging to team A and organisation A (cached on the world)."""
     if "partners" not in world.extra:
@@ -224,5 +241,6 @@ def partner_objects(world) -> dict:
             "referral": referral,
             "share": share,
             "convention": make_convention(world),
+            "situation": make_situation(world, person),
         }
     return world.extra["partners"]
