@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mediation', '0006_intervention_indexes'),
+        ('mediation', '0007_landlord_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mediation', '0007_shared_conflict_parties'),
+        ('mediation', '0008_shared_conflict_parties'),
     ]
 
     operations = [
