@@ -17,7 +17,10 @@ from mediation.models.interventions import Intervention, InterventionQuerySet, I
 from mediation.models.organisation import Landlord, Site, SiteKind, Team, TeamQuerySet, Territory, TerritoryQuerySet
 from mediation.models.persons import (
     AgeBand,
+    ContactKind,
     FollowUp,
+    FollowUpContact,
+    FollowUpContactQuerySet,
     FollowUpKind,
     FollowUpQuerySet,
     Person,
@@ -39,7 +42,10 @@ __all__ = [
     "Gender",
     "ReferralMode",
     "AgeBand",
+    "ContactKind",
     "FollowUp",
+    "FollowUpContact",
+    "FollowUpContactQuerySet",
     "FollowUpKind",
     "FollowUpQuerySet",
     "Person",
