@@ -71,6 +71,11 @@ def is_in_owning_team(user, person) -> bool:
     return can_log_activity(user) and person.team_id in team_ids(user)
 
 
+def can_validate_day(user, team_id: int) -> bool:
+    """A team's managers write its "faits marquants" and validate its days."""
+    return user.is_authenticated and user.role == Role.MANAGER and team_id in team_ids(user)
+
+
 def can_edit_contact(user, contact) -> bool:
     """A follow-up contact is corrected by its author only, for 7 days after it was entered, in their team."""
     return (

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from mediation.views import api, conflicts, daily, edit, entry, exports, followups, lists, persons, tally, technical
+from mediation.views import (
+    api,
+    conflicts,
+    daily,
+    edit,
+    entry,
+    exports,
+    followups,
+    lists,
+    persons,
+    preferences,
+    tally,
+    technical,
+)
 
 app_name = "mediation"
 
@@ -8,6 +21,7 @@ urlpatterns = [
     # Field activity (quick entry, tally, outbox endpoints, lists, edit, daily report)
     path("saisie/", entry.entry, name="entry"),
     path("tournee/", tally.tally, name="tally"),
+    path("saisie/mes-activites/", preferences.activity_preferences, name="activity_preferences"),
     path("api/interventions/", api.api_intervention, name="api_intervention"),
     path(
         "api/interventions/<uuid:uuid>/annuler/",
@@ -20,6 +34,7 @@ urlpatterns = [
     path("saisies/<int:pk>/supprimer/", edit.intervention_delete, name="intervention_delete"),
     path("equipe/saisies/", lists.team_interventions, name="team_interventions"),
     path("equipe/compte-rendu/", daily.daily_report, name="daily_report"),
+    path("equipe/compte-rendu/enregistrer/", daily.daily_report_save, name="daily_report_save"),
     # Case work: conflict cases, follow-ups, person records, technical watch
     path("conflits/", conflicts.conflict_list, name="conflict_list"),
     path("conflits/nouveau/", conflicts.conflict_create, name="conflict_create"),

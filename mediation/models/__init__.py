@@ -13,6 +13,7 @@ from mediation.models.casework import (
     TechnicalReportQuerySet,
     TechnicalReportStatus,
 )
+from mediation.models.field import MAX_TALLY_ACTIVITIES, ActivityPreference, DailyReport, DailyReportQuerySet, TallyTap
 from mediation.models.interventions import Intervention, InterventionQuerySet, InterventionSource
 from mediation.models.organisation import Landlord, Site, SiteKind, Team, TeamQuerySet, Territory, TerritoryQuerySet
 from mediation.models.persons import (
@@ -29,6 +30,11 @@ from mediation.models.persons import (
 )
 
 __all__ = [
+    "MAX_TALLY_ACTIVITIES",
+    "ActivityPreference",
+    "DailyReport",
+    "DailyReportQuerySet",
+    "TallyTap",
     "Landlord",
     "Site",
     "SiteKind",

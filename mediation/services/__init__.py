@@ -12,12 +12,15 @@ from mediation.services.conflicts import (
     record_conflict_agreement,
     record_conflict_session,
 )
+from mediation.services.daily import save_daily_highlights, validate_day
 from mediation.services.interventions import (
     EDITABLE_FIELDS,
     check_site_in_territory,
     delete_intervention,
     record_intervention,
+    record_tally_tap,
     team_for,
+    undo_tally_tap,
     update_intervention,
     validate_intervention,
 )
@@ -32,6 +35,7 @@ from mediation.services.persons import (
     update_followup,
     update_followup_contact,
 )
+from mediation.services.preferences import set_activity_preferences
 from mediation.services.technical import (
     TECHNICAL_ACTIONS,
     TECHNICAL_TRANSITIONS,
@@ -61,11 +65,16 @@ __all__ = [
     "record_followup",
     "record_followup_contact",
     "record_intervention",
+    "record_tally_tap",
     "record_technical_action",
     "record_technical_report",
     "team_for",
+    "undo_tally_tap",
+    "save_daily_highlights",
+    "set_activity_preferences",
     "update_followup",
     "update_followup_contact",
     "update_intervention",
+    "validate_day",
     "validate_intervention",
 ]

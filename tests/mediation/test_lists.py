@@ -43,7 +43,7 @@ def test_my_list_shows_only_my_lines_with_totals(client, world):
     LineFactory(author=world.manager, count=7)  # same team, another author
     LineFactory(author=world.mediator_other_team, territory=world.territory_b, count=9)
     client.force_login(world.mediator)
-    response = client.get(reverse("mediation:my_interventions"))
+    response = client.get(reverse("mediation:my_interventions"), {"periode": "all"})
     assert response.status_code == 200
     assert len(response.context["rows"]) == 2
     assert response.context["totals"] == {"lines": 2, "acts": 5, "women": 1, "men": 2, "unknown": 4}
