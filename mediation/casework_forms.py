@@ -351,6 +351,38 @@ class FollowUpFilterForm(FilterForm):
     ended = forms.BooleanField(label=_("Inclure les suivis terminés"), required=False)
 
 
+class PersonSearchForm(FilterForm):
+    """Find a person the team follows: by alias (part of it), birth year, or a site where a line names them."""
+
+    q = forms.CharField(label=_("Prénom ou pseudonyme"), required=False, max_length=80)
+    birth_year = forms.IntegerField(
+        label=_("Année de naissance"),
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        error_messages={
+            "invalid": _("Indiquez une année (4 chiffres)."),
+            "min_value": _("Année trop ancienne."),
+            "max_value": _("Année invalide."),
+        },
+    )
+    site = forms.ModelChoiceField(
+        label=_("Site"),
+        required=False,
+        queryset=Site.objects.none(),
+        empty_label=_("Tous les sites"),
+        error_messages={"invalid_choice": _("Site inconnu.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = _entry_sites(_entry_territories(user))
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
 class PersonReadReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Pourquoi consultez-vous cette fiche ?"),

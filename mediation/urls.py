@@ -48,6 +48,7 @@ urlpatterns = [
     path("suivis/<int:pk>/contacts/", followups.followup_contact_add, name="followup_contact_add"),
     path("suivis/contacts/<int:pk>/", followups.followup_contact_edit, name="followup_contact_edit"),
     path("api/suivis/contacts/", api.api_followup_contact, name="api_followup_contact"),
+    path("personnes/", persons.person_search, name="person_search"),
     path("personnes/<int:pk>/", persons.person_detail, name="person_detail"),
     path("veille-technique/", technical.technical_list, name="technical_list"),
     path("veille-technique/nouveau/", technical.technical_create, name="technical_create"),

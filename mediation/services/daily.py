@@ -53,6 +53,8 @@ def save_daily_highlights(*, actor, team: Team, day: date_type, highlights: str)
         errors.setdefault("__all__", []).append(_("Journée validée : rouvrez-la pour changer les faits marquants."))
     if errors:
         raise ValidationError(errors)
+    if not created and report.highlights == highlights:
+        return report  # nothing changed: no audit entry
     before = None if created else snapshot(report)
     report.highlights = highlights
     return _save(report, created, actor=actor, before=before)

@@ -44,6 +44,9 @@ ROUTES += [
     Route("mediation:intervention_edit", expect(**_LINE_A), kwargs=lambda world: {"pk": _team_a_line(world).pk}),
     Route("mediation:intervention_delete", expect(**_LINE_A), kwargs=lambda world: {"pk": _team_a_line(world).pk}),
     Route("mediation:daily_report", expect(manager=200, manager_other_team=200, director=200)),
+    # An empty form: the managers are sent back to the report with the French errors; other roles 403.
+    Route("mediation:daily_report_save", expect(manager=302, manager_other_team=302), method="post"),
+    Route("mediation:activity_preferences", expect(**_LOGGERS)),
 ]
 
 
@@ -122,6 +125,7 @@ ROUTES += [
     ),
     Route("mediation:api_followup_contact", expect(**_API), method="post"),
     # The director is outside every team: asked why, then logged. Other roles: 404 unless a rule allows.
+    Route("mediation:person_search", expect(**_WORKERS)),
     Route("mediation:person_detail", expect(404, **_TEAM_A_READ), kwargs=_pk("person")),
     Route("mediation:technical_list", expect(**_READERS)),
     Route("mediation:technical_create", expect(**_WORKERS)),
