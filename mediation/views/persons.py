@@ -69,6 +69,4 @@ def person_search(request):
     page = Paginator(persons, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request, "mediation/person_search.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    return render(request, "mediation/person_search.html", {"form": form, "page": page, "query": query.urlencode()})
