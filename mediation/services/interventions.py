@@ -289,10 +289,20 @@ def record_tally_tap(
     women: int | None = 0,
     men: int | None = 0,
     unknown: int | None = 0,
-    **ignored,
+    **extras,
 ) -> tuple[Intervention, bool]:
     """Add one tap (normally +1, with its public) to the day's tally line: (line, created). The same `uuid` again,
-    even after an undo, changes nothing and answers with the line."""
+    even after an undo, changes nothing and answers with the line.
+
+    A tap is a plain act: any detail (`extras`: a mode, a note, a partner, a person…) is refused rather than added
+    to a line that other taps share."""
+    if given := sorted(name for name, value in extras.items() if value not in (None, "")):
+        raise ValidationError(
+            {
+                name: [_("La tournée compte des actes simples : pour ce détail, utilisez la saisie rapide.")]
+                for name in given
+            }
+        )
     author = author if author is not None else actor
     uuid = uuid or uuid_module.uuid4()
     if (tap := TallyTap.objects.select_related("line").filter(uuid=uuid).first()) is not None:

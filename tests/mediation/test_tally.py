@@ -4,10 +4,13 @@ tap keeps its UUID (replays count once), undo takes back exactly one tap."""
 import json
 import uuid
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from altm.models import AuditAction, AuditEntry
+from mediation import services
 from mediation.models import Intervention, InterventionSource, TallyTap
 from tests.clock import frozen
 from tests.mediation.factories import RecordedInterventionFactory
@@ -176,3 +179,17 @@ def test_the_days_counter_includes_the_users_other_entries_of_today(client, worl
     response = client.get(reverse("mediation:tally"))
     assert (response.context["total"], response.context["other_total"]) == (5, 4)
     assert 'id="tally-other-total" type="application/json">4<' in response.content.decode()
+
+
+def test_a_tap_with_a_detail_is_refused_not_folded_into_the_shared_line(world):
+    with pytest.raises(ValidationError) as refused:
+        services.record_intervention(
+            actor=world.mediator,
+            source=InterventionSource.TALLY,
+            date=timezone.localdate(),
+            territory=world.territory_a,
+            activity_type=world.activity("active_listening"),
+            note="Mme X., bâtiment C",
+        )
+    assert "saisie rapide" in refused.value.message_dict["note"][0]
+    assert not Intervention.objects.exists() and not TallyTap.objects.exists()
