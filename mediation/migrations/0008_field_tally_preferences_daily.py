@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mediation', '0006_field_followup_contacts'),
+        ('mediation', '0007_field_followup_contacts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
