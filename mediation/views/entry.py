@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit
-from mediation import services
+from mediation import rules, services
 from mediation.extensions import partner_name_suggestions
 from mediation.forms import InterventionForm
 from mediation.models import ActivityPreference, Intervention, InterventionSource, Territory
@@ -93,6 +93,12 @@ def record_from_form(request, form, *, source: str) -> tuple[Intervention | None
     return line, created
 
 
+def today_locked(user) -> bool:
+    """Whether the user's day (today) was validated by their manager: their lines of today are then locked."""
+    today = timezone.localdate()
+    return bool(rules.validated_days(user, team_ids=team_ids(user), days=[today]))
+
+
 def entry_context(request, form, **extra) -> dict:
     # Sites and activities are drawn from the querysets; evaluate each once.
     activities = list(form.fields["activity_type"].queryset.order_by("order", "label"))
@@ -102,6 +108,7 @@ def entry_context(request, form, **extra) -> dict:
         "partner_names": partner_name_suggestions(),
         "themes": THEMES,
         "outbox": outbox_config(request),
+        "today_locked": today_locked(request.user),
         **extra,
     }
 

@@ -58,13 +58,19 @@ def intervention_list(request, *, mine: bool, title: str):
     )
     paginator.__dict__["count"] = totals["lines"]  # already counted by the aggregate: spare a COUNT query
     page = paginator.get_page(request.GET.get("page"))
+    lines = list(page)
+    # Lines of a day the manager validated are locked for mediators: no "Modifier" link (one query per page).
+    locked = rules.validated_days(
+        request.user, team_ids={line.team_id for line in lines}, days={line.date for line in lines}
+    )
     rows = [
         {
             "line": line,
-            "editable": perms.can_edit_intervention(request.user, line),
+            "editable": perms.can_edit_intervention(request.user, line) and (line.team_id, line.date) not in locked,
+            "locked": (line.team_id, line.date) in locked,
             "history_referral": rules.is_history_referral(line.note),
         }
-        for line in page
+        for line in lines
     ]
     # The export holds exactly the filtered set the page shows, every page of it.
     export_query = (data if data is not None else request.GET).copy()

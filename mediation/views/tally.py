@@ -22,7 +22,14 @@ from mediation.models import (
 )
 from mediation.scoping import team_ids
 from mediation.views.api import form_errors
-from mediation.views.entry import LOGGING_ROLES, last_place, most_used_first, outbox_config, record_from_form
+from mediation.views.entry import (
+    LOGGING_ROLES,
+    last_place,
+    most_used_first,
+    outbox_config,
+    record_from_form,
+    today_locked,
+)
 
 
 def _tally_split(value: str) -> dict:
@@ -108,6 +115,7 @@ def tally(request):
             "taps": taps,
             "today": today.isoformat(),
             "outbox": outbox_config(request),
+            "today_locked": today_locked(user),
         },
     )
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.urls import reverse
 
+from mediation import services
 from tests.clock import TODAY, frozen
 from tests.mediation.factories import RecordedInterventionFactory
 
@@ -33,9 +34,8 @@ def test_opens_on_today_with_times_then_yesterday_and_this_week_one_tap_away(cli
     line_at(world, TODAY - timedelta(days=10), 11, 0)  # long ago
     client.force_login(world.mediator)
     url = reverse("mediation:my_interventions")
-    with django_assert_num_queries(
-        11
-    ):  # constant: session, user, teams, totals, rows, filter choices (3), session save (3)
+    # Constant: session, user, teams, totals, rows, validated days, filter choices (3), session save (3).
+    with django_assert_num_queries(12):
         response = client.get(url)
     html = unescape(response.content.decode())
     assert response.context["period"] == "today"
@@ -51,6 +51,17 @@ def test_opens_on_today_with_times_then_yesterday_and_this_week_one_tap_away(cli
     assert len(week.context["rows"]) == 4
     assert "Lundi 23 novembre 2026" in unescape(week.content.decode())
     assert len(client.get(url, {"periode": "all"}).context["rows"]) == 5
+
+
+def test_a_validated_day_shows_locked_lines_without_modifier(client, world):
+    line_at(world, TODAY, 9, 5)
+    services.validate_day(actor=world.manager, team=world.team_a, day=TODAY)
+    client.force_login(world.mediator)
+    response = client.get(reverse("mediation:my_interventions"))
+    assert response.context["rows"][0]["locked"] and not response.context["rows"][0]["editable"]
+    assert "data-locked" in response.content.decode()
+    entry = client.get(reverse("mediation:entry")).content.decode()
+    assert "data-day-locked" in entry
 
 
 def test_the_export_link_holds_the_period_shown(client, world):
