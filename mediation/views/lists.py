@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.http import QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from mediation.views.entry import LOGGING_ROLES
 PAGE_SIZE = 50
 
 
-FILTER_PARAMS = ("start", "end", "territory", "site", "activity", "mediator", "page")
+FILTER_PARAMS = ("start", "end", "territory", "site", "activity", "activities", "mediator", "page")
 
 
 def my_periods(today) -> list[dict]:
@@ -43,8 +42,8 @@ def intervention_list(request, *, mine: bool, title: str):
             period = "today"
         if period:
             found = next(p for p in periods if p["key"] == period)
-            data = QueryDict(mutable=True)
-            data.update({k: v for k, v in request.GET.items() if k != "periode"})
+            data = request.GET.copy()  # keeps every value of a multiple filter
+            data.pop("periode", None)
             if found["start"]:
                 data["start"], data["end"] = found["start"].isoformat(), found["end"].isoformat()
             else:
@@ -77,6 +76,10 @@ def intervention_list(request, *, mine: bool, title: str):
     export_query.pop("page", None)
     if mine:
         export_query["mine"] = "1"
+    chosen = set((form.cleaned_data or {}).get("activities") or []) if hasattr(form, "cleaned_data") else set()
+    indicator_activities = []
+    if chosen:
+        indicator_activities = [(code, label) for code, label in form.fields["activities"].choices if code in chosen]
     context = {
         "form": form,
         "page": page,
@@ -86,6 +89,7 @@ def intervention_list(request, *, mine: bool, title: str):
         "title": title,
         "periods": periods,
         "period": period,
+        "indicator_activities": indicator_activities,
     }
     return render(request, "mediation/intervention_list.html", {**context, "export_query": export_query.urlencode()})
 
