@@ -16,7 +16,7 @@ from mediation.views.entry import LOGGING_ROLES
 PAGE_SIZE = 50
 
 
-FILTER_PARAMS = ("start", "end", "territory", "site", "activity", "activities", "mediator", "page")
+FILTER_PARAMS = ("start", "end", "territory", "site", "activity", "activities", "family", "team", "mediator", "page")
 
 
 def my_periods(today) -> list[dict]:
