@@ -174,3 +174,67 @@ class ConflictPartyAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.FollowUpContact)
+class FollowUpContactAdmin(PersonReadAdminMixin, admin.ModelAdmin):
+    """Read-only: contacts are written by their authors on the follow-up page (audited there)."""
+
+    list_display = ["date", "kind", "person_number", "team", "author"]
+    list_filter = ["kind", "team"]
+    list_select_related = ["person", "team", "author"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.DailyReport)
+class DailyReportAdmin(admin.ModelAdmin):
+    """Read-only: the team's managers write and validate the day on the daily report page (audited there)."""
+
+    list_display = ["date", "team", "validated_at", "validated_by"]
+    list_filter = ["team"]
+    list_select_related = ["team", "validated_by"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.TallyTap)
+class TallyTapAdmin(admin.ModelAdmin):
+    """Read-only receipts of the tally's taps (the lines they add to are audited)."""
+
+    list_display = ["date", "activity_type", "count", "author", "created_at", "undone_at"]
+    list_filter = ["activity_type"]
+    list_select_related = ["activity_type", "author"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.ActivityPreference)
+class ActivityPreferenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "activity_type", "pinned", "in_tally"]
+    list_filter = ["pinned", "in_tally"]
+    list_select_related = ["user", "activity_type"]

@@ -20,6 +20,7 @@ from mediation.models import (
     ConflictOutcome,
     ConflictParties,
     ConflictStatus,
+    ContactKind,
     FollowUpKind,
     Gender,
     Landlord,
@@ -342,6 +343,34 @@ class FollowUpEditForm(VersionedForm):
     )
 
 
+class FollowUpContactFields(CaseworkForm):
+    """A dated contact of a follow-up's log: date, kind, short note."""
+
+    layout_rows = [("date", "kind")]
+
+    date = _date_field(_("Date du contact"))
+    kind = forms.ChoiceField(
+        label=_("Type de contact"),
+        choices=[("", "—"), *ContactKind.choices],
+        error_messages={"required": _("Choisissez le type de contact."), "invalid_choice": _("Type inconnu.")},
+    )
+    note = forms.CharField(
+        label=_("Note courte"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        error_messages={"max_length": _("Note trop longue : 500 caractères au plus.")},
+    )
+
+
+class FollowUpContactForm(SubmissionForm, FollowUpContactFields):
+    """A new contact; the page carries a fresh UUID (a double submit or a replay from the outbox saves once)."""
+
+
+class FollowUpContactEditForm(FollowUpContactFields, VersionedForm):
+    """Its author corrects a contact for 7 days."""
+
+
 class FollowUpFilterForm(FilterForm):
     kind = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("Tous les types")), *FollowUpKind.choices]
@@ -352,6 +381,38 @@ class FollowUpFilterForm(FilterForm):
         choices=[("mine", _("Mes suivis")), ("team", _("Toute l'équipe"))],
     )
     ended = forms.BooleanField(label=_("Inclure les suivis terminés"), required=False)
+
+
+class PersonSearchForm(FilterForm):
+    """Find a person the team follows: by alias (part of it), birth year, or a site where a line names them."""
+
+    q = forms.CharField(label=_("Prénom ou pseudonyme"), required=False, max_length=80)
+    birth_year = forms.IntegerField(
+        label=_("Année de naissance"),
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        error_messages={
+            "invalid": _("Indiquez une année (4 chiffres)."),
+            "min_value": _("Année trop ancienne."),
+            "max_value": _("Année invalide."),
+        },
+    )
+    site = forms.ModelChoiceField(
+        label=_("Site"),
+        required=False,
+        queryset=Site.objects.none(),
+        empty_label=_("Tous les sites"),
+        error_messages={"invalid_choice": _("Site inconnu.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = _entry_sites(_entry_territories(user))
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
 
 
 class PersonReadReasonForm(forms.Form):

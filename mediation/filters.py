@@ -79,17 +79,18 @@ class InterventionFilter(django_filters.FilterSet):
             ).distinct()
 
 
-def filtered_interventions(request, *, mine: bool = False) -> tuple[InterventionFilterForm, QuerySet]:
+def filtered_interventions(request, *, mine: bool = False, data=None) -> tuple[InterventionFilterForm, QuerySet]:
     """The filter form bound to the query string and the lines it selects among those the user may see.
 
     `mine=True` keeps the user's own lines (page "Mes saisies"); otherwise every line of the user's scope
-    (their teams for a manager, everything for the direction).
+    (their teams for a manager, everything for the direction). `data`: the filters to apply instead of the query
+    string's (the period "Mes saisies" opens on).
     """
     user = request.user
     queryset = Intervention.objects.for_user(user)
     if mine:
         queryset = queryset.filter(author=user)
-    filterset = InterventionFilter(request.GET or None, queryset, user=user, mine=mine)
+    filterset = InterventionFilter(data if data is not None else request.GET or None, queryset, user=user, mine=mine)
     return filterset.form, filterset.qs
 
 

@@ -42,6 +42,15 @@ def activity_extras(activity: ActivityType) -> list[str]:
     return [name for name, flag in EXTRA_FIELDS.items() if getattr(activity, flag)]
 
 
+def activity_family_groups(activities) -> list[tuple[str, list]]:
+    """Activity types grouped by family, in the order of DOMAIN §3 (French family labels)."""
+    groups = {family: [] for family in ActivityFamily.values}
+    for activity in activities:
+        groups.setdefault(activity.family, []).append(activity)
+    labels = dict(ActivityFamily.choices)
+    return [(labels.get(family, family), items) for family, items in groups.items() if items]
+
+
 def _counter(attrs=None):
     return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "text-center", **(attrs or {})})
 
@@ -206,17 +215,25 @@ class InterventionForm(SubmissionForm, VersionedForm, forms.ModelForm):
             parts.append(str(_("sans site précis")))
         return " · ".join(parts)
 
-    def activity_groups(self) -> list[tuple[str, list[dict]]]:
-        """Activity types grouped by family (in the order of DOMAIN §3), with what the page needs to draw them."""
+    def activity_groups(self, activities=None, *, mine=()) -> list[tuple[str, list[dict]]]:
+        """Activity types grouped by family (in the order of DOMAIN §3), with what the page needs to draw them;
+        `mine` (the user's favourites and most used) first, as their own group, and not repeated below."""
         selected = str(self["activity_type"].value() or "")
+        if activities is None:
+            activities = self.fields["activity_type"].queryset.order_by("order", "label")
+        mine_ids = {activity.pk for activity in mine}
+
+        def item(activity):
+            return {
+                "activity": activity,
+                "extras": " ".join(activity_extras(activity)),
+                "checked": str(activity.pk) == selected,
+            }
+
         groups = {family: [] for family in ActivityFamily.values}
-        for activity in self.fields["activity_type"].queryset.order_by("order", "label"):
-            groups.setdefault(activity.family, []).append(
-                {
-                    "activity": activity,
-                    "extras": " ".join(activity_extras(activity)),
-                    "checked": str(activity.pk) == selected,
-                }
-            )
+        for activity in activities:
+            if activity.pk not in mine_ids:
+                groups.setdefault(activity.family, []).append(item(activity))
         labels = dict(ActivityFamily.choices)
-        return [(labels.get(family, family), items) for family, items in groups.items() if items]
+        first = [(_("Mes activités"), [item(activity) for activity in mine])] if mine else []
+        return first + [(labels.get(family, family), items) for family, items in groups.items() if items]

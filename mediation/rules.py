@@ -14,7 +14,8 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from mediation.models import AgeBand, InterventionSource, ReferralMode
+from accounts.models import Role
+from mediation.models import AgeBand, DailyReport, InterventionSource, ReferralMode
 
 # The same limits on every path. A line is one act type on one day: beyond these, a typing error is likelier than
 # a real figure, and the database columns stay far from their limits.
@@ -225,6 +226,37 @@ def closed_year_errors(day: date | None, *, closed_years: Collection[int]) -> li
             "ou supprimée, sauf par la direction."
         )
         % {"year": day.year}
+    ]
+
+
+# --- Days validated by the team's manager ---------------------------------------------------------------------
+# Once a manager has validated a team's day (its daily report), the day's lines are locked for mediators on every
+# path that writes a line (quick entry, JSON API, tally, import, edit, delete): the services call
+# `validated_day_errors` with the pairs `validated_days` loaded for the actor. Managers and the director may still
+# correct a validated day (the correction is audited like any other).
+
+
+def validated_days(user, *, team_ids: Iterable[int] = (), days: Iterable[date] = ()) -> frozenset[tuple[int, date]]:
+    """The (team id, day) pairs among `team_ids` x `days` that are validated and locked to `user` (one query; none
+    when `user` is not a mediator, or when nothing is asked)."""
+    team_ids, days = {t for t in team_ids if t is not None}, {d for d in days if d is not None}
+    if user is None or getattr(user, "role", None) != Role.MEDIATOR or not team_ids or not days:
+        return frozenset()
+    rows = DailyReport.objects.filter(team_id__in=team_ids, date__in=days, validated_at__isnull=False)
+    return frozenset(rows.values_list("team_id", "date"))
+
+
+def validated_day_errors(
+    day: date | None, team_id: int | None, *, validated: Collection[tuple[int, date]]
+) -> list[str]:
+    if day is None or (team_id, day) not in validated:
+        return []
+    return [
+        _(
+            "La journée du %(day)s a été validée par votre responsable : ses saisies ne peuvent plus être ajoutées, "
+            "modifiées ni supprimées par les médiateurs. Demandez-lui la correction."
+        )
+        % {"day": f"{day:%d/%m/%Y}"}
     ]
 
 

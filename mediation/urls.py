@@ -11,6 +11,7 @@ from mediation.views import (
     landlord,
     lists,
     persons,
+    preferences,
     tally,
     technical,
 )
@@ -21,6 +22,7 @@ urlpatterns = [
     # Field activity (quick entry, tally, outbox endpoints, lists, edit, daily report)
     path("saisie/", entry.entry, name="entry"),
     path("tournee/", tally.tally, name="tally"),
+    path("saisie/mes-activites/", preferences.activity_preferences, name="activity_preferences"),
     path("api/interventions/", api.api_intervention, name="api_intervention"),
     path(
         "api/interventions/<uuid:uuid>/annuler/",
@@ -33,6 +35,7 @@ urlpatterns = [
     path("saisies/<int:pk>/supprimer/", edit.intervention_delete, name="intervention_delete"),
     path("equipe/saisies/", lists.team_interventions, name="team_interventions"),
     path("equipe/compte-rendu/", daily.daily_report, name="daily_report"),
+    path("equipe/compte-rendu/enregistrer/", daily.daily_report_save, name="daily_report_save"),
     # Case work: conflict cases, follow-ups, person records, technical watch
     path("conflits/", conflicts.conflict_list, name="conflict_list"),
     path("conflits/nouveau/", conflicts.conflict_create, name="conflict_create"),
@@ -50,6 +53,10 @@ urlpatterns = [
     path("suivis/", followups.followup_list, name="followup_list"),
     path("suivis/nouveau/", followups.followup_create, name="followup_create"),
     path("suivis/<int:pk>/", followups.followup_edit, name="followup_edit"),
+    path("suivis/<int:pk>/contacts/", followups.followup_contact_add, name="followup_contact_add"),
+    path("suivis/contacts/<int:pk>/", followups.followup_contact_edit, name="followup_contact_edit"),
+    path("api/suivis/contacts/", api.api_followup_contact, name="api_followup_contact"),
+    path("personnes/", persons.person_search, name="person_search"),
     path("personnes/<int:pk>/", persons.person_detail, name="person_detail"),
     path("veille-technique/", technical.technical_list, name="technical_list"),
     path("veille-technique/nouveau/", technical.technical_create, name="technical_create"),

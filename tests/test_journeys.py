@@ -83,23 +83,19 @@ def test_mediator_entry_tally_and_referral_with_consent(page, live_server, world
         InterventionSource.ENTRY,
     )
 
-    # Tally: a few +1, each one a line once the badge says everything is sent.
+    # Tally: a few +1; once the badge says everything is sent, one line per activity (count = taps).
     page.get_by_role("link", name="Mode tournée").click()
     reminder = page.locator(f"[data-tally-row='{world.activity('rule_reminder').pk}']")
     watch = page.locator(f"[data-tally-row='{world.activity('social_watch').pk}']")
     reminder.locator("[data-tally-plus]").click()
     reminder.locator("[data-tally-plus]").click()
     watch.locator("[data-tally-plus]").click()
-    expect(page.locator("[data-tally-total]")).to_have_text("3")
+    expect(page.locator("[data-tally-total]")).to_have_text("4")  # the day's counter: the quick entry's act too
     expect(page.locator("[data-outbox-badge]")).to_have_text("✓ Tout est envoyé", timeout=15_000)
     fits(page, PHONE["width"])
     shot("tally-sent", full_page=False)
     tally = Intervention.objects.filter(source=InterventionSource.TALLY)
-    assert sorted(tally.values_list("activity_type__code", flat=True)) == [
-        "rule_reminder",
-        "rule_reminder",
-        "social_watch",
-    ]
+    assert sorted(tally.values_list("activity_type__code", "count")) == [("rule_reminder", 2), ("social_watch", 1)]
 
     # Telephone referral to the Mission Locale: refused without the person's consent, in French.
     page.goto(live_server.url + reverse("partners:referral_create"))
@@ -140,7 +136,7 @@ def test_mediator_entry_tally_and_referral_with_consent(page, live_server, world
     assert (referral.person, referral.organisation) == (person, world.organisation)
     referral_lines = Intervention.objects.filter(activity_type__code="referral")
     assert list(referral_lines.values_list("referral", flat=True)) == [referral.pk]
-    assert Intervention.objects.count() == 5  # quick entry + three taps + the referral
+    assert Intervention.objects.count() == 4  # quick entry + two tally lines (three taps) + the referral
 
 
 # --- 2. Manager, at a desk -------------------------------------------------------------------------------------

@@ -286,6 +286,16 @@ def write_rows(
     return report
 
 
+def validated_day_row_errors(rows: list[CleanRow], *, actor) -> list[RowError]:
+    """Rows dated on a day the team's manager validated, when a mediator imports (`rules.validated_day_errors`)."""
+    validated = rules.validated_days(actor, team_ids={row.team_id for row in rows}, days={row.date for row in rows})
+    return [
+        RowError(row.line, "date", message)
+        for row in rows
+        for message in rules.validated_day_errors(row.date, row.team_id, validated=validated)
+    ]
+
+
 def import_interventions(*, actor, table: Table, dry_run: bool = False, preview_size: int = 0) -> ImportReport:
     """All or nothing: validate every row first; any bad row means nothing is written and every error is reported.
 
@@ -294,7 +304,7 @@ def import_interventions(*, actor, table: Table, dry_run: bool = False, preview_
     lookups = Lookups()
     closed = rules.closed_years(actor)
     rows, errors, total = validate_table(table, lookups=lookups, closed_years=closed)
-    errors = errors or target_errors(rows, closed_years=closed)
+    errors = errors or target_errors(rows, closed_years=closed) or validated_day_row_errors(rows, actor=actor)
     if errors:
         return ImportReport(total=total, errors=errors, dry_run=dry_run)
     return write_rows(actor=actor, rows=rows, lookups=lookups, dry_run=dry_run, preview_size=preview_size)

@@ -16,6 +16,7 @@ from mediation.models.casework import (
     TechnicalReportQuerySet,
     TechnicalReportStatus,
 )
+from mediation.models.field import MAX_TALLY_ACTIVITIES, ActivityPreference, DailyReport, DailyReportQuerySet, TallyTap
 from mediation.models.interventions import Intervention, InterventionQuerySet, InterventionSource
 from mediation.models.organisation import (
     Landlord,
@@ -29,7 +30,10 @@ from mediation.models.organisation import (
 )
 from mediation.models.persons import (
     AgeBand,
+    ContactKind,
     FollowUp,
+    FollowUpContact,
+    FollowUpContactQuerySet,
     FollowUpKind,
     FollowUpQuerySet,
     Person,
@@ -38,6 +42,11 @@ from mediation.models.persons import (
 )
 
 __all__ = [
+    "MAX_TALLY_ACTIVITIES",
+    "ActivityPreference",
+    "DailyReport",
+    "DailyReportQuerySet",
+    "TallyTap",
     "Landlord",
     "LandlordDispatch",
     "LandlordDispatchKind",
@@ -54,7 +63,10 @@ __all__ = [
     "Gender",
     "ReferralMode",
     "AgeBand",
+    "ContactKind",
     "FollowUp",
+    "FollowUpContact",
+    "FollowUpContactQuerySet",
     "FollowUpKind",
     "FollowUpQuerySet",
     "Person",

@@ -14,12 +14,15 @@ from mediation.services.conflicts import (
     record_conflict_session,
     withdraw_party_consent,
 )
+from mediation.services.daily import save_daily_highlights, validate_day
 from mediation.services.interventions import (
     EDITABLE_FIELDS,
     check_site_in_territory,
     delete_intervention,
     record_intervention,
+    record_tally_tap,
     team_for,
+    undo_tally_tap,
     update_intervention,
     validate_intervention,
 )
@@ -38,8 +41,11 @@ from mediation.services.persons import (
     note_person_read,
     prepare_person,
     record_followup,
+    record_followup_contact,
     update_followup,
+    update_followup_contact,
 )
+from mediation.services.preferences import set_activity_preferences
 from mediation.services.technical import (
     TECHNICAL_ACTIONS,
     TECHNICAL_TRANSITIONS,
@@ -75,11 +81,18 @@ __all__ = [
     "record_conflict_agreement",
     "record_conflict_session",
     "record_followup",
+    "record_followup_contact",
     "record_intervention",
+    "record_tally_tap",
     "record_technical_action",
     "record_technical_report",
     "team_for",
+    "undo_tally_tap",
+    "save_daily_highlights",
+    "set_activity_preferences",
     "update_followup",
+    "update_followup_contact",
     "update_intervention",
+    "validate_day",
     "validate_intervention",
 ]

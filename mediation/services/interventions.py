@@ -3,9 +3,12 @@
 import uuid as uuid_module
 from datetime import date as date_type
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, model_errors, save_once
@@ -17,10 +20,11 @@ from mediation.models import (
     Intervention,
     InterventionSource,
     Site,
+    TallyTap,
     Team,
     Territory,
 )
-from mediation.services.common import today
+from mediation.services.common import derived_uuid, today
 
 EDITABLE_FIELDS = [
     "date",
@@ -106,8 +110,19 @@ def validate_intervention(
     for name, messages in found.items():
         # The rule's message replaces the model's generic one for the same field (e.g. "Modalité inconnue").
         errors[name] = messages
+    if actor is not None:
+        validated = rules.validated_days(actor, team_ids=[intervention.team_id], days=[intervention.date])
+        if messages := rules.validated_day_errors(intervention.date, intervention.team_id, validated=validated):
+            errors.setdefault("date", []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def check_day_open(intervention: Intervention, *, actor) -> None:
+    """A line of a day its manager validated stays as it is for mediators (`rules.validated_day_errors`)."""
+    validated = rules.validated_days(actor, team_ids=[intervention.team_id], days=[intervention.date])
+    if messages := rules.validated_day_errors(intervention.date, intervention.team_id, validated=validated):
+        raise ValidationError({"date": messages})
 
 
 def check_year_open(intervention: Intervention, closed_years) -> None:
@@ -130,7 +145,21 @@ def record_intervention(
     source: str = InterventionSource.ENTRY,
     **fields,
 ) -> tuple[Intervention, bool]:
-    """Record one intervention line. The same `uuid` sent twice returns the first line (created=False)."""
+    """Record one intervention line. The same `uuid` sent twice returns the first line (created=False).
+
+    A tally tap (source TALLY) adds to the day's tally line instead (`record_tally_tap`)."""
+    if source == InterventionSource.TALLY:
+        return record_tally_tap(
+            actor=actor,
+            uuid=uuid,
+            date=date,
+            territory=territory,
+            activity_type=activity_type,
+            author=author,
+            team=team,
+            site=site,
+            **fields,
+        )
     if (existing := already_submitted(Intervention, uuid)) is not None:
         return existing, False
     author = author if author is not None else actor
@@ -164,12 +193,13 @@ def update_intervention(*, actor, intervention: Intervention, version: int | Non
     check_version(intervention, version)
     closed = rules.closed_years(actor)
     check_year_open(intervention, closed)  # moving a line out of a closed year changes that year too
+    check_day_open(intervention, actor=actor)  # nor out of a validated day
     before = snapshot(intervention)
     previous_mode = intervention.mode
     for name, value in changes.items():
         setattr(intervention, name, value)
     intervention.updated_by = actor
-    validate_intervention(intervention, previous_mode=previous_mode, closed_years=closed)
+    validate_intervention(intervention, previous_mode=previous_mode, closed_years=closed, actor=actor)
     intervention.save()
     log_change(actor=actor, instance=intervention, action=AuditAction.UPDATE, before=before)
     return intervention
@@ -178,6 +208,7 @@ def update_intervention(*, actor, intervention: Intervention, version: int | Non
 @transaction.atomic
 def delete_intervention(*, actor, intervention: Intervention) -> None:
     check_year_open(intervention, rules.closed_years(actor))
+    check_day_open(intervention, actor=actor)
     before = snapshot(intervention)
     pk = intervention.pk
     intervention.delete()
@@ -199,3 +230,167 @@ def record_line_for(record, *, actor, code: str, source: str, date, uuid, **fiel
         source=source,
         **fields,
     )
+
+
+# --- The tally's taps ----------------------------------------------------------------------------------------
+# The tally's taps: each +1 keeps its client UUID (a receipt, `TallyTap`) and adds to ONE line per author, day,
+# activity and place (`count` n), so a patrol reads as one line per activity; an undo takes back exactly that tap.
+#
+# Concurrency: every tap and undo of an author first locks the author's row (`select_for_update`), so two taps of
+# the same author (two phones, a retry racing the first send) are applied one after the other: the second sees the
+# line the first created or changed, never creates a second line, and no increment is lost. The line's own audit
+# trail records every change (created with 1, then 1 → 2, …, and each undo), so the history of the figure is whole.
+
+PUBLIC = ("women", "men", "unknown")
+
+
+def _lock_author(author) -> None:
+    get_user_model()._default_manager.select_for_update().filter(pk=author.pk).values_list("pk").first()
+
+
+def _tally_line(*, author, date: date_type, activity_type, territory, site, team, age_band) -> Intervention | None:
+    """The author's tally line of that day for that activity, place and age band (the latest, for days recorded
+    one line per tap before taps were added up)."""
+    return (
+        Intervention.objects.select_for_update()
+        .filter(
+            author=author,
+            date=date,
+            activity_type=activity_type,
+            territory=territory,
+            site=site,
+            team=team,
+            age_band=age_band,
+            source=InterventionSource.TALLY,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _answer_replay(tap: TallyTap, *, author) -> Intervention:
+    """A tap sent again: its line as it is now (or, once the line is gone, an unsaved stand-in saying so)."""
+    if tap.author_id != author.pk:
+        raise ValidationError({"uuid": [_("Cet identifiant de saisie est déjà utilisé.")]})
+    if tap.line_id is not None:
+        return tap.line
+    return Intervention(uuid=tap.uuid, date=tap.date, activity_type=tap.activity_type, author=author, count=0)
+
+
+@transaction.atomic
+def record_tally_tap(
+    *,
+    actor,
+    uuid: uuid_module.UUID | str | None,
+    date: date_type,
+    territory: Territory,
+    activity_type: ActivityType,
+    site: Site | None = None,
+    author=None,
+    team: Team | None = None,
+    count: int = 1,
+    women: int | None = 0,
+    men: int | None = 0,
+    unknown: int | None = 0,
+    age_band: str = "",
+    **extras,
+) -> tuple[Intervention, bool]:
+    """Add one tap (normally +1, with its public) to the day's tally line: (line, created). The same `uuid` again,
+    even after an undo, changes nothing and answers with the line.
+
+    A tap is a plain act: any detail (`extras`: a mode, a note, a partner, a person…) is refused rather than added
+    to a line that other taps share. An age band is not a detail: taps of one band add up on a line of their own."""
+    if given := sorted(name for name, value in extras.items() if value not in (None, "")):
+        raise ValidationError(
+            {
+                name: [_("La tournée compte des actes simples : pour ce détail, utilisez la saisie rapide.")]
+                for name in given
+            }
+        )
+    author = author if author is not None else actor
+    uuid = uuid or uuid_module.uuid4()
+    if (tap := TallyTap.objects.select_related("line").filter(uuid=uuid).first()) is not None:
+        return _answer_replay(tap, author=author), False
+    _lock_author(author)
+    # A copy of this tap may have been applied while we waited for the lock.
+    if (tap := TallyTap.objects.select_related("line").filter(uuid=uuid).first()) is not None:
+        return _answer_replay(tap, author=author), False
+    team = team or team_for(author, territory)
+    public = {"women": women or 0, "men": men or 0, "unknown": unknown or 0}
+    line = _tally_line(
+        author=author,
+        date=date,
+        activity_type=activity_type,
+        territory=territory,
+        site=site,
+        team=team,
+        age_band=age_band or "",
+    )
+    created = line is None
+    if created:
+        line = Intervention(
+            uuid=derived_uuid(uuid, "tally-line"),
+            date=date,
+            territory=territory,
+            site=site,
+            activity_type=activity_type,
+            author=author,
+            team=team,
+            source=InterventionSource.TALLY,
+            count=count,
+            age_band=age_band or "",
+            created_by=actor,
+            updated_by=actor,
+            **public,
+        )
+        before = None
+    else:
+        before = snapshot(line)
+        line.count += count
+        for name in PUBLIC:
+            setattr(line, name, getattr(line, name) + public[name])
+        line.updated_by = actor
+    validate_intervention(line, actor=actor)
+    line.save()
+    log_change(actor=actor, instance=line, action=AuditAction.CREATE if created else AuditAction.UPDATE, before=before)
+    TallyTap.objects.create(
+        uuid=uuid,
+        line=line,
+        author=author,
+        date=date,
+        activity_type=activity_type,
+        count=count,
+        **public,
+    )
+    return line, True
+
+
+@transaction.atomic
+def undo_tally_tap(*, actor, tap: TallyTap) -> bool:
+    """Take back one tap: its line loses the tap's count and public (and goes when nothing is left). Undoing a tap
+    twice changes nothing the second time (False)."""
+    _lock_author(tap.author)
+    tap = TallyTap.objects.select_for_update().get(pk=tap.pk)
+    if tap.undone_at is not None:
+        return False
+    line = Intervention.objects.select_for_update().filter(pk=tap.line_id).first() if tap.line_id else None
+    if line is not None:
+        check_year_open(line, rules.closed_years(actor))
+        check_day_open(line, actor=actor)
+        if line.count <= tap.count:
+            before = snapshot(line)
+            pk = line.pk
+            line.delete()
+            line.pk = pk
+            log_change(actor=actor, instance=line, action=AuditAction.DELETE, before=before)
+        else:
+            before = snapshot(line)
+            line.count -= tap.count
+            for name in PUBLIC:
+                setattr(line, name, max(0, getattr(line, name) - getattr(tap, name)))
+            line.updated_by = actor
+            line.save()
+            log_change(actor=actor, instance=line, action=AuditAction.UPDATE, before=before)
+    tap.undone_at = timezone.now()
+    tap.save(update_fields=["undone_at"])
+    return True

@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 
 from altm.audit import was_deleted_by
 from mediation import perms, services
+from mediation.casework_forms import FollowUpContactForm
 from mediation.forms import InterventionForm
-from mediation.models import Intervention, InterventionSource
+from mediation.models import FollowUp, Intervention, InterventionSource, TallyTap
+from mediation.scoping import FIELD_STAFF
 from mediation.views.entry import LOGGING_ROLES, record_from_form
 
 
@@ -96,6 +98,12 @@ def api_intervention(request):
         key = uuid_field.clean(data["uuid"])
     except ValidationError:
         return json_errors({"uuid": [_("Identifiant de saisie invalide.")]})
+    tap = TallyTap.objects.filter(uuid=key).select_related("line__activity_type").first()
+    if tap is not None:
+        # A tally tap sent again (a replay of the outbox): already added to its line, even if undone since.
+        if tap.author_id != request.user.pk:
+            return json_errors({"uuid": [_("Cet identifiant de saisie est déjà utilisé.")]})
+        return JsonResponse(tap_json(tap, tap.line), status=200)
     existing = Intervention.objects.filter(uuid=key).select_related("activity_type").first()
     if existing is not None:
         # A retry or a double tap: the first submission won. Answer it as a success, unless the same identifier
@@ -115,13 +123,96 @@ def api_intervention(request):
     line, created = record_from_form(request, form, source=InterventionSource.ENTRY)
     if line is None:
         return json_errors(form_errors(form))
+    if form.cleaned_data.get("source") == InterventionSource.TALLY:
+        tap = TallyTap.objects.filter(uuid=key).first()
+        if tap is not None:
+            return JsonResponse(tap_json(tap, line if line.pk else None), status=201 if created else 200)
     return JsonResponse(line_json(line), status=201 if created else 200)
+
+
+def tap_json(tap: TallyTap, line: Intervention | None) -> dict:
+    """A tally tap: its own UUID (the outbox's key), the activity and count it added, and the line it added to."""
+    return {
+        "uuid": str(tap.uuid),
+        "id": line.pk if line else None,
+        "date": tap.date.isoformat(),
+        "activity_type": tap.activity_type_id,
+        "label": str(line.activity_type) if line else "",
+        "count": tap.count,
+        "line_count": line.count if line else 0,
+        "undone": tap.undone_at is not None,
+        "url": line.get_absolute_url() if line else "",
+    }
+
+
+def _json_payload(request) -> tuple[dict | None, JsonResponse | None]:
+    """The request's JSON object with every value as text, or the French error to answer."""
+    try:
+        payload = json.loads(request.body or b"{}")
+    except RequestDataTooBig:
+        return None, json_errors({NON_FIELD_ERRORS: [_("Requête trop volumineuse : rien n'a été enregistré.")]}, 413)
+    except (ValueError, UnicodeDecodeError):
+        payload = None
+    if not isinstance(payload, dict):
+        return None, json_errors({NON_FIELD_ERRORS: [_("Requête illisible : envoyez un objet JSON.")]})
+    return {key: "" if value is None else str(value) for key, value in payload.items()}, None
+
+
+def contact_json(contact) -> dict:
+    return {
+        "uuid": str(contact.uuid),
+        "id": contact.pk,
+        "followup": contact.followup_id,
+        "date": contact.date.isoformat(),
+        "kind": contact.kind,
+        "label": str(contact),
+        "url": contact.get_absolute_url(),
+    }
+
+
+@require_POST
+@api_role_required(*FIELD_STAFF)
+def api_followup_contact(request):
+    """POST one follow-up contact as JSON {uuid, followup, date, kind, note}: 201 created, 200 already there (same
+    UUID: a replay of the outbox), 400 French errors by field, 404 a follow-up outside the user's teams."""
+    data, error = _json_payload(request)
+    if error is not None:
+        return error
+    form = FollowUpContactForm(data)
+    if not data.get("uuid"):
+        return json_errors({"uuid": [_("Identifiant de saisie manquant.")]})
+    if not data.get("followup", "").isdigit():
+        return json_errors({"followup": [_("Suivi manquant ou invalide.")]})
+    followup = FollowUp.objects.for_user(request.user).select_related("person").filter(pk=data["followup"]).first()
+    if followup is None:
+        return json_errors({"followup": [_("Suivi introuvable.")]}, 404)
+    if not form.is_valid():
+        return json_errors(form_errors(form))
+    try:
+        contact, created = services.record_followup_contact(
+            actor=request.user,
+            followup=followup,
+            uuid=form.cleaned_data["uuid"],
+            date=form.cleaned_data["date"],
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        return json_errors(exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages})
+    return JsonResponse(contact_json(contact), status=201 if created else 200)
 
 
 @require_POST
 @api_role_required(*LOGGING_ROLES)
 def api_intervention_undo(request, uuid):
     """Undo one line the user recorded (a −1 in the tally). Undoing twice answers 200 both times."""
+    tap = TallyTap.objects.filter(uuid=uuid).select_related("line", "author").first()
+    if tap is not None and tap.author_id == request.user.pk:
+        return _undo_tap(request, tap)
+    if tap is not None and tap.line_id and Intervention.objects.for_user(request.user).filter(pk=tap.line_id).exists():
+        return json_errors({NON_FIELD_ERRORS: [_("Seul l'auteur d'une saisie peut l'annuler ici.")]}, 403)
+    if tap is not None:
+        return json_errors({NON_FIELD_ERRORS: [_("Saisie introuvable.")]}, 404)
     line = Intervention.objects.for_user(request.user).filter(uuid=uuid).first()
     if line is None:
         if was_deleted_by(actor=request.user, model=Intervention, uuid=uuid):
@@ -136,3 +227,14 @@ def api_intervention_undo(request, uuid):
     except ValidationError as exc:  # e.g. a line of a closed (frozen) year
         return json_errors({NON_FIELD_ERRORS: exc.messages}, 400)
     return JsonResponse({"uuid": str(uuid), "deleted": True})
+
+
+def _undo_tap(request, tap: TallyTap) -> JsonResponse:
+    """Take back one tally tap (its line loses it). Undoing twice answers 200 both times."""
+    if tap.line is not None and not perms.can_edit_intervention(request.user, tap.line):
+        return json_errors({NON_FIELD_ERRORS: [_("Délai de 7 jours dépassé : cette saisie ne s'annule plus.")]}, 403)
+    try:
+        undone = services.undo_tally_tap(actor=request.user, tap=tap)
+    except ValidationError as exc:  # a closed year, a validated day
+        return json_errors({NON_FIELD_ERRORS: exc.messages}, 400)
+    return JsonResponse({"uuid": str(tap.uuid), "deleted": undone})

@@ -1,12 +1,16 @@
 """A person's record: minimal data, follow-ups, linked activity; openings from outside the team are logged."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 
 from accounts.models import Role
+from altm.decorators import role_required
 from mediation import perms, services
-from mediation.casework_forms import PersonReadReasonForm
-from mediation.models import Intervention
+from mediation.casework_forms import PersonReadReasonForm, PersonSearchForm
+from mediation.models import Intervention, Person
+from mediation.scoping import team_ids
 
 LINES_SHOWN = 50
 
@@ -43,3 +47,26 @@ def person_detail(request, pk: int):
             "can_follow": perms.is_in_owning_team(request.user, person),
         },
     )
+
+
+SEARCH_PAGE_SIZE = 30
+
+
+@role_required(Role.MEDIATOR, Role.MANAGER)
+def person_search(request):
+    """Persons of the user's teams (never another team's, never an anonymised one), by alias, birth year, site."""
+    form = PersonSearchForm(request.GET or None, user=request.user)
+    persons = Person.objects.workable_by(request.user).filter(team_id__in=team_ids(request.user))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"].strip():
+            persons = persons.filter(alias__icontains=data["q"].strip())
+        if data["birth_year"]:
+            persons = persons.filter(birth_year=data["birth_year"])
+        if data["site"]:
+            persons = persons.filter(Exists(Intervention.objects.filter(person=OuterRef("pk"), site=data["site"])))
+    persons = persons.select_related("territory", "team").order_by("alias", "id")
+    page = Paginator(persons, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "mediation/person_search.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -18,6 +18,7 @@ from mediation.models import (
     ConflictParty,
     ConflictSession,
     FollowUp,
+    FollowUpContact,
     Intervention,
     Person,
     PersonReadLog,
@@ -64,6 +65,7 @@ def persons_past_retention(*, today: date_type, days: int):
         Coalesce(latest(FollowUp.objects, "started_on"), floor, output_field=DateField()),
         Coalesce(latest(FollowUp.objects, "ended_on"), floor, output_field=DateField()),
         Coalesce(latest(FollowUp.objects, "next_action_on"), floor, output_field=DateField()),
+        Coalesce(latest(FollowUpContact.objects, "date"), floor, output_field=DateField()),
         Coalesce(latest(Consent.objects, "given_on"), floor, output_field=DateField()),
         Coalesce(latest(SharedSituation.objects, "opened_on"), floor, output_field=DateField()),
         Coalesce(latest(OutcomeFeedback.objects, "dated_on", "situation__person"), floor, output_field=DateField()),
@@ -134,6 +136,7 @@ def personal_text(person_ids: list[int]) -> list[tuple]:
     cases = linked_conflict_cases(person_ids)
     return [
         (FollowUp.objects.filter(person_id__in=person_ids), {"note": "", "next_action": ""}, _("Suivi n°{id}")),
+        (FollowUpContact.objects.filter(person_id__in=person_ids), {"note": ""}, None),
         (
             Intervention.objects.filter(Q(person_id__in=person_ids) | Q(conflict_case__in=cases)),
             {"note": ""},

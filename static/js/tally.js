@@ -1,6 +1,6 @@
 /*
- * Tally ("tournée"): each +1 is one intervention line with its own UUID, queued in the outbox and sent as soon
- * as the network allows. −1 takes back the last tap of that activity: dropped from the queue if not sent yet,
+ * Tally ("tournée"): each +1 is one tap with its own UUID, queued in the outbox and sent as soon as the network
+ * allows; the server adds the day's taps of an activity up on one line (count n) and keeps each tap's UUID. −1 takes back the last tap of that activity: dropped from the queue if not sent yet,
  * undone on the server if it was. Counts shown = today's lines on the server + taps still waiting.
  */
 (function () {
@@ -16,6 +16,8 @@
   const summary = document.querySelector("[data-context-summary]");
   // Lines the server confirmed today (from the page, then kept up to date from the outbox's answers).
   let sent = ALTM.readJson("tally-taps") || [];
+  // Today's other acts on the server (quick entries…): the day's counter shows them too, not only the taps.
+  const otherTotal = Number(ALTM.readJson("tally-other-total") || 0);
 
   function isTallyToday(item) {
     return item.kind === "create" && item.body && item.body.source === "tally" && item.body.date === today;
@@ -60,7 +62,7 @@
       row.querySelector("[data-tally-count]").textContent = String(n);
       row.querySelector("[data-tally-minus]").disabled = n === 0;
     });
-    document.querySelector("[data-tally-total]").textContent = String(total);
+    document.querySelector("[data-tally-total]").textContent = String(total + otherTotal);
     const since = patrolStart();
     const patrolTotal = list.filter((tap) => !since || new Date(tap.at) >= since).reduce((n, tap) => n + tap.count, 0);
     document.querySelector("[data-patrol-total]").textContent = String(patrolTotal);

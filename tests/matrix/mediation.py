@@ -2,7 +2,7 @@ from datetime import date
 
 from mediation import services
 from mediation.landlord_links import make_token
-from mediation.models import ConflictParties, FollowUpKind
+from mediation.models import ConflictParties, ContactKind, FollowUpKind
 from tests.matrix import Route, expect  # noqa: F401
 from tests.mediation.factories import RecordedInterventionFactory
 
@@ -45,6 +45,9 @@ ROUTES += [
     Route("mediation:intervention_edit", expect(**_LINE_A), kwargs=lambda world: {"pk": _team_a_line(world).pk}),
     Route("mediation:intervention_delete", expect(**_LINE_A), kwargs=lambda world: {"pk": _team_a_line(world).pk}),
     Route("mediation:daily_report", expect(manager=200, manager_other_team=200, director=200)),
+    # An empty form: the managers are sent back to the report with the French errors; other roles 403.
+    Route("mediation:daily_report_save", expect(manager=302, manager_other_team=302), method="post"),
+    Route("mediation:activity_preferences", expect(**_LOGGERS)),
 ]
 
 
@@ -77,6 +80,9 @@ def casework_objects(world) -> dict:
             problem="Éclairage du hall hors service",
             reported_on=day,
         )
+        contact, _ = services.record_followup_contact(
+            actor=world.mediator, followup=followup, date=day, kind=ContactKind.MEETING, note="Rencontre au marché"
+        )
         party = services.add_conflict_party(
             actor=world.mediator, case=case, label="Locataire du 2e", consent_given_on=day
         )
@@ -99,6 +105,7 @@ def casework_objects(world) -> dict:
             "followup": followup,
             "report": report,
             "party": party,
+            "contact": contact,
             "agreed_case": agreed,
         }
     return world.extra["casework"]
@@ -145,7 +152,22 @@ ROUTES += [
     Route("mediation:followup_list", expect(**_WORKERS)),
     Route("mediation:followup_create", expect(**_WORKERS)),
     Route("mediation:followup_edit", expect(**_TEAM_A_WORK), kwargs=_pk("followup")),
+    # An empty form: the team's workers get the page back with the errors (400); other teams 404.
+    Route(
+        "mediation:followup_contact_add",
+        expect(mediator=400, mediator_other_team=404, manager=400, manager_other_team=404),
+        kwargs=_pk("followup"),
+        method="post",
+    ),
+    # Only the author corrects a contact: the manager is sent back to the follow-up with the reason.
+    Route(
+        "mediation:followup_contact_edit",
+        expect(mediator=200, mediator_other_team=404, manager=302, manager_other_team=404),
+        kwargs=_pk("contact"),
+    ),
+    Route("mediation:api_followup_contact", expect(**_API), method="post"),
     # The director is outside every team: asked why, then logged. Other roles: 404 unless a rule allows.
+    Route("mediation:person_search", expect(**_WORKERS)),
     Route("mediation:person_detail", expect(404, **_TEAM_A_READ), kwargs=_pk("person")),
     Route("mediation:technical_list", expect(**_READERS)),
     Route("mediation:technical_create", expect(**_WORKERS)),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from mediation.models import Intervention, InterventionSource
+from mediation.models import Intervention, InterventionSource, TallyTap
 from tests.browser import PHONE, log_in
 from tests.mediation.factories import RecordedInterventionFactory
 
@@ -73,7 +73,8 @@ def test_tally_with_the_network_cut_saves_every_tap_once(page, context, live_ser
     shot(page, "tally_sent")
 
     lines = Intervention.objects.filter(author=world.mediator)
-    assert lines.count() == 5
+    assert lines.count() == 3  # one line per activity (its count = the taps), not one per tap
+    assert TallyTap.objects.filter(undone_at__isnull=True).count() == 5  # each tap kept once, with its UUID
     assert {line.source for line in lines} == {InterventionSource.TALLY}
     by_code = {}
     for line in lines.select_related("activity_type"):
@@ -83,12 +84,12 @@ def test_tally_with_the_network_cut_saves_every_tap_once(page, context, live_ser
     assert (support_line.women, support_line.men, support_line.unknown) == (1, 0, 0)
     assert all(line.date == timezone.localdate() and line.team == world.team_a for line in lines)
 
-    # −1 on a tap already sent asks the server to undo that line.
+    # −1 on a tap already sent asks the server to undo that tap: its line loses one.
     reminder.locator("[data-tally-minus]").click()
     expect(reminder.locator("[data-tally-count]")).to_have_text("1")
     expect(badge).to_have_text("✓ Tout est envoyé", timeout=15_000)
-    assert lines.filter(activity_type__code="rule_reminder").count() == 1
-    assert Intervention.objects.count() == 4
+    assert lines.get(activity_type__code="rule_reminder").count == 1
+    assert sum(line.count for line in Intervention.objects.all()) == 4
 
     # A new patrol restarts the patrol counter; the day's counts stay.
     expect(page.locator("[data-patrol-total]")).to_have_text("4")
@@ -99,7 +100,8 @@ def test_tally_with_the_network_cut_saves_every_tap_once(page, context, live_ser
     expect(page.locator("[data-tally-total]")).to_have_text("5")
     expect(badge).to_have_text("✓ Tout est envoyé", timeout=15_000)
     shot(page, "tally_new_patrol")
-    assert Intervention.objects.count() == 5
+    assert sum(line.count for line in Intervention.objects.all()) == 5
+    assert Intervention.objects.count() == 3
 
 
 def test_quick_entry_on_a_phone(page, context, live_server, world):
@@ -168,7 +170,7 @@ def test_an_entry_refused_later_stays_pending_with_its_french_error(page, contex
     reminder = world.activity("rule_reminder")
     page.locator(f"label[for=activity-{reminder.pk}]").click()
     page.fill("#id_count", "0")  # typed by mistake; only the server checks it
-    page.get_by_text("Public rencontré et note (facultatif)").click()
+    page.get_by_text("Personnes rencontrées et note (facultatif)").click()
     page.fill("#id_note", "Groupe devant le collège")
     page.locator("[data-save]").click()
     expect(badge).to_have_text("1 en attente d'envoi")

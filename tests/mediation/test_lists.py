@@ -43,7 +43,7 @@ def test_my_list_shows_only_my_lines_with_totals(client, world):
     LineFactory(author=world.manager, count=7)  # same team, another author
     LineFactory(author=world.mediator_other_team, territory=world.territory_b, count=9)
     client.force_login(world.mediator)
-    response = client.get(reverse("mediation:my_interventions"))
+    response = client.get(reverse("mediation:my_interventions"), {"periode": "all"})
     assert response.status_code == 200
     assert len(response.context["rows"]) == 2
     assert response.context["totals"] == {"lines": 2, "acts": 5, "women": 1, "men": 2, "unknown": 4}
@@ -128,9 +128,9 @@ def test_my_list_query_count_does_not_grow(client, world, django_assert_num_quer
     client.force_login(world.mediator)
     url = reverse("mediation:my_interventions")
     activity = world.activity("rule_reminder").pk
-    # Session and user (2), team ids (1), the activity filter's value (1), totals (1), page rows (1),
-    # the filter form's choices (territories, sites, activities: 3), session save (3: savepoint, update, release).
-    with django_assert_num_queries(12):
+    # Session and user (2), team ids (1), the activity filter's value (1), totals (1), page rows (1), the page's
+    # validated days (1), the filter form's choices (territories, sites, activities: 3), session save (3).
+    with django_assert_num_queries(13):
         client.get(url, {"activity": activity})
 
 

@@ -1,13 +1,17 @@
-"""Tally ("tournée"): +1 / −1 per anonymous act, each tap one line; undo endpoint for taps already sent."""
+"""Tally ("tournée"): +1 / −1 per anonymous act; a day's taps add up on one line per activity and place, each
+tap keeps its UUID (replays count once), undo takes back exactly one tap."""
 
 import json
 import uuid
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from altm.models import AuditAction, AuditEntry
-from mediation.models import Intervention, InterventionSource
+from mediation import services
+from mediation.models import Intervention, InterventionSource, TallyTap
 from tests.clock import frozen
 from tests.mediation.factories import RecordedInterventionFactory
 
@@ -56,24 +60,59 @@ def test_page_lists_tally_activities_with_todays_counts(client, world):
     assert 'id="tally-taps" type="application/json"' in response.content.decode()
 
 
-def test_each_tap_is_one_line_marked_tally(client, world):
+def test_taps_add_up_on_one_line_per_activity_and_place(client, world):
     client.force_login(world.mediator)
-    response, body = tap(client, world, "moral_support", men=1)
-    assert response.status_code == 201
-    line = Intervention.objects.get(uuid=body["uuid"])
-    assert (line.source, line.count, line.men, line.author) == (InterventionSource.TALLY, 1, 1, world.mediator)
+    responses = [tap(client, world, "active_listening", women=1)[0]]
+    responses += [tap(client, world, "active_listening")[0] for _ in range(2)]
+    responses.append(tap(client, world, "rule_reminder", men=1)[0])
+    assert [r.status_code for r in responses] == [201, 201, 201, 201]
+    listening = Intervention.objects.get(activity_type=world.activity("active_listening"))
+    assert (listening.source, listening.count, listening.women, listening.author) == (
+        InterventionSource.TALLY,
+        3,
+        1,
+        world.mediator,
+    )
+    assert Intervention.objects.count() == 2
+    assert TallyTap.objects.count() == 4  # each tap keeps its receipt (its UUID)
+    # The line's history is whole: created with 1, then 1 → 2 → 3.
+    entries = AuditEntry.objects.for_object(listening).order_by("id")
+    assert [(e.action, (e.before or {}).get("count"), e.after["count"]) for e in entries] == [
+        (AuditAction.CREATE, None, 1),
+        (AuditAction.UPDATE, 1, 2),
+        (AuditAction.UPDATE, 2, 3),
+    ]
+    assert responses[1].json()["line_count"] == 2 and responses[1].json()["count"] == 1
 
 
-def test_undo_deletes_the_line_audited_and_is_idempotent(client, world):
+def test_a_replayed_tap_counts_once_even_after_an_undo(client, world):
     client.force_login(world.mediator)
-    _, body = tap(client, world, "active_listening")
+    first, body = tap(client, world, "active_listening")
+    again = client.post(reverse("mediation:api_intervention"), json.dumps(body), content_type="application/json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    tap(client, world, "active_listening")
+    assert Intervention.objects.get().count == 2
+    assert undo(client, body["uuid"]).json()["deleted"] is True
+    assert Intervention.objects.get().count == 1
+    late = client.post(reverse("mediation:api_intervention"), json.dumps(body), content_type="application/json")
+    assert late.status_code == 200 and late.json()["undone"] is True
+    assert Intervention.objects.get().count == 1
+
+
+def test_undo_takes_back_one_tap_and_the_last_one_deletes_the_line(client, world):
+    client.force_login(world.mediator)
+    _, one = tap(client, world, "active_listening", women=1)
+    _, two = tap(client, world, "active_listening", men=1)
     line = Intervention.objects.get()
-    first = undo(client, body["uuid"])
-    assert first.status_code == 200 and first.json()["deleted"] is True
+    response = undo(client, one["uuid"])
+    assert response.status_code == 200 and response.json()["deleted"] is True
+    line.refresh_from_db()
+    assert (line.count, line.women, line.men) == (1, 0, 1)
+    assert undo(client, two["uuid"]).json()["deleted"] is True
     assert not Intervention.objects.exists()
     deletion = AuditEntry.objects.for_object(line).get(action=AuditAction.DELETE)
-    assert deletion.actor == world.mediator and deletion.before["uuid"] == body["uuid"]
-    again = undo(client, body["uuid"])  # a retry after a lost answer
+    assert deletion.actor == world.mediator and deletion.before["count"] == 1
+    again = undo(client, two["uuid"])  # a retry after a lost answer
     assert again.status_code == 200 and again.json()["deleted"] is False
 
 
@@ -107,11 +146,11 @@ def test_without_javascript_plus_and_minus_post_the_page(client, world):
     response = client.post(url, {**base, "add": listening.pk, "split": "F"}, follow=True)
     assert "Enregistré ✓ Écoute active +1" in response.content.decode()
     client.post(url, {**base, "uuid": str(uuid.uuid4()), "add": listening.pk})
-    line = Intervention.objects.order_by("id").first()
-    assert (line.women, line.site, line.source) == (1, world.site_a, InterventionSource.TALLY)
-    assert Intervention.objects.count() == 2
+    line = Intervention.objects.get()
+    assert (line.count, line.women, line.site, line.source) == (2, 1, world.site_a, InterventionSource.TALLY)
     client.post(url, {**base, "undo": listening.pk})
-    assert list(Intervention.objects.values_list("pk", flat=True)) == [line.pk]  # the last tap went
+    line.refresh_from_db()
+    assert (line.count, line.women) == (1, 1)  # the last tap went (it had no public)
 
 
 def test_tally_counts_only_the_users_own_taps_of_today(client, world):
@@ -125,3 +164,32 @@ def test_tally_counts_only_the_users_own_taps_of_today(client, world):
     client.force_login(world.mediator)
     response = client.get(reverse("mediation:tally"))
     assert response.context["total"] == 0
+
+
+def test_the_days_counter_includes_the_users_other_entries_of_today(client, world):
+    RecordedInterventionFactory(
+        author=world.mediator,
+        date=timezone.localdate(),
+        territory=world.territory_a,
+        activity_type=world.activity("rule_reminder"),
+        count=4,
+    )
+    client.force_login(world.mediator)
+    tap(client, world, "active_listening")
+    response = client.get(reverse("mediation:tally"))
+    assert (response.context["total"], response.context["other_total"]) == (5, 4)
+    assert 'id="tally-other-total" type="application/json">4<' in response.content.decode()
+
+
+def test_a_tap_with_a_detail_is_refused_not_folded_into_the_shared_line(world):
+    with pytest.raises(ValidationError) as refused:
+        services.record_intervention(
+            actor=world.mediator,
+            source=InterventionSource.TALLY,
+            date=timezone.localdate(),
+            territory=world.territory_a,
+            activity_type=world.activity("active_listening"),
+            note="Mme X., bâtiment C",
+        )
+    assert "saisie rapide" in refused.value.message_dict["note"][0]
+    assert not Intervention.objects.exists() and not TallyTap.objects.exists()
