@@ -104,31 +104,27 @@ def test_mediator_entry_tally_and_referral_with_consent(page, live_server, world
     page.select_option("select[name=territory]", label="Lyon 8")
     page.select_option("select[name=person]", value=str(person.pk))
     page.fill("input[name=reason]", "Recherche d'apprentissage")
-    page.click("form[data-referral-form] button[type=submit]")
+    page.click("#save-referral")
     expect(page.get_by_text("Refusé : aucun consentement de Camille")).to_be_visible()
     shot("referral-refused")
     assert not Referral.objects.exists()
 
-    # The person agrees: the mediator records the consent (the refusal links to the form, already filled in).
-    page.get_by_role("link", name="Enregistrer d'abord le consentement").click()
+    # The person agrees: the mediator records the consent (the refusal links to the form, already filled in, with
+    # the categories it named ticked), and comes back to the same referral as typed.
+    page.get_by_role("link", name="Recueillir son consentement (mandat écrit), puis revenir ici").click()
     expect(page.locator("select[name=person]")).to_have_value(str(person.pk))
     expect(page.locator("select[name=recipient_organisation]")).to_have_value(str(world.organisation.pk))
-    page.check("input[name=categories][value=identity]")
-    page.check("input[name=categories][value=referral_reason]")
+    expect(page.locator("input[name=categories][value=identity]")).to_be_checked()
+    expect(page.locator("input[name=categories][value=referral_reason]")).to_be_checked()
     page.click("main form button[type=submit]")
     expect(page.get_by_text("Consentement enregistré")).to_be_visible()
     fits(page, PHONE["width"])
     shot("consent-recorded")
     assert person.consents.count() == 1
 
-    # The same referral again: accepted, one referral and its one activity line.
-    page.goto(live_server.url + reverse("partners:referral_create"))
-    page.check("input[name=mode][value=telephone]")
-    page.select_option("select[name=organisation]", label="Mission Locale de Lyon")
-    page.select_option("select[name=territory]", label="Lyon 8")
-    page.select_option("select[name=person]", value=str(person.pk))
-    page.fill("input[name=reason]", "Recherche d'apprentissage")
-    page.click("form[data-referral-form] button[type=submit]")
+    # The same referral again, nothing re-typed: accepted, one referral and its one activity line.
+    expect(page.locator("input[name=reason]")).to_have_value("Recherche d'apprentissage")
+    page.click("#save-referral")
     expect(page.get_by_text("Mise en relation enregistrée")).to_be_visible()
     fits(page, PHONE["width"])
     shot("referral-accepted")
