@@ -104,3 +104,25 @@ class IndicatorEntryForm(forms.Form):
                 widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
+
+
+class HighlightsForm(forms.Form):
+    highlights = forms.CharField(
+        label=_("Faits marquants"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Repris tels quels dans le rapport (PDF, HTML, XLSX)."),
+    )
+
+
+class ReviewNoteForm(forms.Form):
+    comments = forms.CharField(
+        label=_("Commentaires de la direction"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    perspectives = forms.CharField(
+        label=_("Perspectives"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -14,7 +14,16 @@ from mediation.models.casework import (
     TechnicalReportStatus,
 )
 from mediation.models.interventions import Intervention, InterventionQuerySet, InterventionSource
-from mediation.models.organisation import Landlord, Site, SiteKind, Team, TeamQuerySet, Territory, TerritoryQuerySet
+from mediation.models.organisation import (
+    Landlord,
+    Qpv,
+    Site,
+    SiteKind,
+    Team,
+    TeamQuerySet,
+    Territory,
+    TerritoryQuerySet,
+)
 from mediation.models.persons import (
     AgeBand,
     FollowUp,
@@ -27,6 +36,7 @@ from mediation.models.persons import (
 
 __all__ = [
     "Landlord",
+    "Qpv",
     "Site",
     "SiteKind",
     "Team",

@@ -15,6 +15,14 @@ from partners.models.conventions import (
     PartnerEventQuerySet,
     event_commitment_kind,
 )
+from partners.models.funding import (
+    AdultRelayPost,
+    Attribution,
+    Dispositif,
+    DispositifKind,
+    Funder,
+    FunderKind,
+)
 from partners.models.journals import (
     REFERRAL_CATEGORIES,
     Consent,
@@ -45,6 +53,12 @@ from partners.models.referrals import (
 )
 
 __all__ = [
+    "AdultRelayPost",
+    "Attribution",
+    "Dispositif",
+    "DispositifKind",
+    "Funder",
+    "FunderKind",
     "CONVENTION_READERS",
     "OrganisationKind",
     "PartnerContact",
