@@ -37,7 +37,7 @@ def test_review_counts_commitments_referrals_immersions_and_shares(world):
     make_consent(world, person)
     make_share(world, person)
 
-    review = build_convention_review(convention, year)
+    review = build_convention_review(convention, year, calendar=True)
     meetings = next(item for item in review.commitments if item.commitment.kind == "meeting")
     assert (meetings.realised, meetings.planned) == (2, 6)  # 3 a year on each of the 2 common sites
     assert review.sites == [("La Duchère", 0, 3), ("Santy", 2, 3)]
@@ -51,7 +51,7 @@ def test_review_counts_commitments_referrals_immersions_and_shares(world):
     assert review.schedule.notice_deadline is not None
 
     # last year's meeting counts for last year's review, not this one
-    last_year = build_convention_review(convention, year - 1)
+    last_year = build_convention_review(convention, year - 1, calendar=True)
     assert last_year.sites == [("La Duchère", 1, 3), ("Santy", 0, 3)]
 
 
