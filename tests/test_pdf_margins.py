@@ -101,37 +101,20 @@ def documents(world):
     person = make_person(world)
     consent = make_consent(world, person)
     project = ServiceProject.objects.get(start_year=2017)
+    director = world.director
+    evaluation = reverse("reporting:evaluation_export", args=["pdf"])
+    review = reverse("reporting:convention_review_pdf", args=[convention.pk, year - 1])
     return [
-        ("évaluation", reverse("reporting:evaluation_export", args=["pdf"]) + "?years=2014-2017", world.director),
-        (
-            "évaluation d'un secteur",
-            reverse("reporting:evaluation_export", args=["pdf"]) + "?years=2016&territory=L8",
-            world.director,
-        ),
-        ("projet de service", reverse("reporting:project_pdf", args=[project.pk]), world.director),
-        (
-            "bilan de convention",
-            reverse("reporting:convention_review_pdf", args=[convention.pk, year - 1]),
-            world.director,
-        ),
-        (
-            "bilan de convention, année civile",
-            reverse("reporting:convention_review_pdf", args=[convention.pk, year - 1]) + "?periode=civile",
-            world.director,
-        ),
-        (
-            "rapport financeur",
-            reverse("reporting:funder_report_export", args=["anct", year - 1, "pdf"]),
-            world.director,
-        ),
-        (
-            "rapport financeur vide",
-            reverse("reporting:funder_report_export", args=["anct", 2001, "pdf"]),
-            world.director,
-        ),
-        ("poste adulte-relais", reverse("reporting:post_summary_pdf", args=[post.pk, year - 1]), world.director),
+        ("évaluation", evaluation + "?years=2014-2017", director),
+        ("évaluation d'un secteur", evaluation + "?years=2016&territory=L8", director),
+        ("projet de service", reverse("reporting:project_pdf", args=[project.pk]), director),
+        ("bilan de convention", review, director),
+        ("bilan de convention, année civile", review + "?periode=civile", director),
+        ("rapport financeur", reverse("reporting:funder_report_export", args=["anct", year - 1, "pdf"]), director),
+        ("rapport financeur vide", reverse("reporting:funder_report_export", args=["anct", 2001, "pdf"]), director),
+        ("poste adulte-relais", reverse("reporting:post_summary_pdf", args=[post.pk, year - 1]), director),
         ("mandat", reverse("partners:consent_mandate_pdf", args=[consent.pk]), world.mediator),
-        ("droit d'accès", reverse("partners:person_access_pdf", args=[person.pk]), world.director),
+        ("droit d'accès", reverse("partners:person_access_pdf", args=[person.pk]), director),
     ]
 
 
