@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import funder_views, views
+from reporting import funder_views, partner_views, views
 
 app_name = "reporting"
 
@@ -26,6 +26,13 @@ urlpatterns = [
     ),
     path("adultes-relais/<int:pk>/<int:year>/", funder_views.post_summary, name="post_summary"),
     path("adultes-relais/<int:pk>/<int:year>.pdf", funder_views.post_summary_pdf, name="post_summary_pdf"),
+    path("partenaire/conventions/", partner_views.partner_conventions_page, name="partner_conventions"),
+    path("conventions/<int:pk>/bilan/<int:year>/partenaire/", partner_views.partner_review, name="partner_review"),
+    path(
+        "conventions/<int:pk>/bilan/<int:year>/partenaire.pdf",
+        partner_views.partner_review_pdf,
+        name="partner_review_pdf",
+    ),
     path("projets/", views.project_list, name="project_list"),
     path("projets/<int:pk>/", views.project_detail, name="project_detail"),
     path("projets/<int:pk>/bilan.pdf", views.project_pdf, name="project_pdf"),

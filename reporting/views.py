@@ -296,11 +296,12 @@ def _conventions(user):
 # --- Annual partnership review ------------------------------------------------------------------------------
 
 
-def _review_context(request, pk: int, year: int) -> dict:
-    convention = get_convention_or_404(request.user, pk)
+def review_context(convention, year: int, *, partner_version: bool = False, calendar: bool = False) -> dict:
+    """The annual review's page and PDF context; the partner version leaves out what is agency-internal (the
+    director's comments until they are frozen, among others). `calendar`: the calendar year instead of the
+    convention's (anniversary to anniversary)."""
     if not 2000 <= year <= date.today().year + 1:
         raise Http404
-    calendar = request.GET.get("periode") == "civile"
     review = build_convention_review(convention, year, calendar=calendar)
     chart = None
     if review.commitments:
@@ -315,7 +316,6 @@ def _review_context(request, pk: int, year: int) -> dict:
     years = list(
         range(max(year - 3, convention.signed_on.year if convention.signed_on else year - 3), date.today().year + 1)
     )
-    note = review.note
     return {
         "review": review,
         "chart": chart,
@@ -323,8 +323,17 @@ def _review_context(request, pk: int, year: int) -> dict:
         "years": years,
         "generated_at": date.today(),
         "query": "?periode=civile" if calendar else "",
-        "can_edit_note": request.user.role == Role.DIRECTOR and not (note and note.is_frozen),
+        "partner_version": partner_version,
     }
+
+
+def _review_context(request, pk: int, year: int) -> dict:
+    context = review_context(
+        get_convention_or_404(request.user, pk), year, calendar=request.GET.get("periode") == "civile"
+    )
+    note = context["review"].note
+    context["can_edit_note"] = request.user.role == Role.DIRECTOR and not (note and note.is_frozen)
+    return context
 
 
 @role_required(Role.MANAGER, Role.DIRECTOR)

@@ -73,6 +73,19 @@ ROUTES = [
     Route("reporting:funder_report_export", DIRECTOR_ONLY, kwargs=lambda world: {**funder(world), "fmt": "csv"}),
     Route("reporting:post_summary", DIRECTOR_ONLY, kwargs=post),
     Route("reporting:post_summary_pdf", DIRECTOR_ONLY, kwargs=post),
+    # The partner version: the counsellor of the convention's organisation (another organisation gets 404), and the
+    # agency's readers, who may check what the partner sees.
+    Route(
+        "reporting:partner_review",
+        expect(manager=200, manager_other_team=200, director=200, counsellor=200, counsellor_other_org=404),
+        kwargs=convention,
+    ),
+    Route(
+        "reporting:partner_review_pdf",
+        expect(manager=200, manager_other_team=200, director=200, counsellor=200, counsellor_other_org=404),
+        kwargs=convention,
+    ),
+    Route("reporting:partner_conventions", expect(counsellor=200, counsellor_other_org=200)),
     Route("reporting:project_list", DIRECTOR_ONLY),
     Route("reporting:project_detail", DIRECTOR_ONLY, kwargs=project_2017),
     Route("reporting:project_pdf", DIRECTOR_ONLY, kwargs=project_2017),
