@@ -110,6 +110,11 @@ def documents(world):
         ("projet de service", reverse("reporting:project_pdf", args=[project.pk]), director),
         ("bilan de convention", review, director),
         ("bilan de convention, année civile", review + "?periode=civile", director),
+        (
+            "bilan de convention, version partenaire",
+            reverse("reporting:partner_review_pdf", args=[convention.pk, year - 1]),
+            world.counsellor,
+        ),
         ("rapport financeur", reverse("reporting:funder_report_export", args=["anct", year - 1, "pdf"]), director),
         ("rapport financeur vide", reverse("reporting:funder_report_export", args=["anct", 2001, "pdf"]), director),
         ("poste adulte-relais", reverse("reporting:post_summary_pdf", args=[post.pk, year - 1]), director),

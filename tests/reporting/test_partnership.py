@@ -202,3 +202,19 @@ def test_director_comments_are_editable_until_frozen_and_in_every_format(world, 
     # a manager reads the comments but cannot write them
     client.force_login(world.manager)
     assert client.post(base + "/commentaires/", {"comments": "x", "perspectives": ""}).status_code == 403
+
+
+def test_partner_version_shows_the_directors_comments_only_once_frozen(world):
+    from reporting.models import ConventionReviewNote
+
+    convention = make_convention(world, signed_on=date(2025, 5, 15))
+    note = ConventionReviewNote.objects.create(
+        convention=convention, period_start=date(2025, 5, 15), comments="Brouillon interne de la direction."
+    )
+    client = Client()
+    client.force_login(world.counsellor)
+    url = f"/bilans/conventions/{convention.pk}/bilan/2025/partenaire/"
+    assert "Brouillon interne" not in client.get(url).content.decode()
+    note.frozen_at = timezone.now()
+    note.save()
+    assert "Brouillon interne" in client.get(url).content.decode()
