@@ -27,6 +27,19 @@ class EvaluationForm(forms.Form):
         to_field_name="code",
     )
 
+    qpv = forms.ChoiceField(
+        label=_("Politique de la ville"),
+        required=False,
+        choices=[
+            ("", _("En QPV et hors QPV")),
+            ("in", _("En quartier prioritaire")),
+            ("out", _("Hors quartier prioritaire")),
+        ],
+    )
+
+    def clean_qpv(self) -> bool | None:
+        return {"in": True, "out": False}.get(self.cleaned_data.get("qpv"))
+
     def clean_years(self):
         try:
             return parse_years(self.cleaned_data["years"])

@@ -43,7 +43,7 @@ def evaluation(request):
     report = None
     if form.is_valid():
         first, last = form.cleaned_data["years"]
-        report = build_evaluation(first, last, territory=form.cleaned_data["territory"])
+        report = build_evaluation(first, last, territory=form.cleaned_data["territory"], qpv=form.cleaned_data["qpv"])
     context = {
         "form": form,
         "query": request.GET.urlencode() or f"years={form.data['years']}",
@@ -67,7 +67,7 @@ def evaluation_export(request, fmt: str):
                 messages.error(request, error)
         return redirect(reverse("reporting:evaluation") + "?" + request.GET.urlencode())
     first, last = form.cleaned_data["years"]
-    report = build_evaluation(first, last, territory=form.cleaned_data["territory"])
+    report = build_evaluation(first, last, territory=form.cleaned_data["territory"], qpv=form.cleaned_data["qpv"])
     content = exports.render(report, fmt)
     name = exports.filename(report, fmt)
     if fmt == "pdf":

@@ -236,3 +236,32 @@ def test_post_summary_counts_the_holders_lines_during_the_contract(world, tmp_pa
     assert post.qpv.name in text and post.convention_reference in text
     listing = client.get("/bilans/financeurs/").content.decode()
     assert post.convention_reference in listing
+
+
+def test_the_evaluation_splits_in_qpv_and_outside_and_the_two_add_up(world):
+    build_dataset_in_qpv = QpvFactory(code="QP069905", name="La Duchère")
+    world.territory_b.qpv = build_dataset_in_qpv  # all of L9 is a QPV; L8 only on its site Santy
+    world.territory_b.save()
+    world.site_a.qpv = QpvFactory(code="QP069902", name="Santy")
+    world.site_a.save()
+    load_dataset(world)
+    line(world, "rule_reminder", date(2015, 5, 5), site=world.site_a, count=11)
+    FollowUpFactory(person__territory=world.territory_b, started_on=date(2015, 2, 1))
+
+    whole = build_evaluation(2015, 2016)
+    inside = build_evaluation(2015, 2016, qpv=True)
+    outside = build_evaluation(2015, 2016, qpv=False)
+    for code in EVALUATION_CODES:
+        for year in (2015, 2016):
+            assert inside.value(code, ALL, year) + outside.value(code, ALL, year) == whole.value(code, ALL, year)
+    assert inside.value("conflict.rule_reminders", ALL, 2015) == 7 + 11  # L9's line, and the one on Santy
+    assert inside.value("partnership.youth_followups", ALL, 2015) == 1
+    assert inside.scope_label == "Toute l'agence · en quartier prioritaire"
+
+    client = Client()
+    client.force_login(world.director)
+    page = client.get("/bilans/evaluation/?years=2015-2016&qpv=out").content.decode()
+    assert "hors quartier prioritaire" in page
+    export = client.get("/bilans/evaluation/export.csv?years=2015-2016&qpv=in")
+    assert export["Content-Disposition"] == 'attachment; filename="evaluation-2015-2016-qpv.csv"'
+    assert client.get("/bilans/evaluation/?years=2015&qpv=nimporte").status_code == 200
