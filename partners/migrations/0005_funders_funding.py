@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mediation', '0006_funders_qpv'),
+        ('mediation', '0007_funders_qpv'),
         ('partners', '0004_partner_event_uuid'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

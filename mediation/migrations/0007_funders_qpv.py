@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mediation', '0005_intervention_external_id_lower'),
+        ("mediation", "0006_intervention_indexes"),
     ]
 
     operations = [
