@@ -50,6 +50,7 @@ from partners.models.referrals import (
     ReferralDirection,
     ReferralQuerySet,
     ReferralStatus,
+    RefusalReason,
 )
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "InformationShareQuerySet",
     "LegalBasis",
     "REFERRAL_CATEGORIES",
+    "RefusalReason",
     "SharingPurpose",
     "category_labels",
     "active_partner_names",

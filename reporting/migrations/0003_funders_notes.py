@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0005_funders_funding'),
+        ('partners', '0006_funders_funding'),
         ('reporting', '0002_service_project_2017_2019'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('mediation', '0007_funders_qpv'),
-        ('partners', '0004_partner_event_uuid'),
+        ('partners', '0005_notify_refusal_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
