@@ -34,10 +34,17 @@ class PersonReadAdminMixin:
         return response
 
 
+@admin.register(models.Qpv)
+class QpvAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "is_demo"]
+    search_fields = ["code", "name"]
+
+
 @admin.register(models.Territory)
 class TerritoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "qpv"]
     search_fields = ["code", "name"]
+    list_select_related = ["qpv"]
 
 
 @admin.register(models.Landlord)
@@ -67,10 +74,10 @@ class LandlordDispatchAdmin(admin.ModelAdmin):
 
 @admin.register(models.Site)
 class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "territory", "kind", "landlord", "is_active"]
-    list_filter = ["territory", "kind", "landlord", "is_active"]
+    list_display = ["name", "territory", "kind", "landlord", "qpv", "is_active"]
+    list_filter = ["territory", "kind", "landlord", "qpv", "is_active"]
     search_fields = ["name"]
-    list_select_related = ["territory", "landlord"]
+    list_select_related = ["territory", "landlord", "qpv"]
 
 
 @admin.register(models.Team)

@@ -162,3 +162,34 @@ class OutcomeFeedbackAdmin(JournalAdmin):
     list_filter = ["kind", "side"]
     list_select_related = ["situation__person"]
     person_path = "situation.person"
+
+
+class AttributionInline(admin.TabularInline):
+    model = models.Attribution
+    extra = 0
+    autocomplete_fields = ["site"]
+
+
+@admin.register(models.Funder)
+class FunderAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(models.Dispositif)
+class DispositifAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "funder", "kind", "reference"]
+    list_filter = ["kind", "funder"]
+    search_fields = ["name", "reference"]
+    list_select_related = ["funder"]
+    inlines = [AttributionInline]
+
+
+@admin.register(models.AdultRelayPost)
+class AdultRelayPostAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["holder", "qpv", "contract_starts_on", "contract_ends_on", "convention_reference", "dispositif"]
+    list_filter = ["qpv", "dispositif"]
+    search_fields = ["holder__last_name", "holder__first_name", "convention_reference"]
+    list_select_related = ["holder", "qpv", "dispositif"]
+    autocomplete_fields = ["holder"]

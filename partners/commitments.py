@@ -1,6 +1,7 @@
 """Commitments held vs planned, counted from partner events in one aggregate query."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Sum
@@ -29,8 +30,13 @@ class CommitmentProgress:
         return min(100, round(100 * self.realised / self.planned)) if self.planned else 100
 
 
-def progress_by_convention(conventions, year: int) -> dict[int, list[CommitmentProgress]]:
+def progress_by_convention(
+    conventions, year: int, *, start: date | None = None, end: date | None = None
+) -> dict[int, list[CommitmentProgress]]:
     """For each convention id: its commitments with what was planned for `year` and what was realised.
+
+    `start` and `end` (both included) replace the calendar year, for a convention year (anniversary to
+    anniversary): the planned figures are yearly, so the window is one year long.
 
     Three queries whatever the number of conventions and events: commitments, site counts, and one
     aggregate over events grouped by convention, kind, direction and site.
@@ -46,10 +52,10 @@ def progress_by_convention(conventions, year: int) -> dict[int, list[CommitmentP
         .annotate(n=Count("convention__sites", distinct=True))
         .values_list("convention_id", "n")
     )
+    events = PartnerEvent.objects.filter(convention_id__in=ids)
+    events = events.filter(date__gte=start, date__lte=end) if start and end else events.in_year(year)
     rows = (
-        PartnerEvent.objects.filter(convention_id__in=ids)
-        .in_year(year)
-        .values("convention_id", "kind", "immersion_direction", "site__name")
+        events.values("convention_id", "kind", "immersion_direction", "site__name")
         .annotate(n=Count("id"), days=Sum("days"))
         .order_by()
     )

@@ -127,3 +127,20 @@ def next_review_on(terms: Terms, last_review_on: date | None, today: date) -> da
 def in_alert_window(deadline: date | None, today: date, days: int = ALERT_DAYS) -> bool:
     """True from `days` days before `deadline` up to the deadline itself."""
     return deadline is not None and deadline - timedelta(days=days) <= today <= deadline
+
+
+def convention_year(terms: Terms, year: int) -> tuple[date, date] | None:
+    """The convention year that begins in calendar `year`: (first day, last day), anniversary to anniversary.
+
+    None for a draft, or when no period of the convention begins in `year` (before the signature). A convention
+    signed for more than a year has one "year" per period that begins in `year` (the first of them).
+    """
+    if terms.signed_on is None or year < terms.signed_on.year:
+        return None
+    k = 0 if year == terms.signed_on.year else terms.period_index(date(year, 1, 1))
+    while terms.anniversary(k).year < year:
+        k += 1
+    start = terms.anniversary(k)
+    if start.year != year:
+        return None
+    return start, terms.anniversary(k + 1) - timedelta(days=1)

@@ -111,3 +111,17 @@ class FrozenReportAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.FunderReportNote)
+class FunderReportNoteAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["funder", "year", "updated_at", "updated_by"]
+    list_select_related = ["funder", "updated_by"]
+    readonly_fields = ["updated_by"]
+
+
+@admin.register(models.ConventionReviewNote)
+class ConventionReviewNoteAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["convention", "period_start", "frozen_at", "updated_by"]
+    list_select_related = ["convention__organisation", "updated_by"]
+    readonly_fields = ["updated_by", "frozen_at", "frozen_by"]

@@ -93,6 +93,7 @@ class EvaluationReport:
     territory: tuple[str, str] | None  # the filter, if any
     values: dict[tuple[str, str, int], int]  # (code, territory code or ALL, year) → value
     generated_at: object = field(default_factory=timezone.now)
+    qpv: bool | None = None  # True: activity in quartiers prioritaires only, False: outside them, None: all
 
     @property
     def years(self) -> list[int]:
@@ -145,7 +146,10 @@ class EvaluationReport:
 
     @property
     def scope_label(self) -> str:
-        return self.territory[1] if self.territory else str(_("Toute l'agence"))
+        label = self.territory[1] if self.territory else str(_("Toute l'agence"))
+        if self.qpv is not None:
+            label += " · " + str(_("en quartier prioritaire") if self.qpv else _("hors quartier prioritaire"))
+        return label
 
     def value(self, code: str, territory: str, year: int) -> int:
         return self.values.get((code, territory, year), 0)
@@ -211,10 +215,17 @@ class EvaluationReport:
         }
 
 
-def build_evaluation(first_year: int, last_year: int, *, territory: Territory | None = None) -> EvaluationReport:
-    """Compute the evaluation for the years (both included), whole agency or one territory."""
+def build_evaluation(
+    first_year: int, last_year: int, *, territory: Territory | None = None, qpv: bool | None = None
+) -> EvaluationReport:
+    """Compute the evaluation for the years (both included), whole agency or one territory; with `qpv`, only the
+    activity in quartiers prioritaires (True) or outside them (False). Follow-ups have no site: they count in QPV
+    when their whole territory is one."""
     interventions = Intervention.objects.all()
     followups = FollowUp.objects.all()
+    if qpv is not None:
+        interventions = interventions.in_qpv(qpv)
+        followups = followups.filter(territory__qpv__isnull=not qpv)
     if territory is not None:
         interventions = interventions.filter(territory=territory)
         followups = followups.filter(territory=territory)
@@ -235,6 +246,7 @@ def build_evaluation(first_year: int, last_year: int, *, territory: Territory | 
         territories=territories,
         territory=(territory.code, territory.name) if territory else None,
         values=values,
+        qpv=qpv,
     )
 
 

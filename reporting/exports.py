@@ -30,6 +30,8 @@ FORMATS = {
 
 def filename(report: EvaluationReport, fmt: str) -> str:
     scope = f"-{report.territory[0]}" if report.territory else ""
+    if report.qpv is not None:
+        scope += "-qpv" if report.qpv else "-hors-qpv"
     return f"evaluation-{report.period_label}{scope}.{FORMATS[fmt][1]}"
 
 

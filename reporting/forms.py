@@ -27,6 +27,19 @@ class EvaluationForm(forms.Form):
         to_field_name="code",
     )
 
+    qpv = forms.ChoiceField(
+        label=_("Politique de la ville"),
+        required=False,
+        choices=[
+            ("", _("En QPV et hors QPV")),
+            ("in", _("En quartier prioritaire")),
+            ("out", _("Hors quartier prioritaire")),
+        ],
+    )
+
+    def clean_qpv(self) -> bool | None:
+        return {"in": True, "out": False}.get(self.cleaned_data.get("qpv"))
+
     def clean_years(self):
         try:
             return parse_years(self.cleaned_data["years"])
@@ -104,3 +117,25 @@ class IndicatorEntryForm(forms.Form):
                 widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
+
+
+class HighlightsForm(forms.Form):
+    highlights = forms.CharField(
+        label=_("Faits marquants"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Repris tels quels dans le rapport (PDF, HTML, XLSX)."),
+    )
+
+
+class ReviewNoteForm(forms.Form):
+    comments = forms.CharField(
+        label=_("Commentaires de la direction"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    perspectives = forms.CharField(
+        label=_("Perspectives"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -241,3 +241,63 @@ class FrozenReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("reporting:frozen_detail", args=[self.year])
+
+
+# --- Texts the director types into reports ------------------------------------------------------------------
+
+
+class FunderReportNote(models.Model):
+    """The highlights ("faits marquants") the director writes into a funder's report for one year."""
+
+    funder = models.ForeignKey(
+        "partners.Funder", on_delete=models.CASCADE, related_name="report_notes", verbose_name=_("financeur")
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    highlights = models.TextField(_("faits marquants"), blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("faits marquants d'un rapport financeur")
+        verbose_name_plural = _("faits marquants des rapports financeurs")
+        ordering = ["funder", "-year"]
+        constraints = [models.UniqueConstraint(fields=["funder", "year"], name="funder_report_note_unique_year")]
+
+    def __str__(self):
+        return f"{self.funder} · {self.year}"
+
+
+class ConventionReviewNote(models.Model):
+    """The director's comments and perspectives on one convention year; editable until frozen."""
+
+    convention = models.ForeignKey(
+        "partners.Convention", on_delete=models.CASCADE, related_name="review_notes", verbose_name=_("convention")
+    )
+    period_start = models.DateField(_("début de l'année de convention"))
+    comments = models.TextField(_("commentaires de la direction"), blank=True)
+    perspectives = models.TextField(_("perspectives"), blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    frozen_at = models.DateTimeField(_("figé le"), null=True, blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("commentaires d'un bilan de convention")
+        verbose_name_plural = _("commentaires des bilans de convention")
+        ordering = ["convention", "-period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "period_start"], name="convention_review_note_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.convention} · {self.period_start:%d/%m/%Y}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None

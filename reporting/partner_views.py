@@ -41,13 +41,13 @@ def partner_conventions_page(request):
 @role_required(*PARTNER_VERSION_READERS)
 def partner_review(request, pk: int, year: int):
     convention = get_partner_convention_or_404(request.user, pk)
-    context = review_context(convention, year, partner_version=True)
+    context = review_context(convention, year, partner_version=True, calendar=request.GET.get("periode") == "civile")
     return render(request, "reporting/partner_review.html", context)
 
 
 @role_required(*PARTNER_VERSION_READERS)
 def partner_review_pdf(request, pk: int, year: int):
     convention = get_partner_convention_or_404(request.user, pk)
-    context = review_context(convention, year, partner_version=True)
+    context = review_context(convention, year, partner_version=True, calendar=request.GET.get("periode") == "civile")
     pdf = render_pdf("reporting/convention_review_pdf.html", context)
     return pdf_response(pdf, _("bilan-convention-%(pk)s-%(year)s-partenaire.pdf") % {"pk": pk, "year": year})

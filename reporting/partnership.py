@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import Count
 
 from partners.commitments import progress_by_convention
+from partners.dates import convention_year
 from partners.models import (
     CommitmentKind,
     Convention,
@@ -24,12 +25,19 @@ from partners.models import (
     ReferralDirection,
     ReferralStatus,
 )
+from reporting.models import ConventionReviewNote
 
 
 @dataclass
 class ConventionReview:
     convention: Convention
     year: int
+    start: date
+    end: date
+    is_convention_year: bool  # anniversary to anniversary (False: the calendar year)
+    until: date | None  # last day counted when the year is not over
+    climate: list[PartnerEvent]  # meetings of the year with a climate diagnosis
+    note: ConventionReviewNote | None
     schedule: object
     commitments: list
     sites: list[tuple[str, int, int]]  # (site name, meetings held, meetings planned)
@@ -44,18 +52,58 @@ class ConventionReview:
     def commitments_met(self) -> int:
         return sum(1 for item in self.commitments if item.is_met)
 
+    @property
+    def statuses_shown(self) -> list[tuple[int, str]]:
+        """The referral statuses that have at least one referral (no empty column): (index, label)."""
+        return [
+            (index, label)
+            for index, (_code, label) in enumerate(self.statuses)
+            if any(row["by_status"][index][1] for row in self.referrals)
+        ]
 
-def build_convention_review(convention: Convention, year: int, *, today: date | None = None) -> ConventionReview:
+    @property
+    def referral_rows(self) -> list[dict]:
+        shown = [index for index, _label in self.statuses_shown]
+        return [{**row, "shown": [row["by_status"][index][1] for index in shown]} for row in self.referrals]
+
+    @property
+    def events_have_site(self) -> bool:
+        return any(event.site_id for event in self.events)
+
+    @property
+    def events_have_title(self) -> bool:
+        return any(event.title for event in self.events)
+
+    @property
+    def immersions_have_title(self) -> bool:
+        return any(event.title for event in self.immersions)
+
+
+def review_window(convention: Convention, year: int, *, calendar: bool = False) -> tuple[date, date, bool]:
+    """(first day, last day, is a convention year): the convention year beginning in `year` by default, the
+    calendar year when asked or when the convention has no year beginning then (a draft, before signature)."""
+    if not calendar:
+        window = convention_year(convention.terms, year)
+        if window is not None:
+            return window[0], window[1], True
+    return date(year, 1, 1), date(year, 12, 31), False
+
+
+def build_convention_review(
+    convention: Convention, year: int, *, today: date | None = None, calendar: bool = False
+) -> ConventionReview:
     today = today or date.today()
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    reference_day = min(today, end) if year <= today.year else end
-    progress = progress_by_convention([convention], year).get(convention.pk, [])
+    start, end, is_convention_year = review_window(convention, year, calendar=calendar)
+    reference_day = min(today, end) if start <= today else end
+    progress = progress_by_convention([convention], year, start=start, end=end).get(convention.pk, [])
 
     meeting_planned = 0
     for item in progress:
         if item.commitment.kind == CommitmentKind.MEETING:
             meeting_planned = item.commitment.planned_per_year
-    events = list(convention.events.in_year(year).select_related("site").order_by("date", "id"))
+    events = list(
+        convention.events.filter(date__gte=start, date__lte=end).select_related("site").order_by("date", "id")
+    )
     held: dict[str, int] = {}
     for event in events:
         if event.kind == EventKind.MEETING and event.site is not None:
@@ -101,6 +149,12 @@ def build_convention_review(convention: Convention, year: int, *, today: date | 
     return ConventionReview(
         convention=convention,
         year=year,
+        start=start,
+        end=end,
+        is_convention_year=is_convention_year,
+        until=today if start <= today < end else None,
+        climate=[event for event in events if event.climate_diagnosis.strip()],
+        note=ConventionReviewNote.objects.filter(convention=convention, period_start=start).first(),
         schedule=convention.schedule(reference_day),
         commitments=progress,
         sites=sites,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
@@ -14,7 +15,9 @@ from altm.models import AuditAction
 from reporting import exports
 from reporting.evaluation import build_evaluation
 from reporting.models import (
+    ConventionReviewNote,
     FrozenReport,
+    FunderReportNote,
     IndicatorTarget,
     IndicatorValue,
     ProjectAxis,
@@ -148,3 +151,72 @@ def copy_project_structure(
                     for item in axis.indicators.all()
                 )
     return project
+
+
+def _save_texts(model, *, actor, lookup: dict, texts: dict[str, str]):
+    """Create or update the row of `model` for `lookup` with `texts`, audited. The row (unchanged texts: no write)."""
+    row = model.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = model.objects.create(**lookup, **texts, updated_by=actor)
+        except IntegrityError:  # a double tap created it first: update that row instead
+            row = model.objects.select_for_update().get(**lookup)
+        else:
+            log_change(actor=actor, instance=row, action=AuditAction.CREATE)
+            return row
+    if all(getattr(row, name) == value for name, value in texts.items()):
+        return row
+    before = snapshot(row)
+    for name, value in texts.items():
+        setattr(row, name, value)
+    row.updated_by = actor
+    row.save()
+    log_change(actor=actor, instance=row, action=AuditAction.UPDATE, before=before)
+    return row
+
+
+@transaction.atomic
+def save_funder_highlights(*, actor, funder, year: int, highlights: str) -> FunderReportNote:
+    """The director's highlights for a funder's report of `year`."""
+    return _save_texts(
+        FunderReportNote, actor=actor, lookup={"funder": funder, "year": year}, texts={"highlights": highlights}
+    )
+
+
+@transaction.atomic
+def save_review_note(*, actor, convention, period_start, comments: str, perspectives: str) -> ConventionReviewNote:
+    """The director's comments and perspectives on a convention year, refused once frozen."""
+    existing = ConventionReviewNote.objects.select_for_update().filter(
+        convention=convention, period_start=period_start
+    )
+    if existing.filter(frozen_at__isnull=False).exists():
+        raise ValidationError(_("Ce bilan est figé : ses commentaires ne se modifient plus."))
+    return _save_texts(
+        ConventionReviewNote,
+        actor=actor,
+        lookup={"convention": convention, "period_start": period_start},
+        texts={"comments": comments, "perspectives": perspectives},
+    )
+
+
+@transaction.atomic
+def freeze_review_note(*, actor, convention, period_start) -> ConventionReviewNote:
+    """Freeze the comments of a convention year (once; a second freeze changes nothing)."""
+    note = ConventionReviewNote.objects.select_for_update().filter(convention=convention, period_start=period_start)
+    row = note.first()
+    if row is None:
+        row = _save_texts(
+            ConventionReviewNote,
+            actor=actor,
+            lookup={"convention": convention, "period_start": period_start},
+            texts={"comments": "", "perspectives": ""},
+        )
+    if row.is_frozen:
+        return row
+    before = snapshot(row)
+    row.frozen_at = timezone.now()
+    row.frozen_by = actor
+    row.save(update_fields=["frozen_at", "frozen_by"])
+    log_change(actor=actor, instance=row, action=AuditAction.UPDATE, before=before)
+    return row

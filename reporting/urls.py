@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import partner_views, views
+from reporting import funder_views, partner_views, views
 
 app_name = "reporting"
 
@@ -16,6 +16,18 @@ urlpatterns = [
     path("evaluation/fige/<int:year>/bilan.pdf", views.frozen_pdf, name="frozen_pdf"),
     path("conventions/<int:pk>/bilan/<int:year>/", views.convention_review, name="convention_review"),
     path("conventions/<int:pk>/bilan/<int:year>.pdf", views.convention_review_pdf, name="convention_review_pdf"),
+    path("conventions/<int:pk>/bilan/<int:year>.xlsx", views.convention_review_xlsx, name="convention_review_xlsx"),
+    path("conventions/<int:pk>/bilan/<int:year>/commentaires/", views.convention_review_note, name="review_note"),
+    path("conventions/<int:pk>/bilan/<int:year>/figer/", views.convention_review_freeze, name="review_freeze"),
+    path("financeurs/", funder_views.funder_list, name="funder_list"),
+    path("financeurs/<slug:code>/<int:year>/", funder_views.funder_report, name="funder_report"),
+    path(
+        "financeurs/<slug:code>/<int:year>/rapport.<str:fmt>",
+        funder_views.funder_report_export,
+        name="funder_report_export",
+    ),
+    path("adultes-relais/<int:pk>/<int:year>/", funder_views.post_summary, name="post_summary"),
+    path("adultes-relais/<int:pk>/<int:year>.pdf", funder_views.post_summary_pdf, name="post_summary_pdf"),
     path("partenaire/conventions/", partner_views.partner_conventions_page, name="partner_conventions"),
     path("conventions/<int:pk>/bilan/<int:year>/partenaire/", partner_views.partner_review, name="partner_review"),
     path(

@@ -12,16 +12,18 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.forms import submit
 from altm.params import day_param
 from altm.pdf import pdf_response, render_pdf
+from altm.spreadsheets import XLSX_CONTENT_TYPE
 from mediation.models import Team, Territory
 from partners.alerts import convention_alerts
 from partners.models import Convention
 from partners.perms import get_convention_or_404
-from reporting import charts, exports, indicators, periods, perms, services
+from reporting import charts, exports, indicators, periods, perms, review_exports, services
 from reporting import dashboard as dashboards
 from reporting.evaluation import EvaluationReport, build_evaluation, compare_figures
-from reporting.forms import EvaluationForm, FreezeForm, IndicatorEntryForm, default_years
+from reporting.forms import EvaluationForm, FreezeForm, IndicatorEntryForm, ReviewNoteForm, default_years
 from reporting.models import FrozenReport, IndicatorTarget, IndicatorValue, ServiceProject
 from reporting.partnership import build_convention_review
 from reporting.projects import build_project_report, project_indicators, summary
@@ -42,7 +44,7 @@ def evaluation(request):
     report = None
     if form.is_valid():
         first, last = form.cleaned_data["years"]
-        report = build_evaluation(first, last, territory=form.cleaned_data["territory"])
+        report = build_evaluation(first, last, territory=form.cleaned_data["territory"], qpv=form.cleaned_data["qpv"])
     context = {
         "form": form,
         "query": request.GET.urlencode() or f"years={form.data['years']}",
@@ -87,7 +89,7 @@ def evaluation_export(request, fmt: str):
                 messages.error(request, error)
         return redirect(reverse("reporting:evaluation") + "?" + request.GET.urlencode())
     first, last = form.cleaned_data["years"]
-    report = build_evaluation(first, last, territory=form.cleaned_data["territory"])
+    report = build_evaluation(first, last, territory=form.cleaned_data["territory"], qpv=form.cleaned_data["qpv"])
     content = exports.render(report, fmt)
     name = exports.filename(report, fmt)
     if fmt == "pdf":
@@ -397,15 +399,17 @@ def _conventions(user):
 # --- Annual partnership review ------------------------------------------------------------------------------
 
 
-def review_context(convention, year: int, *, partner_version: bool = False) -> dict:
-    """The annual review's page and PDF context; the partner version leaves out what is agency-internal."""
+def review_context(convention, year: int, *, partner_version: bool = False, calendar: bool = False) -> dict:
+    """The annual review's page and PDF context; the partner version leaves out what is agency-internal (the
+    director's comments until they are frozen, among others). `calendar`: the calendar year instead of the
+    convention's (anniversary to anniversary)."""
     if not 2000 <= year <= date.today().year + 1:
         raise Http404
-    review = build_convention_review(convention, year)
+    review = build_convention_review(convention, year, calendar=calendar)
     chart = None
     if review.commitments:
         chart = charts.paired_bars(
-            _("Engagements %(year)s : prévu et réalisé") % {"year": year},
+            _("Engagements : prévu et réalisé"),
             [str(item.label) for item in review.commitments],
             [
                 (_("Prévu"), [item.planned for item in review.commitments]),
@@ -421,17 +425,28 @@ def review_context(convention, year: int, *, partner_version: bool = False) -> d
         "year": year,
         "years": years,
         "generated_at": date.today(),
+        "query": "?periode=civile" if calendar else "",
         "partner_version": partner_version,
     }
 
 
 def _review_context(request, pk: int, year: int) -> dict:
-    return review_context(get_convention_or_404(request.user, pk), year)
+    context = review_context(
+        get_convention_or_404(request.user, pk), year, calendar=request.GET.get("periode") == "civile"
+    )
+    note = context["review"].note
+    context["can_edit_note"] = request.user.role == Role.DIRECTOR and not (note and note.is_frozen)
+    return context
 
 
 @role_required(Role.MANAGER, Role.DIRECTOR)
 def convention_review(request, pk: int, year: int):
-    return render(request, "reporting/convention_review.html", _review_context(request, pk, year))
+    context = _review_context(request, pk, year)
+    if context["can_edit_note"]:
+        note = context["review"].note
+        initial = {"comments": note.comments, "perspectives": note.perspectives} if note else {}
+        context["note_form"] = ReviewNoteForm(initial=initial)
+    return render(request, "reporting/convention_review.html", context)
 
 
 @role_required(Role.MANAGER, Role.DIRECTOR)
@@ -439,3 +454,44 @@ def convention_review_pdf(request, pk: int, year: int):
     context = _review_context(request, pk, year)
     pdf = render_pdf("reporting/convention_review_pdf.html", context)
     return pdf_response(pdf, f"bilan-convention-{pk}-{year}.pdf")
+
+
+@role_required(Role.MANAGER, Role.DIRECTOR)
+def convention_review_xlsx(request, pk: int, year: int):
+    review = _review_context(request, pk, year)["review"]
+    response = HttpResponse(review_exports.to_xlsx(review), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="bilan-convention-{pk}-{year}.xlsx"'
+    return response
+
+
+@role_required(Role.DIRECTOR)
+@require_POST
+def convention_review_note(request, pk: int, year: int):
+    context = _review_context(request, pk, year)
+    review = context["review"]
+    form = ReviewNoteForm(request.POST)
+    if form.is_valid():
+        saved = submit(
+            form,
+            services.save_review_note,
+            actor=request.user,
+            convention=review.convention,
+            period_start=review.start,
+            comments=form.cleaned_data["comments"],
+            perspectives=form.cleaned_data["perspectives"],
+        )
+        if saved is not None:
+            messages.success(request, _("Commentaires et perspectives enregistrés."))
+            return redirect(reverse("reporting:convention_review", args=[pk, year]) + context["query"])
+    context.update({"note_form": form, "can_edit_note": True})
+    return render(request, "reporting/convention_review.html", context, status=400)
+
+
+@role_required(Role.DIRECTOR)
+@require_POST
+def convention_review_freeze(request, pk: int, year: int):
+    context = _review_context(request, pk, year)
+    review = context["review"]
+    services.freeze_review_note(actor=request.user, convention=review.convention, period_start=review.start)
+    messages.success(request, _("Commentaires figés : ils ne se modifient plus."))
+    return redirect(reverse("reporting:convention_review", args=[pk, year]) + context["query"])

@@ -34,6 +34,11 @@ FACTORIES = [
     partners.ReferralFactory,
     partners.InformationShareFactory,
     reporting.IndicatorTargetFactory,
+    mediation.QpvFactory,
+    partners.FunderFactory,
+    partners.DispositifFactory,
+    partners.AttributionFactory,
+    partners.AdultRelayPostFactory,
 ]
 
 

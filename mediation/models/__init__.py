@@ -20,6 +20,7 @@ from mediation.models.field import MAX_TALLY_ACTIVITIES, ActivityPreference, Dai
 from mediation.models.interventions import Intervention, InterventionQuerySet, InterventionSource
 from mediation.models.organisation import (
     Landlord,
+    Qpv,
     Site,
     SiteKind,
     Team,
@@ -51,6 +52,7 @@ __all__ = [
     "LandlordDispatch",
     "LandlordDispatchKind",
     "Weekday",
+    "Qpv",
     "Site",
     "SiteKind",
     "Team",

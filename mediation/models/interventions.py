@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,15 @@ class InterventionSource(models.TextChoices):
     DEMO = "demo", _("Démonstration")
 
 
+# The one definition of "in a QPV" for an intervention line (see `InterventionQuerySet.in_qpv`).
+QPV_LOOKUP = Q(site__qpv__isnull=False) | Q(site__isnull=True, territory__qpv__isnull=False)
+
+
+def qpv_of_line():
+    """The QPV id of a line as an expression (site's QPV, or the territory's when the line has no site)."""
+    return Case(When(site__isnull=False, then=F("site__qpv_id")), default=F("territory__qpv_id"))
+
+
 class InterventionQuerySet(ScopedQuerySet):
     def in_period(self, start, end):
         """Lines dated from `start` to `end`, both included."""
@@ -42,6 +51,11 @@ class InterventionQuerySet(ScopedQuerySet):
             .values_list("activity_type_id", "n")
         )
         return dict(rows)
+
+    def in_qpv(self, in_qpv: bool = True):
+        """Lines in a quartier prioritaire (`in_qpv=False`: outside). A line's QPV is its site's; a line without a
+        site takes its territory's (set only when the whole territory is a QPV)."""
+        return self.filter(QPV_LOOKUP) if in_qpv else self.exclude(QPV_LOOKUP)
 
 
 class Intervention(models.Model):

@@ -7,6 +7,26 @@ from django.utils.translation import gettext_lazy as _
 from mediation.scoping import Scope, ScopedQuerySet, TeamScope
 
 
+class Qpv(models.Model):
+    """A quartier prioritaire de la politique de la ville (official code, e.g. QN06938M, and name)."""
+
+    code = models.CharField(_("code officiel"), max_length=12, unique=True)
+    name = models.CharField(_("nom"), max_length=150)
+    is_demo = models.BooleanField(
+        _("donnée de démonstration"),
+        default=False,
+        help_text=_("Code et nom plausibles mais non officiels, chargés par la démonstration."),
+    )
+
+    class Meta:
+        verbose_name = _("quartier prioritaire (QPV)")
+        verbose_name_plural = _("quartiers prioritaires (QPV)")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
 class TerritoryQuerySet(ScopedQuerySet):
     scope = Scope(team_paths=("teams__id",))
 
@@ -22,6 +42,15 @@ class TerritoryQuerySet(ScopedQuerySet):
 class Territory(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("nom"), max_length=100, unique=True)
+    qpv = models.ForeignKey(
+        Qpv,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="territories",
+        verbose_name=_("quartier prioritaire"),
+        help_text=_("Si tout le secteur est en QPV ; sinon, indiquez le QPV sur chacun de ses sites."),
+    )
 
     objects = TerritoryQuerySet.as_manager()
 
@@ -79,6 +108,15 @@ class Site(models.Model):
         Landlord, on_delete=models.PROTECT, null=True, blank=True, related_name="sites", verbose_name=_("bailleur")
     )
     is_active = models.BooleanField(_("actif"), default=True)
+    qpv = models.ForeignKey(
+        Qpv,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sites",
+        verbose_name=_("quartier prioritaire"),
+        help_text=_("Vide si le site est hors quartier prioritaire."),
+    )
 
     class Meta:
         verbose_name = _("site")

@@ -15,6 +15,14 @@ from partners.models.conventions import (
     PartnerEventQuerySet,
     event_commitment_kind,
 )
+from partners.models.funding import (
+    AdultRelayPost,
+    Attribution,
+    Dispositif,
+    DispositifKind,
+    Funder,
+    FunderKind,
+)
 from partners.models.journals import (
     REFERRAL_CATEGORIES,
     Consent,
@@ -70,6 +78,12 @@ __all__ = [
     "SharedSituationQuerySet",
     "SituationCloseReason",
     "derive_partnership_type",
+    "AdultRelayPost",
+    "Attribution",
+    "Dispositif",
+    "DispositifKind",
+    "Funder",
+    "FunderKind",
     "CONVENTION_READERS",
     "OrganisationKind",
     "PartnerContact",

@@ -30,6 +30,21 @@ def convention(world):
     return {"pk": item.pk, "year": 2025}
 
 
+def funder(world):
+    from tests.partners.factories import AttributionFactory, FunderFactory
+
+    item = FunderFactory(code="ville-lyon", name="Ville de Lyon")
+    AttributionFactory(dispositif__funder=item, territory=world.territory_a)
+    return {"code": item.code, "year": 2025}
+
+
+def post(world):
+    from tests.partners.factories import AdultRelayPostFactory
+
+    item = AdultRelayPostFactory(holder=world.mediator)
+    return {"pk": item.pk, "year": 2025}
+
+
 CONVENTION_READERS = expect(manager=200, manager_other_team=200, director=200)
 
 ROUTES = [
@@ -49,6 +64,21 @@ ROUTES = [
     Route("reporting:frozen_pdf", DIRECTOR_ONLY, kwargs=frozen_2025),
     Route("reporting:convention_review", CONVENTION_READERS, kwargs=convention),
     Route("reporting:convention_review_pdf", CONVENTION_READERS, kwargs=convention),
+    Route("reporting:convention_review_xlsx", CONVENTION_READERS, kwargs=convention),
+    # Writing the comments and freezing them are the director's; both answer with the review page.
+    Route(
+        "reporting:review_note",
+        expect(director=302),
+        kwargs=convention,
+        method="post",
+        data={"comments": "Bonne année", "perspectives": ""},
+    ),
+    Route("reporting:review_freeze", expect(director=302), kwargs=convention, method="post"),
+    Route("reporting:funder_list", DIRECTOR_ONLY),
+    Route("reporting:funder_report", DIRECTOR_ONLY, kwargs=funder),
+    Route("reporting:funder_report_export", DIRECTOR_ONLY, kwargs=lambda world: {**funder(world), "fmt": "csv"}),
+    Route("reporting:post_summary", DIRECTOR_ONLY, kwargs=post),
+    Route("reporting:post_summary_pdf", DIRECTOR_ONLY, kwargs=post),
     # The partner version: the counsellor of the convention's organisation (another organisation gets 404), and the
     # agency's readers, who may check what the partner sees.
     Route(

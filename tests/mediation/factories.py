@@ -24,6 +24,7 @@ from mediation.models import (
     Intervention,
     Landlord,
     Person,
+    Qpv,
     SessionKind,
     Site,
     Team,
@@ -79,6 +80,15 @@ class LandlordFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Bailleur {n}")
     full_name = factory.LazyAttribute(lambda o: f"{o.name} Habitat")
+
+
+class QpvFactory(DjangoModelFactory):
+    class Meta:
+        model = Qpv
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"QP069{n:03d}")
+    name = factory.Sequence(lambda n: f"Quartier {n}")
 
 
 class SiteFactory(DjangoModelFactory):

@@ -12,13 +12,19 @@ from mediation.models import Gender, Person, ReferralMode
 from partners import services
 from partners.models import (
     REFERRAL_CATEGORIES,
+    AdultRelayPost,
     Amendment,
+    Attribution,
     Commitment,
     CommitmentKind,
     Consent,
     ConsentForm,
     Convention,
+    Dispositif,
+    DispositifKind,
     EventKind,
+    Funder,
+    FunderKind,
     InformationShare,
     LegalBasis,
     OrganisationKind,
@@ -30,7 +36,15 @@ from partners.models import (
     SharingPurpose,
 )
 from tests.accounts.factories import UserFactory
-from tests.mediation.factories import PersonFactory, TerritoryFactory, mediator_of, related, team_covering, yesterday
+from tests.mediation.factories import (
+    PersonFactory,
+    QpvFactory,
+    TerritoryFactory,
+    mediator_of,
+    related,
+    team_covering,
+    yesterday,
+)
 
 
 class PartnerOrganisationFactory(DjangoModelFactory):
@@ -244,3 +258,44 @@ def partner_objects(world) -> dict:
             "situation": make_situation(world, person),
         }
     return world.extra["partners"]
+
+
+class FunderFactory(DjangoModelFactory):
+    class Meta:
+        model = Funder
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"financeur-{n}")
+    name = factory.Sequence(lambda n: f"Financeur {n}")
+    kind = FunderKind.CITY
+
+
+class DispositifFactory(DjangoModelFactory):
+    class Meta:
+        model = Dispositif
+
+    funder = factory.SubFactory(FunderFactory)
+    name = factory.Sequence(lambda n: f"Dispositif {n}")
+    kind = DispositifKind.CITY_CONTRACT
+
+
+class AttributionFactory(DjangoModelFactory):
+    """A territory attributed to a dispositif for good (pass `team=` or `site=` with `territory=None`)."""
+
+    class Meta:
+        model = Attribution
+
+    dispositif = factory.SubFactory(DispositifFactory)
+    territory = factory.SubFactory(TerritoryFactory)
+
+
+class AdultRelayPostFactory(DjangoModelFactory):
+    class Meta:
+        model = AdultRelayPost
+
+    dispositif = factory.SubFactory(DispositifFactory, kind=DispositifKind.ADULT_RELAY)
+    holder = factory.SubFactory(UserFactory, role=Role.MEDIATOR)
+    contract_starts_on = date(2025, 3, 1)
+    contract_ends_on = date(2028, 2, 29)
+    qpv = factory.SubFactory(QpvFactory)
+    convention_reference = factory.Sequence(lambda n: f"AR-069-2025-{n:04d}")

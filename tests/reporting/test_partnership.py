@@ -1,3 +1,4 @@
+import io
 import subprocess
 from datetime import date, timedelta
 
@@ -37,7 +38,7 @@ def test_review_counts_commitments_referrals_immersions_and_shares(world):
     make_consent(world, person)
     make_share(world, person)
 
-    review = build_convention_review(convention, year)
+    review = build_convention_review(convention, year, calendar=True)
     meetings = next(item for item in review.commitments if item.commitment.kind == "meeting")
     assert (meetings.realised, meetings.planned) == (2, 6)  # 3 a year on each of the 2 common sites
     assert review.sites == [("La Duchère", 0, 3), ("Santy", 2, 3)]
@@ -51,7 +52,7 @@ def test_review_counts_commitments_referrals_immersions_and_shares(world):
     assert review.schedule.notice_deadline is not None
 
     # last year's meeting counts for last year's review, not this one
-    last_year = build_convention_review(convention, year - 1)
+    last_year = build_convention_review(convention, year - 1, calendar=True)
     assert last_year.sites == [("La Duchère", 1, 3), ("Santy", 0, 3)]
 
 
@@ -107,3 +108,113 @@ def test_overview_shows_convention_alerts_and_reviews(world):
     assert "Alertes sur les conventions" in page
     assert "décider avant le" in page  # the notice deadline is within the alert window
     assert f"/bilans/conventions/{convention.pk}/bilan/{today.year}/" in page
+
+
+# --- The convention year, qualitative parts, XLSX (issue 12, point 9) --------------------------------------------
+
+
+def test_review_covers_the_convention_year_by_default(world):
+    convention = make_convention(world, signed_on=date(2025, 5, 15))
+    for day in (date(2025, 5, 14), date(2025, 5, 15), date(2026, 5, 14), date(2026, 5, 15)):
+        PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=day, site=world.site_a)
+
+    review = build_convention_review(convention, 2025)
+    assert (review.start, review.end, review.is_convention_year) == (date(2025, 5, 15), date(2026, 5, 14), True)
+    assert [event.date for event in review.events] == [date(2025, 5, 15), date(2026, 5, 14)]
+    assert review.until is None
+    current = build_convention_review(convention, 2026)
+    assert (current.start, current.until) == (date(2026, 5, 15), date(2026, 11, 26))
+    calendar = build_convention_review(convention, 2025, calendar=True)
+    assert (calendar.start, calendar.end, calendar.is_convention_year) == (date(2025, 1, 1), date(2025, 12, 31), False)
+    assert [event.date for event in calendar.events] == [date(2025, 5, 14), date(2025, 5, 15)]
+    # a year before the signature has no convention year: the calendar year
+    assert build_convention_review(convention, 2024).is_convention_year is False
+
+
+def test_convention_year_of_a_convention_signed_on_29_february():
+    from partners.dates import Terms, convention_year
+
+    terms = Terms(signed_on=date(2024, 2, 29))
+    assert convention_year(terms, 2024) == (date(2024, 2, 29), date(2025, 2, 27))
+    assert convention_year(terms, 2025) == (date(2025, 2, 28), date(2026, 2, 27))
+    assert convention_year(terms, 2028) == (date(2028, 2, 29), date(2029, 2, 27))
+    assert convention_year(terms, 2023) is None
+    assert convention_year(Terms(signed_on=None), 2025) is None
+
+
+def test_review_shows_no_empty_column(world):
+    convention = make_convention(world, signed_on=date(2025, 5, 15))
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(2025, 6, 1), site=None, title="")
+    make_referral(world, mode=ReferralMode.SIMPLE, date=date(2025, 6, 2))
+    client = Client()
+    client.force_login(world.director)
+    page = client.get(f"/bilans/conventions/{convention.pk}/bilan/2025/").content.decode()
+    referrals = page[page.index('id="referrals"') : page.index("</table>", page.index('id="referrals"'))]
+    assert str(ReferralStatus.PROPOSED.label) in referrals
+    assert str(ReferralStatus.TAKEN_IN_CHARGE.label) not in referrals  # no referral confirmed: no column
+    actions = page[page.index('id="actions"') :]
+    actions = actions[: actions.index("</table>")]
+    assert "Intitulé" not in actions and '<th scope="col">Site</th>' not in actions
+
+
+def test_director_comments_are_editable_until_frozen_and_in_every_format(world, tmp_path):
+    from openpyxl import load_workbook
+
+    from altm.models import AuditEntry
+    from reporting.models import ConventionReviewNote
+
+    convention = make_convention(world, signed_on=date(2025, 5, 15))
+    PartnerEventFactory(
+        convention=convention,
+        kind=EventKind.MEETING,
+        date=date(2025, 9, 1),
+        site=world.site_a,
+        climate_diagnosis="Regroupements de jeunes en soirée près du city-stade.",
+    )
+    client = Client()
+    client.force_login(world.director)
+    base = f"/bilans/conventions/{convention.pk}/bilan/2025"
+    response = client.post(base + "/commentaires/", {"comments": "Année tenue.", "perspectives": "Plus d'immersions."})
+    assert response.status_code == 302
+    note = ConventionReviewNote.objects.get()
+    assert note.period_start == date(2025, 5, 15)
+    assert AuditEntry.objects.filter(content_type__model="conventionreviewnote").count() == 1
+
+    page = client.get(base + "/").content.decode()
+    assert "Année tenue." in page and "Regroupements de jeunes" in page
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=client.get(base + ".pdf").content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Année tenue." in text and "Plus d'immersions." in text and "Regroupements de jeunes" in text
+    assert "du 15/05/2025 au 14/05/2026" in text
+    workbook = load_workbook(io.BytesIO(client.get(base + ".xlsx").content))
+    cells = [cell for row in workbook["Bilan"].iter_rows(values_only=True) for cell in row if cell]
+    assert "Année tenue." in cells and "Regroupements de jeunes en soirée près du city-stade." in cells
+
+    assert client.post(base + "/figer/").status_code == 302
+    refused = client.post(base + "/commentaires/", {"comments": "Réécrit.", "perspectives": ""})
+    assert refused.status_code == 400
+    assert "Ce bilan est figé" in refused.content.decode()
+    note.refresh_from_db()
+    assert note.comments == "Année tenue." and note.is_frozen
+    assert 'id="rediger"' not in client.get(base + "/").content.decode()
+
+    # a manager reads the comments but cannot write them
+    client.force_login(world.manager)
+    assert client.post(base + "/commentaires/", {"comments": "x", "perspectives": ""}).status_code == 403
+
+
+def test_partner_version_shows_the_directors_comments_only_once_frozen(world):
+    from reporting.models import ConventionReviewNote
+
+    convention = make_convention(world, signed_on=date(2025, 5, 15))
+    note = ConventionReviewNote.objects.create(
+        convention=convention, period_start=date(2025, 5, 15), comments="Brouillon interne de la direction."
+    )
+    client = Client()
+    client.force_login(world.counsellor)
+    url = f"/bilans/conventions/{convention.pk}/bilan/2025/partenaire/"
+    assert "Brouillon interne" not in client.get(url).content.decode()
+    note.frozen_at = timezone.now()
+    note.save()
+    assert "Brouillon interne" in client.get(url).content.decode()

@@ -3,13 +3,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from altm.mail import muted
-from demo import activity, casework, organisation, partners, reporting
+from demo import activity, casework, funders, organisation, partners, reporting
 
 DEMO_LOADERS = [
     organisation.load,
     activity.load_activity,
     casework.load,
     partners.load,
+    funders.load,
     reporting.load,
 ]
 
