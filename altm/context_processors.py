@@ -65,3 +65,16 @@ def navigation(request):
 
 def agency(request):
     return {"agency": Agency.current()}
+
+
+def pwa(request):
+    """What the installable app's script needs on every page: whose queue this is, where to log in again."""
+    if not request.user.is_authenticated:
+        return {"pwa_config": None}
+    return {
+        "pwa_config": {
+            "userId": request.user.pk,
+            "swUrl": reverse("service_worker"),
+            "loginUrl": reverse("login"),
+        }
+    }

@@ -136,3 +136,19 @@ class InterventionAdmin(PersonReadAdminMixin, ImportExportModelAdmin):
                 "skipped": result.totals[RowResult.IMPORT_TYPE_SKIP],
             },
         )
+
+
+@admin.register(models.TechnicalReportPhoto)
+class TechnicalReportPhotoAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Photos come from the field form (cleaned of their metadata there); the admin only lists or removes them."""
+
+    list_display = ["__str__", "report", "created_at", "created_by"]
+    list_select_related = ["report__landlord", "created_by"]
+    fields = ["report", "created_at", "created_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -35,4 +35,9 @@ urlpatterns = [
     path("veille-technique/nouveau/", technical.technical_create, name="technical_create"),
     path("veille-technique/synthese/", technical.technical_synthesis, name="technical_synthesis"),
     path("veille-technique/<int:pk>/", technical.technical_detail, name="technical_detail"),
+    path(
+        "veille-technique/<int:pk>/photos/<int:photo_pk>/",
+        technical.technical_photo,
+        name="technical_photo",
+    ),
 ]

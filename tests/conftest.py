@@ -41,6 +41,12 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings, tmp_path):
+    """Photos a test stores land in its own temporary folder, never in the checkout."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _two_factor_only_where_tested(request, settings):
     """Two-factor authentication is enforced only in tests marked `two_factor`.
 

@@ -10,6 +10,7 @@ from mediation.models.casework import (
     ConflictStatus,
     SessionKind,
     TechnicalReport,
+    TechnicalReportPhoto,
     TechnicalReportQuerySet,
     TechnicalReportStatus,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "ConflictStatus",
     "SessionKind",
     "TechnicalReport",
+    "TechnicalReportPhoto",
     "TechnicalReportQuerySet",
     "TechnicalReportStatus",
     "Intervention",

@@ -33,6 +33,7 @@ from mediation.services.persons import (
 from mediation.services.technical import (
     TECHNICAL_ACTIONS,
     TECHNICAL_TRANSITIONS,
+    add_technical_photo,
     advance_technical_report,
     record_technical_action,
     record_technical_report,
@@ -59,6 +60,7 @@ __all__ = [
     "record_followup",
     "record_intervention",
     "record_technical_action",
+    "add_technical_photo",
     "record_technical_report",
     "team_for",
     "update_followup",

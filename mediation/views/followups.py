@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit
+from altm.pwa import offline_page
 from altm.versions import current_version
 from mediation import perms, services
 from mediation.casework_forms import FollowUpCreateForm, FollowUpEditForm, FollowUpFilterForm
@@ -19,6 +20,7 @@ from mediation.services import team_for
 WORKERS = (Role.MEDIATOR, Role.MANAGER)
 
 
+@offline_page
 @role_required(*WORKERS)
 def followup_list(request):
     """Mediators see their own follow-ups by default (or their team's); managers their teams'. Due ones first."""
@@ -61,6 +63,7 @@ def followup_list(request):
     )
 
 
+@offline_page
 @role_required(*WORKERS)
 def followup_create(request):
     form = FollowUpCreateForm(request.POST or None, user=request.user, initial=_initial_person(request))
@@ -99,6 +102,7 @@ def followup_create(request):
             ),
             "submit_label": _("Commencer le suivi"),
             "back_url": "mediation:followup_list",
+            "offline_form": True,
         },
     )
 
