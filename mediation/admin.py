@@ -152,3 +152,22 @@ class TechnicalReportPhotoAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.FollowUpContact)
+class FollowUpContactAdmin(PersonReadAdminMixin, admin.ModelAdmin):
+    """Read-only: contacts are written by their authors on the follow-up page (audited there)."""
+
+    list_display = ["date", "kind", "person_number", "team", "author"]
+    list_filter = ["kind", "team"]
+    list_select_related = ["person", "team", "author"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

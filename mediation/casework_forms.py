@@ -20,6 +20,7 @@ from mediation.models import (
     ConflictOutcome,
     ConflictParties,
     ConflictStatus,
+    ContactKind,
     FollowUpKind,
     Gender,
     Landlord,
@@ -308,6 +309,34 @@ class FollowUpEditForm(VersionedForm):
         initial_today=False,
         help_text=_("Remplissez-la pour terminer le suivi."),
     )
+
+
+class FollowUpContactFields(CaseworkForm):
+    """A dated contact of a follow-up's log: date, kind, short note."""
+
+    layout_rows = [("date", "kind")]
+
+    date = _date_field(_("Date du contact"))
+    kind = forms.ChoiceField(
+        label=_("Type de contact"),
+        choices=[("", "—"), *ContactKind.choices],
+        error_messages={"required": _("Choisissez le type de contact."), "invalid_choice": _("Type inconnu.")},
+    )
+    note = forms.CharField(
+        label=_("Note courte"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        error_messages={"max_length": _("Note trop longue : 500 caractères au plus.")},
+    )
+
+
+class FollowUpContactForm(SubmissionForm, FollowUpContactFields):
+    """A new contact; the page carries a fresh UUID (a double submit or a replay from the outbox saves once)."""
+
+
+class FollowUpContactEditForm(FollowUpContactFields, VersionedForm):
+    """Its author corrects a contact for 7 days."""
 
 
 class FollowUpFilterForm(FilterForm):

@@ -10,7 +10,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role
-from mediation.models import ConflictCase, FollowUp, Intervention, InterventionSource, Person, TechnicalReport
+from mediation.models import (
+    ConflictCase,
+    FollowUp,
+    FollowUpContact,
+    Intervention,
+    InterventionSource,
+    Person,
+    TechnicalReport,
+)
 from mediation.scoping import FIELD_STAFF, team_ids
 
 
@@ -63,6 +71,15 @@ def is_in_owning_team(user, person) -> bool:
     return can_log_activity(user) and person.team_id in team_ids(user)
 
 
+def can_edit_contact(user, contact) -> bool:
+    """A follow-up contact is corrected by its author only, for 7 days after it was entered, in their team."""
+    return (
+        can_work_on_team(user, contact.team_id)
+        and contact.author_id == user.pk
+        and timezone.now() - contact.created_at <= timedelta(days=EDIT_WINDOW_DAYS)
+    )
+
+
 def must_log_person_read(user, person) -> bool:
     """Every opening of a person's record by someone outside the owning team goes to the read log."""
     return not is_in_owning_team(user, person)
@@ -95,6 +112,12 @@ def get_technical_report_or_404(user, pk: int) -> TechnicalReport:
 def get_followup_or_404(user, pk: int) -> FollowUp:
     return get_object_or_404(
         FollowUp.objects.for_user(user).select_related("person", "mediator", "team", "territory"), pk=pk
+    )
+
+
+def get_contact_or_404(user, pk: int) -> FollowUpContact:
+    return get_object_or_404(
+        FollowUpContact.objects.for_user(user).select_related("followup__person", "author"), pk=pk
     )
 
 

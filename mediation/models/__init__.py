@@ -18,7 +18,10 @@ from mediation.models.interventions import Intervention, InterventionQuerySet, I
 from mediation.models.organisation import Landlord, Site, SiteKind, Team, TeamQuerySet, Territory, TerritoryQuerySet
 from mediation.models.persons import (
     AgeBand,
+    ContactKind,
     FollowUp,
+    FollowUpContact,
+    FollowUpContactQuerySet,
     FollowUpKind,
     FollowUpQuerySet,
     Person,
@@ -40,7 +43,10 @@ __all__ = [
     "Gender",
     "ReferralMode",
     "AgeBand",
+    "ContactKind",
     "FollowUp",
+    "FollowUpContact",
+    "FollowUpContactQuerySet",
     "FollowUpKind",
     "FollowUpQuerySet",
     "Person",

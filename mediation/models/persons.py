@@ -153,3 +153,52 @@ class FollowUp(models.Model):
 
     def get_absolute_url(self):
         return reverse("mediation:followup_edit", args=[self.pk])
+
+
+class ContactKind(models.TextChoices):
+    MEETING = "meeting", _("Rencontre")
+    PHONE = "phone", _("Appel téléphonique")
+    ACCOMPANIMENT = "accompaniment", _("Accompagnement")
+    MESSAGE = "message", _("Message")
+    HOME_VISIT = "home_visit", _("Visite à domicile")
+    OTHER = "other", _("Autre")
+
+
+class FollowUpContactQuerySet(ScopedQuerySet):
+    # Like follow-ups: only the owning team's mediators and managers.
+    scope = Scope(seen_whole_by=())
+
+
+class FollowUpContact(models.Model):
+    """One dated contact in a follow-up's log (date, kind, short note). Its author may correct it for 7 days."""
+
+    uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
+    followup = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("suivi"))
+    # Denormalised from the follow-up, so scoping and retention filter without a join.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("personne"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("équipe"))
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("type de contact"), max_length=20, choices=ContactKind.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("auteur")
+    )
+    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = FollowUpContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact de suivi")
+        verbose_name_plural = _("contacts de suivi")
+        ordering = ["-date", "-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["followup", "date"], name="followup_contact_date"),
+            models.Index(fields=["person", "date"], name="followup_contact_person_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} · {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("mediation:followup_edit", args=[self.followup_id])

@@ -28,7 +28,9 @@ from mediation.services.persons import (
     note_person_read,
     prepare_person,
     record_followup,
+    record_followup_contact,
     update_followup,
+    update_followup_contact,
 )
 from mediation.services.technical import (
     TECHNICAL_ACTIONS,
@@ -58,12 +60,14 @@ __all__ = [
     "record_conflict_agreement",
     "record_conflict_session",
     "record_followup",
+    "record_followup_contact",
     "record_intervention",
     "record_technical_action",
     "add_technical_photo",
     "record_technical_report",
     "team_for",
     "update_followup",
+    "update_followup_contact",
     "update_intervention",
     "validate_intervention",
 ]

@@ -14,7 +14,9 @@ from altm.models import AuditAction
 from altm.versions import check_version
 from mediation import perms, rules
 from mediation.models import (
+    ContactKind,
     FollowUp,
+    FollowUpContact,
     FollowUpKind,
     Gender,
     Person,
@@ -177,6 +179,96 @@ def update_followup(
     followup.save(update_fields=["next_action_on", "next_action", "note", "ended_on"])
     log_change(actor=actor, instance=followup, action=AuditAction.UPDATE, before=before)
     return followup
+
+
+def _contact_errors(*, followup: FollowUp, day: date_type | None, kind: str, note: str) -> dict[str, list[str]]:
+    """The rules of a follow-up contact, on every path (the follow-up page, the JSON API of the outbox)."""
+    errors: dict[str, list[str]] = {}
+    if day is None:
+        errors["date"] = [_("Indiquez la date du contact.")]
+    else:
+        check_day(errors, "date", day, not_before=followup.started_on, label=_("le début du suivi"))
+        if followup.ended_on and day > followup.ended_on and "date" not in errors:
+            errors["date"] = [_("Le suivi est terminé le %(day)s.") % {"day": f"{followup.ended_on:%d/%m/%Y}"}]
+    if kind not in ContactKind.values:
+        errors["kind"] = [_("Choisissez le type de contact.")]
+    if len(note or "") > FollowUpContact._meta.get_field("note").max_length:
+        errors["note"] = [_("Note trop longue : 500 caractères au plus.")]
+    if followup.person.anonymised_at is not None:
+        errors.setdefault("__all__", []).append(_("Cette personne est anonymisée : plus de contact à noter."))
+    return errors
+
+
+def _touch_last_contact(*, actor, person: Person, day: date_type) -> None:
+    if person.last_contact_on is None or person.last_contact_on < day:
+        before = snapshot(person)
+        person.last_contact_on = day
+        person.save(update_fields=["last_contact_on"])
+        log_change(actor=actor, instance=person, action=AuditAction.UPDATE, before=before)
+
+
+@transaction.atomic
+def record_followup_contact(
+    *,
+    actor,
+    followup: FollowUp,
+    date: date_type | None,
+    kind: str,
+    note: str = "",
+    uuid: uuid_module.UUID | str | None = None,
+) -> tuple[FollowUpContact, bool]:
+    """Add a dated contact to a follow-up's log; the person's last contact moves forward. Same `uuid` twice: once
+    (the answer is the first one's contact)."""
+    if (existing := already_submitted(FollowUpContact, uuid)) is not None:
+        if existing.author_id != actor.pk or existing.followup_id != followup.pk:
+            raise ValidationError({"uuid": [_("Cet identifiant de saisie est déjà utilisé.")]})
+        return existing, False
+    if not perms.can_work_on_team(actor, followup.team_id):
+        raise ValidationError({"__all__": [_("Ce suivi n'est pas celui de votre équipe.")]})
+    note = (note or "").strip()
+    if errors := _contact_errors(followup=followup, day=date, kind=kind, note=note):
+        raise ValidationError(errors)
+    contact = FollowUpContact(
+        uuid=uuid or uuid_module.uuid4(),
+        followup=followup,
+        person_id=followup.person_id,
+        team_id=followup.team_id,
+        date=date,
+        kind=kind,
+        note=note,
+        author=actor,
+    )
+    contact, created = save_once(contact)
+    if not created:
+        return contact, False  # a concurrent copy of the same submission got there first
+    log_change(actor=actor, instance=contact, action=AuditAction.CREATE)
+    _touch_last_contact(actor=actor, person=followup.person, day=date)
+    return contact, True
+
+
+@transaction.atomic
+def update_followup_contact(
+    *,
+    actor,
+    contact: FollowUpContact,
+    date: date_type | None,
+    kind: str,
+    note: str = "",
+    version: int | None = None,
+) -> FollowUpContact:
+    """Correct a contact: its author only, for 7 days after entering it (`perms.can_edit_contact`)."""
+    if not perms.can_edit_contact(actor, contact):
+        raise ValidationError({"__all__": [_("Seul son auteur corrige un contact, pendant 7 jours.")]})
+    check_version(contact, version)
+    note = (note or "").strip()
+    if errors := _contact_errors(followup=contact.followup, day=date, kind=kind, note=note):
+        raise ValidationError(errors)
+    before = snapshot(contact)
+    contact.date, contact.kind, contact.note = date, kind, note
+    contact.save(update_fields=["date", "kind", "note", "updated_at"])
+    log_change(actor=actor, instance=contact, action=AuditAction.UPDATE, before=before)
+    _touch_last_contact(actor=actor, person=contact.followup.person, day=date)
+    return contact
 
 
 def log_person_read(*, user, person: Person, reason: str = "") -> PersonReadLog:

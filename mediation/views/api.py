@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 
 from altm.audit import was_deleted_by
 from mediation import perms, services
+from mediation.casework_forms import FollowUpContactForm
 from mediation.forms import InterventionForm
-from mediation.models import Intervention, InterventionSource
+from mediation.models import FollowUp, Intervention, InterventionSource
+from mediation.scoping import FIELD_STAFF
 from mediation.views.entry import LOGGING_ROLES, record_from_form
 
 
@@ -115,6 +117,63 @@ def api_intervention(request):
     if line is None:
         return json_errors(form_errors(form))
     return JsonResponse(line_json(line), status=201 if created else 200)
+
+
+def _json_payload(request) -> tuple[dict | None, JsonResponse | None]:
+    """The request's JSON object with every value as text, or the French error to answer."""
+    try:
+        payload = json.loads(request.body or b"{}")
+    except RequestDataTooBig:
+        return None, json_errors({NON_FIELD_ERRORS: [_("Requête trop volumineuse : rien n'a été enregistré.")]}, 413)
+    except (ValueError, UnicodeDecodeError):
+        payload = None
+    if not isinstance(payload, dict):
+        return None, json_errors({NON_FIELD_ERRORS: [_("Requête illisible : envoyez un objet JSON.")]})
+    return {key: "" if value is None else str(value) for key, value in payload.items()}, None
+
+
+def contact_json(contact) -> dict:
+    return {
+        "uuid": str(contact.uuid),
+        "id": contact.pk,
+        "followup": contact.followup_id,
+        "date": contact.date.isoformat(),
+        "kind": contact.kind,
+        "label": str(contact),
+        "url": contact.get_absolute_url(),
+    }
+
+
+@require_POST
+@api_role_required(*FIELD_STAFF)
+def api_followup_contact(request):
+    """POST one follow-up contact as JSON {uuid, followup, date, kind, note}: 201 created, 200 already there (same
+    UUID: a replay of the outbox), 400 French errors by field, 404 a follow-up outside the user's teams."""
+    data, error = _json_payload(request)
+    if error is not None:
+        return error
+    form = FollowUpContactForm(data)
+    if not data.get("uuid"):
+        return json_errors({"uuid": [_("Identifiant de saisie manquant.")]})
+    if not data.get("followup", "").isdigit():
+        return json_errors({"followup": [_("Suivi manquant ou invalide.")]})
+    followup = FollowUp.objects.for_user(request.user).select_related("person").filter(pk=data["followup"]).first()
+    if followup is None:
+        return json_errors({"followup": [_("Suivi introuvable.")]}, 404)
+    if not form.is_valid():
+        return json_errors(form_errors(form))
+    try:
+        contact, created = services.record_followup_contact(
+            actor=request.user,
+            followup=followup,
+            uuid=form.cleaned_data["uuid"],
+            date=form.cleaned_data["date"],
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        return json_errors(exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages})
+    return JsonResponse(contact_json(contact), status=201 if created else 200)
 
 
 @require_POST

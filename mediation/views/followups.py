@@ -6,6 +6,7 @@ from django.db.models import Case, F, IntegerField, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.decorators import role_required
@@ -13,7 +14,13 @@ from altm.forms import submit
 from altm.pwa import offline_page
 from altm.versions import current_version
 from mediation import perms, services
-from mediation.casework_forms import FollowUpCreateForm, FollowUpEditForm, FollowUpFilterForm
+from mediation.casework_forms import (
+    FollowUpContactEditForm,
+    FollowUpContactForm,
+    FollowUpCreateForm,
+    FollowUpEditForm,
+    FollowUpFilterForm,
+)
 from mediation.models import FollowUp
 from mediation.services import team_for
 
@@ -128,8 +135,84 @@ def followup_edit(request, pk: int):
         if submit(form, services.update_followup, actor=request.user, followup=followup, **form.cleaned_data):
             messages.success(request, _("Suivi terminé.") if followup.ended_on else _("Suivi mis à jour."))
             return redirect("mediation:followup_list")
+    return _followup_page(request, followup, form=form, contact_form=FollowUpContactForm())
+
+
+def _followup_page(request, followup, *, form=None, contact_form=None, status=200):
+    if form is None:
+        form = FollowUpEditForm(
+            initial={
+                "next_action_on": followup.next_action_on,
+                "next_action": followup.next_action,
+                "note": followup.note,
+                "ended_on": followup.ended_on,
+                "version": current_version(followup),
+            }
+        )
+    contacts = list(followup.contacts.select_related("author").order_by("-date", "-created_at", "-id"))
+    for contact in contacts:
+        contact.editable = perms.can_edit_contact(request.user, contact)
     return render(
         request,
         "mediation/followup_edit.html",
-        {"followup": followup, "form": form, "today": timezone.localdate()},
+        {
+            "followup": followup,
+            "form": form,
+            "contact_form": contact_form,
+            "contacts": contacts,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@role_required(*WORKERS)
+def followup_contact_add(request, pk: int):
+    """Add a dated contact to the follow-up's log (the form on the follow-up page)."""
+    followup = perms.get_followup_or_404(request.user, pk)
+    form = FollowUpContactForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        saved = submit(
+            form,
+            services.record_followup_contact,
+            actor=request.user,
+            followup=followup,
+            uuid=data["uuid"],
+            date=data["date"],
+            kind=data["kind"],
+            note=data["note"],
+        )
+        if saved is not None:
+            if saved[1]:
+                messages.success(request, _("Contact noté."))
+            return redirect(followup)
+    return _followup_page(request, followup, contact_form=form, status=400)
+
+
+@role_required(*WORKERS)
+def followup_contact_edit(request, pk: int):
+    """Its author corrects a contact for 7 days; anyone else is told so."""
+    contact = perms.get_contact_or_404(request.user, pk)
+    followup = perms.get_followup_or_404(request.user, contact.followup_id)
+    if not perms.can_edit_contact(request.user, contact):
+        messages.error(request, _("Seul son auteur corrige un contact, pendant 7 jours après l'avoir noté."))
+        return redirect(followup)
+    initial = {"date": contact.date, "kind": contact.kind, "note": contact.note, "version": current_version(contact)}
+    form = FollowUpContactEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if submit(form, services.update_followup_contact, actor=request.user, contact=contact, **form.cleaned_data):
+            messages.success(request, _("Contact corrigé."))
+            return redirect(followup)
+    return render(
+        request,
+        "mediation/casework_form.html",
+        {
+            "form": form,
+            "title": _("Corriger le contact du %(day)s") % {"day": f"{contact.date:%d/%m/%Y}"},
+            "intro": _("Vous pouvez corriger ce contact pendant 7 jours après l'avoir noté."),
+            "submit_label": _("Enregistrer"),
+            "back_href": followup.get_absolute_url(),
+        },
     )

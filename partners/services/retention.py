@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from altm.audit import erase_fields, log_bulk, redact, snapshot
 from altm.models import AuditAction
-from mediation.models import ConflictCase, ConflictSession, FollowUp, Intervention, Person, PersonReadLog
+from mediation.models import (
+    ConflictCase,
+    ConflictSession,
+    FollowUp,
+    FollowUpContact,
+    Intervention,
+    Person,
+    PersonReadLog,
+)
 from partners.models import Consent, ConsentWithdrawal, InformationShare, Referral
 
 # --- Retention ----------------------------------------------------------------------------------------------
@@ -47,6 +55,7 @@ def persons_past_retention(*, today: date_type, days: int):
         Coalesce(latest(FollowUp.objects, "started_on"), floor, output_field=DateField()),
         Coalesce(latest(FollowUp.objects, "ended_on"), floor, output_field=DateField()),
         Coalesce(latest(FollowUp.objects, "next_action_on"), floor, output_field=DateField()),
+        Coalesce(latest(FollowUpContact.objects, "date"), floor, output_field=DateField()),
         Coalesce(latest(Consent.objects, "given_on"), floor, output_field=DateField()),
         output_field=DateField(),
     )
@@ -114,6 +123,7 @@ def personal_text(person_ids: list[int]) -> list[tuple]:
     cases = linked_conflict_cases(person_ids)
     return [
         (FollowUp.objects.filter(person_id__in=person_ids), {"note": "", "next_action": ""}, _("Suivi n°{id}")),
+        (FollowUpContact.objects.filter(person_id__in=person_ids), {"note": ""}, None),
         (
             Intervention.objects.filter(Q(person_id__in=person_ids) | Q(conflict_case__in=cases)),
             {"note": ""},

@@ -1,7 +1,7 @@
 from datetime import date
 
 from mediation import services
-from mediation.models import ConflictParties, FollowUpKind
+from mediation.models import ConflictParties, ContactKind, FollowUpKind
 from tests.matrix import Route, expect  # noqa: F401
 from tests.mediation.factories import RecordedInterventionFactory
 
@@ -76,7 +76,10 @@ def casework_objects(world) -> dict:
             problem="Éclairage du hall hors service",
             reported_on=day,
         )
-        world.extra["casework"] = {"case": case, "followup": followup, "report": report}
+        contact, _ = services.record_followup_contact(
+            actor=world.mediator, followup=followup, date=day, kind=ContactKind.MEETING, note="Rencontre au marché"
+        )
+        world.extra["casework"] = {"case": case, "followup": followup, "report": report, "contact": contact}
     return world.extra["casework"]
 
 
@@ -113,6 +116,20 @@ ROUTES += [
     Route("mediation:followup_list", expect(**_WORKERS)),
     Route("mediation:followup_create", expect(**_WORKERS)),
     Route("mediation:followup_edit", expect(**_TEAM_A_WORK), kwargs=_pk("followup")),
+    # An empty form: the team's workers get the page back with the errors (400); other teams 404.
+    Route(
+        "mediation:followup_contact_add",
+        expect(mediator=400, mediator_other_team=404, manager=400, manager_other_team=404),
+        kwargs=_pk("followup"),
+        method="post",
+    ),
+    # Only the author corrects a contact: the manager is sent back to the follow-up with the reason.
+    Route(
+        "mediation:followup_contact_edit",
+        expect(mediator=200, mediator_other_team=404, manager=302, manager_other_team=404),
+        kwargs=_pk("contact"),
+    ),
+    Route("mediation:api_followup_contact", expect(**_API), method="post"),
     # The director is outside every team: asked why, then logged. Other roles: 404 unless a rule allows.
     Route("mediation:person_detail", expect(404, **_TEAM_A_READ), kwargs=_pk("person")),
     Route("mediation:technical_list", expect(**_READERS)),
