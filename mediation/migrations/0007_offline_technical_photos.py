@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mediation', '0005_intervention_external_id_lower'),
+        ('mediation', '0006_field_followup_contacts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
