@@ -44,9 +44,7 @@ class _ErrorText(HTMLParser):
         if classes & ERROR_CLASSES and "hidden" not in attributes and not IGNORED_ATTRS & attributes.keys():
             self.depth = 1
             self.current = []
-            element_id = attributes.get("id") or ""
-            # crispy-bootstrap5: <span id="error_1_id_place" class="invalid-feedback">
-            self.field = element_id.split("_id_", 1)[1] if "_id_" in element_id else "__all__"
+            self.field = _field_of(attributes.get("id") or "")
 
     def handle_endtag(self, tag):
         if not self.depth:
@@ -60,6 +58,16 @@ class _ErrorText(HTMLParser):
     def handle_data(self, data):
         if self.depth:
             self.current.append(data)
+
+
+def _field_of(element_id: str) -> str:
+    """crispy-bootstrap5 names the field: <div id="id_place_error" class="invalid-feedback">; older packs use
+    <span id="error_1_id_place">."""
+    if element_id.startswith("id_") and element_id.endswith("_error"):
+        return element_id[3:-6]
+    if "_id_" in element_id:
+        return element_id.split("_id_", 1)[1]
+    return "__all__"
 
 
 def errors_in_page(html: str) -> dict[str, list[str]]:
@@ -98,7 +106,7 @@ class OutboxMiddleware:
             return _json({"__all__": [_("Votre rôle ne permet pas cet envoi.")]}, 403)
         if response.status_code == 404:
             return _json({"__all__": [_("Cette fiche n'existe plus ou ne vous est plus accessible.")]}, 404)
-        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+        if response.status_code in (200, 400) and response.get("Content-Type", "").startswith("text/html"):
             errors = errors_in_page(response.content.decode(response.charset or "utf-8", "replace"))
             if not errors:
                 errors = {"__all__": [_("Le formulaire n'a pas été accepté : ouvrez-le pour le corriger.")]}

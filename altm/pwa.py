@@ -36,6 +36,7 @@ FIELD_PAGES = [
     "mediation:conflict_list",
     "mediation:conflict_create",
     "mediation:technical_create",
+    "partners:referral_create",
     "offline",
 ]
 
@@ -55,6 +56,8 @@ STATIC_FILES = [
     "js/tally.js",
     "js/casework.js",
     "js/lists.js",
+    "js/referral-form.js",
+    "css/partners.css",
     "icons/icon-192.png",
 ]
 

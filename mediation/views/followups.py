@@ -120,6 +120,7 @@ def _initial_person(request) -> dict:
     return {"person": value} if value.isdigit() else {}
 
 
+@offline_page
 @role_required(*WORKERS)
 def followup_edit(request, pk: int):
     followup = perms.get_followup_or_404(request.user, pk)

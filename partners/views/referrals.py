@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit
+from altm.pwa import offline_page
 from mediation.services import note_person_read
 from partners import perms
 from partners.forms import ReferralForm, ReferralStatusForm
@@ -67,6 +68,7 @@ def referral_list(request):
     )
 
 
+@offline_page
 @role_required(Role.MEDIATOR, Role.MANAGER)
 def referral_create(request):
     form = ReferralForm(request.POST or None, user=request.user)

@@ -43,13 +43,31 @@ async function keepPage(url, response) {
   return true;
 }
 
-/* Fetch the field pages into the cache (after a visit with network): they then open in a dead zone. */
+const PREFETCH_LINK = /<a\b[^>]*\bhref="(\/[^"]*)"[^>]*\bdata-offline-prefetch\b/g;
+const MAX_PREFETCH = 30;
+
+/* Fetch the field pages into the cache (after a visit with network): they then open in a dead zone. The links
+   those pages mark `data-offline-prefetch` (each follow-up of "Mes suivis") are fetched too. */
 async function refreshPages() {
   const kept = [];
-  for (const url of CONFIG.pages) {
+  const queue = CONFIG.pages.slice();
+  const seen = new Set(queue);
+  let extra = 0;
+  while (queue.length) {
+    const url = queue.shift();
     try {
       const response = await fetch(url, { credentials: "same-origin", redirect: "manual", cache: "no-store" });
-      if (await keepPage(url, response)) kept.push(url);
+      if (!(await keepPage(url, response))) continue;
+      kept.push(url);
+      const html = await response.text();
+      for (const match of html.matchAll(PREFETCH_LINK)) {
+        const link = match[1].replace(/&amp;/g, "&");
+        if (!seen.has(link) && extra < MAX_PREFETCH) {
+          seen.add(link);
+          queue.push(link);
+          extra += 1;
+        }
+      }
     } catch (e) {
       return kept; // the network went away: keep what we have
     }
