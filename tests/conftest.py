@@ -105,6 +105,9 @@ def browser_context_args(browser_context_args):
 
 def pytest_configure(config):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Lets a test cut the service worker's network too (`tests.browser.cut_network`): Playwright's offline mode
+    # alone does not reach a service worker.
+    os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
     assert settings.LANGUAGE_CODE == "fr"
 
 

@@ -235,6 +235,15 @@
     }
   }
 
+  if (document.querySelector("form[data-offline-form]") && !document.querySelector("[data-confirm-toast]")) {
+    const toast = document.createElement("div");
+    toast.className = "confirm-toast";
+    toast.dataset.confirmToast = "";
+    toast.setAttribute("role", "status");
+    toast.setAttribute("aria-live", "polite");
+    toast.hidden = true;
+    document.querySelector("main").prepend(toast);
+  }
   document.querySelectorAll("form[data-offline-form]").forEach(setupOfflineForm);
   outbox.attach(document.querySelector("[data-outbox-generic]"));
 

@@ -44,7 +44,7 @@ async function keepPage(url, response) {
 }
 
 const PREFETCH_LINK = /<a\b[^>]*\bhref="(\/[^"]*)"[^>]*\bdata-offline-prefetch\b/g;
-const MAX_PREFETCH = 30;
+const MAX_PREFETCH = 40;
 
 /* Fetch the field pages into the cache (after a visit with network): they then open in a dead zone. The links
    those pages mark `data-offline-prefetch` (each follow-up of "Mes suivis") are fetched too. */
@@ -124,7 +124,7 @@ async function navigate(event) {
 }
 
 async function staticFile(request) {
-  const cached = await caches.match(request);
+  const cached = await caches.match(request, { ignoreSearch: true });
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok) {
