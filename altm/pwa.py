@@ -52,6 +52,7 @@ STATIC_FILES = [
     "css/casework.css",
     "js/outbox.js",
     "js/offline.js",
+    "js/a11y.js",
     "js/entry.js",
     "js/tally.js",
     "js/casework.js",

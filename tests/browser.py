@@ -45,3 +45,14 @@ def restore_network(context, page=None):
 def wait_offline_ready(page):
     """The service worker has fetched the field pages (static/js/offline.js sets the flag)."""
     expect(page.locator("html")).to_have_attribute("data-offline-ready", "1", timeout=30_000)
+
+
+def force_login(context, live_server, user):
+    """Log `user` in for a browser context without the login form (its session cookie, made by Django's client)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
