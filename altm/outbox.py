@@ -13,7 +13,6 @@ form views; this middleware turns their answer into one the outbox can act on:
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from django.contrib import messages
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -91,10 +90,6 @@ class OutboxMiddleware:
         response = self.get_response(request)
         if request.method != "POST" or request.META.get(HEADER) != "1":
             return response
-        # The confirmation the view queued for the next page would show later, out of context: the phone shows
-        # its own.
-        for _message in messages.get_messages(request):
-            pass
         if response.status_code in (301, 302, 303):
             location = response["Location"]
             if _is_login(location):

@@ -255,6 +255,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Bump to make every phone drop its cached copies of the pages and static files (see altm/pwa.py).
 ALTM_SW_VERSION = "1"
+ALTM_SERVICE_WORKER = env_bool("ALTM_SERVICE_WORKER", default=True)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -41,6 +41,14 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _service_worker_only_where_tested(request, settings):
+    """The service worker fetches the field pages in the background after a page loads: only the tests marked
+    `service_worker` (tests/mediation/test_browser_offline.py) register it, the others see the pages alone."""
+    if request.node.get_closest_marker("service_worker") is None:
+        settings.ALTM_SERVICE_WORKER = False
+
+
+@pytest.fixture(autouse=True)
 def _private_files_in_tmp(settings, tmp_path):
     """Photos a test stores land in its own temporary folder, never in the checkout."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

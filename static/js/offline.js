@@ -29,7 +29,7 @@
     registration.active.postMessage({ type: "refresh-pages" });
   }
 
-  if ("serviceWorker" in navigator && window.isSecureContext) {
+  if (config.swUrl && "serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.addEventListener("message", (event) => {
       if (event.data && event.data.type === "pages-refreshed") {
         window.localStorage.setItem(refreshKey, String(Date.now()));

@@ -31,6 +31,7 @@ SHOTS = os.environ.get("ALTM_SCREENSHOTS")
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.service_worker,
     pytest.mark.django_db(transaction=True),
     pytest.mark.browser_context_args(viewport=PHONE),
 ]
