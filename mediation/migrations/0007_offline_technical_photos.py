@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('mediation', '0006_field_followup_contacts'),
+        ('mediation', '0006_intervention_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
