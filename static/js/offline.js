@@ -29,6 +29,17 @@
     registration.active.postMessage({ type: "refresh-pages" });
   }
 
+  // Pages copied for someone else (a shared phone whose last user's session expired without a logout) go first.
+  const ownerKey = "altm-pages-owner";
+  let cleared = Promise.resolve();
+  if (window.caches && window.localStorage.getItem(ownerKey) !== String(config.userId)) {
+    cleared = window.caches.delete("altm-pages").catch(() => null);
+    window.localStorage.setItem(ownerKey, String(config.userId));
+    Object.keys(window.localStorage)
+      .filter((key) => key.startsWith("altm-pages-refreshed-"))
+      .forEach((key) => window.localStorage.removeItem(key));
+  }
+
   if (config.swUrl && "serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.addEventListener("message", (event) => {
       if (event.data && event.data.type === "pages-refreshed") {
@@ -36,8 +47,8 @@
         document.documentElement.dataset.offlineReady = "1";
       }
     });
-    navigator.serviceWorker
-      .register(config.swUrl, { scope: "/" })
+    cleared
+      .then(() => navigator.serviceWorker.register(config.swUrl, { scope: "/" }))
       .then(() => navigator.serviceWorker.ready)
       .then(refreshPages)
       .catch(() => {});
@@ -262,6 +273,7 @@
         if (!ok) return;
       }
       window.localStorage.removeItem(refreshKey);
+      window.localStorage.removeItem(ownerKey);
       if (window.caches) await window.caches.delete("altm-pages").catch(() => null);
       form.dataset.confirmed = "1";
       form.submit();
