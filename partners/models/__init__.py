@@ -42,6 +42,7 @@ from partners.models.referrals import (
     ReferralDirection,
     ReferralQuerySet,
     ReferralStatus,
+    RefusalReason,
 )
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "InformationShareQuerySet",
     "LegalBasis",
     "REFERRAL_CATEGORIES",
+    "RefusalReason",
     "SharingPurpose",
     "category_labels",
     "active_partner_names",
