@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import FollowUpKind
+from partners.models import EventKind
 
 ALL = "ALL"  # the territory code of whole-agency totals
 
@@ -64,14 +65,16 @@ class Indicator:
     def is_followup(self) -> bool:
         return bool(self.followup_kind)
 
-    def describe(self) -> str:
+    def describe(self, names: dict[str, str] | None = None) -> str:
+        """The definition in French words; `names` maps activity codes to their labels (codes are never shown)."""
+        names = names or {}
         if self.definition:
             return self.definition
         if self.partner_records == ("conventions_signed",):
             return str(_("Conventions de partenariat signées dans la période (date de signature)."))
         if self.partner_records:
             return str(_("Actions partenariales enregistrées sur les conventions : %(kinds)s.")) % {
-                "kinds": ", ".join(self.partner_records)
+                "kinds": ", ".join(str(EventKind(kind).label).lower() for kind in self.partner_records)
             }
         if self.followup_kind:
             return str(_("Personnes distinctes ayant un suivi « %(kind)s » actif sur la période.")) % {
@@ -85,7 +88,7 @@ class Indicator:
             "unknown": _("Somme des bénéficiaires non précisés"),
             "hours": _("Somme des durées, en heures"),
         }[self.measure]
-        return f"{what} — {', '.join(self.activities)}"
+        return f"{what} — {', '.join(names.get(code, code) for code in self.activities)}"
 
 
 CONFLICT_ACTIVITIES = ("conflict_real_time", "conflict_deferred", "shuttle", "round_table", "conflict_prevention")
