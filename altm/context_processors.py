@@ -1,6 +1,7 @@
 """What every page knows: the navigation each role sees (entries whose page does not exist yet are left out),
 and the agency (name, address, logo) that the header, titles and documents print."""
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -66,3 +67,16 @@ def navigation(request):
 
 def agency(request):
     return {"agency": Agency.current()}
+
+
+def pwa(request):
+    """What the installable app's script needs on every page: whose queue this is, where to log in again."""
+    if not request.user.is_authenticated:
+        return {"pwa_config": None}
+    return {
+        "pwa_config": {
+            "userId": request.user.pk,
+            "swUrl": reverse("service_worker") if settings.ALTM_SERVICE_WORKER else "",
+            "loginUrl": reverse("login"),
+        }
+    }

@@ -183,6 +183,22 @@ class ConflictPartyAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return False
 
 
+@admin.register(models.TechnicalReportPhoto)
+class TechnicalReportPhotoAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Photos come from the field form (cleaned of their metadata there); the admin only lists or removes them."""
+
+    list_display = ["__str__", "report", "created_at", "created_by"]
+    list_select_related = ["report__landlord", "created_by"]
+    fields = ["report", "created_at", "created_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.FollowUpContact)
 class FollowUpContactAdmin(PersonReadAdminMixin, admin.ModelAdmin):
     """Read-only: contacts are written by their authors on the follow-up page (audited there)."""

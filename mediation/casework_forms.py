@@ -459,12 +459,20 @@ class TechnicalReportForm(CaseworkSubmissionForm):
     )
     is_danger = forms.BooleanField(label=_("Danger pour les personnes"), required=False)
     reported_on = _date_field(_("Constaté le"))
+    photo = forms.ImageField(
+        label=_("Photo (facultatif)"),
+        required=False,
+        help_text=_("Réduite sur le téléphone ; la position GPS et les autres métadonnées sont retirées."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        error_messages={"invalid_image": _("Ce fichier n'est pas une photo lisible.")},
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         territories = _entry_territories(user)
         self.fields["territory"].queryset = territories
         self.fields["site"].queryset = _entry_sites(territories)
+        self.fields["place"].widget.attrs["data-offline-key"] = ""  # names the report in the phone's queue
 
 
 class TechnicalAdvanceForm(forms.Form):

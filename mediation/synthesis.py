@@ -100,6 +100,7 @@ def build_synthesis(
         reports.filter(landlord=landlord)
         .active_between(start, end)
         .select_related("site", "territory")
+        .prefetch_related("photos")
         .order_by("territory__name", "site__name", "reported_on", "id")
     )
     synthesis = Synthesis(

@@ -64,4 +64,9 @@ urlpatterns = [
     path("veille-technique/<int:pk>/", technical.technical_detail, name="technical_detail"),
     # The landlord's answer, without an account, through the signed link it was sent.
     path("bailleur/signalement/<int:pk>/<str:token>/", landlord.landlord_report, name="landlord_report"),
+    path(
+        "veille-technique/<int:pk>/photos/<int:photo_pk>/",
+        technical.technical_photo,
+        name="technical_photo",
+    ),
 ]

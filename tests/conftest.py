@@ -43,6 +43,20 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _service_worker_only_where_tested(request, settings):
+    """The service worker fetches the field pages in the background after a page loads: only the tests marked
+    `service_worker` (tests/mediation/test_browser_offline.py) register it, the others see the pages alone."""
+    if request.node.get_closest_marker("service_worker") is None:
+        settings.ALTM_SERVICE_WORKER = False
+
+
+@pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings, tmp_path):
+    """Photos a test stores land in its own temporary folder, never in the checkout."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _two_factor_only_where_tested(request, settings):
     """Two-factor authentication is enforced only in tests marked `two_factor`.
 
@@ -102,6 +116,9 @@ def browser_context_args(browser_context_args):
 
 def pytest_configure(config):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Lets a test cut the service worker's network too (`tests.browser.cut_network`): Playwright's offline mode
+    # alone does not reach a service worker.
+    os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
     assert settings.LANGUAGE_CODE == "fr"
     if not hasattr(config, "workerinput"):  # once, in the controller: the French plurals need the compiled catalogue
         _compile_catalogue()

@@ -13,6 +13,7 @@ from mediation.models.casework import (
     LandlordDispatchKind,
     SessionKind,
     TechnicalReport,
+    TechnicalReportPhoto,
     TechnicalReportQuerySet,
     TechnicalReportStatus,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "ConflictStatus",
     "SessionKind",
     "TechnicalReport",
+    "TechnicalReportPhoto",
     "TechnicalReportQuerySet",
     "TechnicalReportStatus",
     "Intervention",

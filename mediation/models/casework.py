@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from altm.photos import private_storage
 from mediation.models.organisation import Landlord, Site, Team, Territory
 from mediation.models.persons import AgeBand
 from mediation.scoping import ScopedQuerySet
@@ -338,3 +339,28 @@ class LandlordDispatch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.landlord} · {self.period_start:%d/%m/%Y}"
+
+
+class TechnicalReportPhoto(models.Model):
+    """A photo of a technical report, stored outside the public files (see altm/photos.py)."""
+
+    uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(
+        TechnicalReport, on_delete=models.CASCADE, related_name="photos", verbose_name=_("signalement")
+    )
+    image = models.ImageField(_("photo"), storage=private_storage, upload_to="technical/%Y/%m/")
+    created_at = models.DateTimeField(_("ajoutée le"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("photo de signalement")
+        verbose_name_plural = _("photos de signalement")
+        ordering = ["report", "id"]
+
+    def __str__(self):
+        return _("Photo %(n)s du signalement %(report)s") % {"n": self.pk, "report": self.report_id}
+
+    def get_absolute_url(self):
+        return reverse("mediation:technical_photo", args=[self.report_id, self.pk])

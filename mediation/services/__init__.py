@@ -49,6 +49,7 @@ from mediation.services.preferences import set_activity_preferences
 from mediation.services.technical import (
     TECHNICAL_ACTIONS,
     TECHNICAL_TRANSITIONS,
+    add_technical_photo,
     advance_technical_report,
     record_technical_action,
     record_technical_report,
@@ -85,6 +86,7 @@ __all__ = [
     "record_intervention",
     "record_tally_tap",
     "record_technical_action",
+    "add_technical_photo",
     "record_technical_report",
     "team_for",
     "undo_tally_tap",

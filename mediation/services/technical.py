@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from altm.audit import log_change, snapshot
 from altm.idempotency import already_submitted, model_errors, save_once
 from altm.models import AuditAction
+from altm.photos import clean_photo
 from mediation.models import (
     Intervention,
     InterventionSource,
@@ -17,6 +18,7 @@ from mediation.models import (
     Site,
     Team,
     TechnicalReport,
+    TechnicalReportPhoto,
     TechnicalReportStatus,
     Territory,
 )
@@ -39,8 +41,12 @@ def record_technical_report(
     team: Team | None = None,
     equipment: str = "",
     is_danger: bool = False,
+    photo=None,
 ) -> tuple[TechnicalReport, bool]:
-    """Record a technical-watch report and its `tw_transmission` line, once. The landlord defaults to the site's."""
+    """Record a technical-watch report and its `tw_transmission` line, once. The landlord defaults to the site's.
+
+    `photo` (an upload) is re-encoded without any metadata (altm/photos.py) and kept outside the public files.
+    """
     if (existing := already_submitted(TechnicalReport, uuid)) is not None:
         return existing, False
     report = TechnicalReport(
@@ -62,6 +68,12 @@ def record_technical_report(
         errors["landlord"] = [_("Choisissez le bailleur destinataire du signalement.")]
     check_site_in_territory(errors, site, territory)
     check_day(errors, "reported_on", reported_on, not_before=None, label="")
+    cleaned_photo = None
+    if photo is not None:
+        try:
+            cleaned_photo = clean_photo(photo)
+        except ValidationError as exc:
+            errors["photo"] = exc.messages
     if errors:
         raise ValidationError(errors)
     report, created = save_once(report)
@@ -79,10 +91,23 @@ def record_technical_report(
     report.intervention = line
     report.save(update_fields=["intervention"])
     log_change(actor=actor, instance=report, action=AuditAction.CREATE)
+    if cleaned_photo is not None:
+        add_technical_photo(actor=actor, report=report, image=cleaned_photo)
     if report.is_danger:
         # A danger goes to the landlord at once: queued here, sent once this transaction commits (never on rollback).
         send_danger_report(report_pk=report.pk)
     return report, True
+
+
+def add_technical_photo(*, actor, report: TechnicalReport, image) -> TechnicalReportPhoto:
+    """Store an already cleaned photo (see `clean_photo`) on a report, audited."""
+    photo = TechnicalReportPhoto(
+        report=report, created_by=actor, uuid=derived_uuid(report.uuid, f"photo-{report.photos.count()}")
+    )
+    photo.image.save(f"{report.uuid}.jpg", image, save=False)
+    photo.save()
+    log_change(actor=actor, instance=photo, action=AuditAction.CREATE)
+    return photo
 
 
 TECHNICAL_TRANSITIONS = {

@@ -16,6 +16,7 @@ from altm.decorators import role_required
 from altm.forms import submit
 from altm.models import AuditAction
 from altm.pdf import pdf_response, render_pdf
+from altm.pwa import offline_page
 from altm.versions import current_version
 from mediation import perms, rules, services
 from mediation.casework_forms import (
@@ -39,6 +40,7 @@ def _get_case_to_work_on(user, pk: int) -> ConflictCase:
     return case
 
 
+@offline_page
 @role_required(*READERS)
 def conflict_list(request):
     form = ConflictFilterForm(request.GET or None, user=request.user)
@@ -72,6 +74,7 @@ def conflict_list(request):
     )
 
 
+@offline_page
 @role_required(*WORKERS)
 def conflict_create(request):
     form = ConflictCaseForm(request.POST or None, user=request.user)
@@ -95,6 +98,7 @@ def conflict_create(request):
             "submit_label": _("Ouvrir la situation"),
             "back_url": "mediation:conflict_list",
             "site_picker": True,
+            "offline_form": True,
         },
     )
 
@@ -127,7 +131,7 @@ def conflict_detail(request, pk: int):
     )
 
 
-def _case_action(request, pk, *, form_class, title, submit_label, intro, handle):
+def _case_action(request, pk, *, form_class, title, submit_label, intro, handle, offline_form=False):
     case = _get_case_to_work_on(request.user, pk)
     if case.is_closed:
         messages.warning(request, _("Cette situation est clôturée."))
@@ -150,10 +154,12 @@ def _case_action(request, pk, *, form_class, title, submit_label, intro, handle)
             "intro": intro,
             "submit_label": submit_label,
             "back_href": case.get_absolute_url(),
+            "offline_form": offline_form,
         },
     )
 
 
+@offline_page
 @role_required(*WORKERS)
 def conflict_session_add(request, pk: int):
     def handle(case, data):
@@ -168,6 +174,7 @@ def conflict_session_add(request, pk: int):
         submit_label=_("Enregistrer la rencontre"),
         intro=_("La rencontre est aussi comptée dans l'activité (navette, table ronde ou suivi en temps différé)."),
         handle=handle,
+        offline_form=True,
     )
 
 

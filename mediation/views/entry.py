@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit
+from altm.pwa import offline_page
 from mediation import rules, services
 from mediation.extensions import partner_name_suggestions
 from mediation.forms import InterventionForm
@@ -113,6 +114,7 @@ def entry_context(request, form, **extra) -> dict:
     }
 
 
+@offline_page
 @role_required(*LOGGING_ROLES)
 def entry(request):
     """One screen: date, territory and last site pre-filled; activity as big buttons; count; save.

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit
+from altm.pwa import offline_page
 from altm.versions import current_version
 from mediation import perms, services
 from mediation.casework_forms import (
@@ -26,6 +27,7 @@ from mediation.services import team_for
 WORKERS = (Role.MEDIATOR, Role.MANAGER)
 
 
+@offline_page
 @role_required(*WORKERS)
 def followup_list(request):
     """Mediators see their own follow-ups by default (or their team's); managers their teams'. Due ones first."""
@@ -68,6 +70,7 @@ def followup_list(request):
     )
 
 
+@offline_page
 @role_required(*WORKERS)
 def followup_create(request):
     form = FollowUpCreateForm(request.POST or None, user=request.user, initial=_initial_person(request))
@@ -106,6 +109,7 @@ def followup_create(request):
             ),
             "submit_label": _("Commencer le suivi"),
             "back_url": "mediation:followup_list",
+            "offline_form": True,
         },
     )
 
@@ -116,6 +120,7 @@ def _initial_person(request) -> dict:
     return {"person": value} if value.isdigit() else {}
 
 
+@offline_page
 @role_required(*WORKERS)
 def followup_edit(request, pk: int):
     followup = perms.get_followup_or_404(request.user, pk)

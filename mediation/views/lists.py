@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from altm.decorators import role_required
+from altm.pwa import offline_page
 from mediation import perms, rules
 from mediation.filters import filtered_interventions, intervention_totals
 from mediation.views.entry import LOGGING_ROLES
@@ -94,6 +95,7 @@ def intervention_list(request, *, mine: bool, title: str):
     return render(request, "mediation/intervention_list.html", {**context, "export_query": export_query.urlencode()})
 
 
+@offline_page
 @role_required(*LOGGING_ROLES)
 def my_interventions(request):
     return intervention_list(request, mine=True, title=_("Mes saisies"))

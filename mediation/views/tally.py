@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.decorators import role_required
+from altm.pwa import offline_page
 from mediation import services
 from mediation.forms import InterventionForm
 from mediation.models import (
@@ -37,6 +38,7 @@ def _tally_split(value: str) -> dict:
     return {"women": int(value == "F"), "men": int(value == "M"), "unknown": int(value == "U")}
 
 
+@offline_page
 @role_required(*LOGGING_ROLES)
 def tally(request):
     """Big +1 / −1 buttons for the frequent anonymous acts; every +1 is one intervention line.

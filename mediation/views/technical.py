@@ -17,6 +17,7 @@ from altm.decorators import role_required
 from altm.forms import submit
 from altm.models import AuditAction
 from altm.pdf import pdf_response, render_pdf
+from altm.pwa import offline_page
 from mediation import perms, services
 from mediation.casework_forms import (
     SynthesisForm,
@@ -70,9 +71,10 @@ def technical_list(request):
     )
 
 
+@offline_page
 @role_required(*WORKERS)
 def technical_create(request):
-    form = TechnicalReportForm(request.POST or None, user=request.user)
+    form = TechnicalReportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = submit(form, services.record_technical_report, actor=request.user, **form.cleaned_data)
         if saved is not None:
@@ -92,8 +94,27 @@ def technical_create(request):
             "submit_label": _("Enregistrer le signalement"),
             "back_url": "mediation:technical_list",
             "site_picker": True,
+            "offline_form": True,
         },
     )
+
+
+@role_required(*READERS)
+def technical_photo(request, pk: int, photo_pk: int):
+    """A report's photo, to those who may see the report (the file itself is never public)."""
+    report = perms.get_technical_report_or_404(request.user, pk)
+    photo = report.photos.filter(pk=photo_pk).first()
+    if photo is None:
+        raise Http404
+    try:
+        with photo.image.open("rb") as handle:
+            data = handle.read()  # a resized photo: a few hundred kilobytes
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = f'inline; filename="signalement-{report.pk}-photo-{photo.pk}.jpg"'
+    return response
 
 
 @role_required(*READERS)
@@ -150,6 +171,7 @@ def technical_detail(request, pk: int):
             "action_form": action_form,
             "week": iso_week(report.reported_on),
             "history": history_for(report, actions=[AuditAction.UPDATE]),
+            "photos": list(report.photos.all()),
         },
     )
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import add_service_errors, submit
+from altm.pwa import offline_page
 from mediation.services import note_person_read
 from partners import perms
 from partners.forms import ReferralForm, ReferralStatusForm
@@ -134,6 +135,7 @@ def _refusal_help(request, form, draft_key: str) -> dict:
     return help_
 
 
+@offline_page
 @role_required(Role.MEDIATOR, Role.MANAGER)
 def referral_create(request):
     initial = _draft_initial(request) if request.method == "GET" else None

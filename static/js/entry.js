@@ -11,7 +11,7 @@
 
   // The edit page reuses the field behaviour but posts a plain form (no outbox).
   const editing = form.hasAttribute("data-edit-form");
-  const outbox = editing ? null : new ALTM.Outbox(ALTM.readJson("outbox-config"));
+  const outbox = editing ? null : ALTM.Outbox.shared(ALTM.readJson("outbox-config"));
   const generalErrors = form.querySelector("[data-form-errors]");
   const territory = form.querySelector("[name=territory]");
   const site = form.querySelector("[name=site]");

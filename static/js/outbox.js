@@ -6,9 +6,14 @@
  *   const outbox = new ALTM.Outbox({userId, createUrl, undoUrl, loginUrl});
  *   outbox.attach(document.querySelector("[data-outbox]"));   // badge + pending list
  *   outbox.addCreate(payload, label); outbox.flush();
+ *
+ * One queue per user and one Outbox per page (`Outbox.shared(config)`): the entry, the tally and every page with a
+ * `data-offline-form` (conflict sessions, follow-ups, technical reports with their photos, referrals) feed it.
+ * Items of kind "form" are replayed as the multipart POST the form would have made (see altm/outbox.py).
  */
 (function () {
   "use strict";
+  if (window.ALTM && window.ALTM.Outbox) return; // loaded by the base page and again by a field page
 
   const RETRY_MS = 5000;
   const TIMEOUT_MS = 15000;
@@ -43,7 +48,29 @@
     return out;
   }
 
+  function dataUrlToBlob(dataUrl) {
+    const [head, data] = dataUrl.split(",");
+    const type = (head.match(/data:([^;]+)/) || [])[1] || "application/octet-stream";
+    const bytes = atob(data);
+    const array = new Uint8Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) array[i] = bytes.charCodeAt(i);
+    return new Blob([array], { type: type });
+  }
+
+  /* The login page, coming back to this page after the new login. */
+  function loginHref(loginUrl) {
+    const next = window.location.pathname + window.location.search;
+    return `${loginUrl || "/connexion/"}?next=${encodeURIComponent(next)}`;
+  }
+
   class Outbox extends EventTarget {
+    /* The page's one outbox (several instances would send the same queue twice over). */
+    static shared(config) {
+      if (!Outbox.instance) Outbox.instance = new Outbox(config);
+      else Object.assign(Outbox.instance.config, config || {});
+      return Outbox.instance;
+    }
+
     constructor(config) {
       super();
       this.config = config;
@@ -52,7 +79,7 @@
       this.cancelled = new Set();
       this.chain = Promise.resolve();
       this.queued = null;
-      this.offline = false;
+      this.offline = !navigator.onLine;
       this.authLost = false;
       window.addEventListener("online", () => this.flush());
       window.addEventListener("offline", () => {
@@ -81,7 +108,12 @@
     }
 
     save(items) {
-      window.localStorage.setItem(this.key, JSON.stringify(items));
+      try {
+        window.localStorage.setItem(this.key, JSON.stringify(items));
+      } catch (e) {
+        // The phone's storage is full (photos): say so, the page keeps what the mediator typed.
+        throw new Error("Mémoire du téléphone pleine : envoyez les saisies en attente avant d'en ajouter.");
+      }
       this.emit("change");
     }
 
@@ -107,6 +139,23 @@
       if (items.some((existing) => existing.id === item.id)) return;
       items.push(Object.assign({ status: "pending", errors: null, addedAt: new Date().toISOString() }, item));
       this.save(items);
+    }
+
+    /* A form's submission (fields as [name, value] pairs, photos as data URLs), replayed to `url` later. */
+    addForm(url, fields, files, label, page) {
+      const id = (fields.find(([name]) => name === "uuid") || [])[1] || uuid4();
+      this.add({ id: id, kind: "form", url: url, fields: fields, files: files || [], label: label, page: page });
+      return id;
+    }
+
+    /* At logout: erase this user's queue from the phone when nothing is left to send. True when erased. */
+    forgetIfSent() {
+      if (this.items().length) return false;
+      window.localStorage.removeItem(this.key);
+      Object.keys(window.localStorage)
+        .filter((key) => key.startsWith(`altm-patrol-${this.config.userId}`))
+        .forEach((key) => window.localStorage.removeItem(key));
+      return true;
     }
 
     addCreate(payload, label) {
@@ -191,7 +240,11 @@
             this.cancelled.delete(item.id);
             this.addUndo(item.id, item.label);
           }
-        } else if (result.status === 400 || (result.status === 403 && result.data && result.data.errors)) {
+        } else if (
+          result.status === 400 ||
+          (result.status === 403 && result.data && result.data.errors) ||
+          (item.kind === "form" && result.status === 404)
+        ) {
           const errors = (result.data && result.data.errors) || { __all__: ["Saisie refusée par le serveur."] };
           this.update(item.id, { status: "invalid", errors: errors });
           this.emit("rejected", { item: this.get(item.id), errors: errors });
@@ -205,23 +258,36 @@
       }
     }
 
+    requestOf(item) {
+      const headers = {
+        Accept: "application/json",
+        "X-CSRFToken": csrfToken(),
+        "X-Requested-With": "XMLHttpRequest",
+      };
+      if (item.kind !== "form") {
+        headers["Content-Type"] = "application/json";
+        return { headers: headers, body: JSON.stringify(item.body) };
+      }
+      headers["X-ALTM-Outbox"] = "1";
+      const body = new FormData();
+      item.fields.forEach(([name, value]) => body.append(name, value));
+      (item.files || []).forEach((file) => body.append(file.name, dataUrlToBlob(file.dataUrl), file.filename));
+      return { headers: headers, body: body };
+    }
+
     async send(item) {
       const controller = window.AbortController ? new AbortController() : null;
       const timer = controller ? window.setTimeout(() => controller.abort(), TIMEOUT_MS) : null;
       let response;
       try {
+        const { headers, body } = this.requestOf(item);
         response = await window.fetch(item.url, {
           method: "POST",
           credentials: "same-origin",
           redirect: "manual",
           cache: "no-store",
-          headers: {
-            "Content-Type": "application/json",
-            Accept: "application/json",
-            "X-CSRFToken": csrfToken(),
-            "X-Requested-With": "XMLHttpRequest",
-          },
-          body: JSON.stringify(item.body),
+          headers: headers,
+          body: body,
           signal: controller ? controller.signal : undefined,
         });
       } catch (e) {
@@ -263,11 +329,17 @@
           badge.classList.add(invalid ? "text-bg-danger" : "text-bg-warning");
         }
         if (status) {
-          let text = "";
-          if (this.authLost) text = "Session expirée : reconnectez-vous, vos saisies restent sur ce téléphone.";
-          else if (this.offline && items.length) text = "Hors connexion : vos saisies sont gardées sur ce téléphone.";
-          status.textContent = text;
-          status.hidden = !text;
+          status.replaceChildren();
+          if (this.authLost && items.length) {
+            status.append("Session expirée, vos saisies restent sur ce téléphone. ");
+            const login = document.createElement("a");
+            login.href = loginHref(this.config.loginUrl);
+            login.textContent = "Reconnectez-vous pour envoyer";
+            status.append(login);
+          } else if (this.offline && items.length) {
+            status.textContent = "Hors connexion : vos saisies sont gardées sur ce téléphone.";
+          }
+          status.hidden = !status.textContent;
         }
         list.replaceChildren();
         items.forEach((item) => list.appendChild(this.renderItem(item, opts)));
@@ -302,6 +374,13 @@
         actions.className = "d-flex flex-column gap-1";
         if (opts.onFix && item.kind === "create") {
           actions.appendChild(this.button("Corriger", "btn-outline-primary", () => opts.onFix(item)));
+        }
+        if (item.kind === "form" && item.page) {
+          actions.appendChild(
+            this.button("Corriger", "btn-outline-primary", () => {
+              window.location.href = `${item.page}#outbox-fix=${encodeURIComponent(item.id)}`;
+            })
+          );
         }
         actions.appendChild(
           this.button("Abandonner", "btn-outline-danger", () => {
@@ -342,5 +421,5 @@
   }
 
   document.documentElement.classList.add("js");
-  window.ALTM = Object.assign(window.ALTM || {}, { Outbox, uuid4, localToday, toast, readJson, messagesOf });
+  window.ALTM = Object.assign(window.ALTM || {}, { Outbox, uuid4, localToday, toast, readJson, messagesOf, loginHref });
 })();

@@ -9,15 +9,21 @@
   const form = document.querySelector("[data-tally-form]");
   if (!form || !ALTM) return;
 
-  const outbox = new ALTM.Outbox(ALTM.readJson("outbox-config"));
-  const today = ALTM.readJson("tally-today");
+  const outbox = ALTM.Outbox.shared(ALTM.readJson("outbox-config"));
+  let today = ALTM.readJson("tally-today");
   const territory = form.querySelector("[name=territory]");
   const site = form.querySelector("[name=site]");
   const summary = document.querySelector("[data-context-summary]");
   // Lines the server confirmed today (from the page, then kept up to date from the outbox's answers).
   let sent = ALTM.readJson("tally-taps") || [];
   // Today's other acts on the server (quick entries…): the day's counter shows them too, not only the taps.
-  const otherTotal = Number(ALTM.readJson("tally-other-total") || 0);
+  let otherTotal = Number(ALTM.readJson("tally-other-total") || 0);
+  if (today !== ALTM.localToday()) {
+    // A copy of the page kept on the phone from an earlier day (opened without network): today starts empty.
+    today = ALTM.localToday();
+    sent = [];
+    otherTotal = 0;
+  }
 
   function isTallyToday(item) {
     return item.kind === "create" && item.body && item.body.source === "tally" && item.body.date === today;

@@ -43,6 +43,10 @@ ROUTES = [
         kwargs=lambda world: {"uidb64": "MQ", "token": "jeton-invalide"},
     ),
     Route("password_reset_complete", expect(default=200, anonymous=200)),
+    # The installable app: its service worker and manifest are public; the offline fallback page needs a login.
+    Route("service_worker", expect(default=200, anonymous=200)),
+    Route("manifest", expect(default=200, anonymous=200)),
+    Route("offline", expect(default=200)),
     # The audit trail is for the direction only.
     Route("altm:audit_list", expect(director=200)),
     Route("altm:audit_object", expect(director=200), kwargs=audited_site),

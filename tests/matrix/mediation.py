@@ -111,6 +111,15 @@ def casework_objects(world) -> dict:
     return world.extra["casework"]
 
 
+def _photo(world):
+    from altm.photos import clean_photo
+    from tests.mediation.test_photos import jpeg_with_gps
+
+    report = casework_objects(world)["report"]
+    photo = services.add_technical_photo(actor=world.mediator, report=report, image=clean_photo(jpeg_with_gps()))
+    return {"pk": report.pk, "photo_pk": photo.pk}
+
+
 def _pk(kind):
     def kwargs(world):
         objects = casework_objects(world)
@@ -172,6 +181,7 @@ ROUTES += [
     Route("mediation:technical_list", expect(**_READERS)),
     Route("mediation:technical_create", expect(**_WORKERS)),
     Route("mediation:technical_detail", expect(**_TEAM_A_READ), kwargs=_pk("report")),
+    Route("mediation:technical_photo", expect(**_TEAM_A_READ), kwargs=lambda world: _photo(world)),
     Route("mediation:technical_synthesis", expect(**_READERS)),
     # The landlord's page: public (a signed link is the key), the same for every role and for no session.
     Route("mediation:landlord_report", expect(default=200, anonymous=200), kwargs=_landlord_link),
