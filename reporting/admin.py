@@ -63,10 +63,12 @@ class ProjectStakeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [ProjectAxisInline]
 
 
+def _registry_choices():
+    return [("", "—"), *indicators.choices()]
+
+
 class ProjectIndicatorForm(forms.ModelForm):
-    registry_code = forms.ChoiceField(
-        label=_("Indicateur calculé"), required=False, choices=[("", "—"), *indicators.choices()]
-    )
+    registry_code = forms.ChoiceField(label=_("Indicateur calculé"), required=False, choices=_registry_choices)
 
     class Meta:
         model = models.ProjectIndicator

@@ -43,6 +43,23 @@ from partners.models.referrals import (
     ReferralQuerySet,
     ReferralStatus,
 )
+from partners.models.registers import (
+    BodyKind,
+    BodyMeeting,
+    Certification,
+    CertificationKind,
+    CertificationRoute,
+    CommunityProject,
+    Diagnostic,
+    DiagnosticKind,
+    ExchangeKind,
+    ProjectKind,
+    TeamExchange,
+    TerritorialBody,
+    TrainingAttendance,
+    TrainingKind,
+    TrainingSession,
+)
 
 __all__ = [
     "CONVENTION_READERS",
@@ -80,4 +97,19 @@ __all__ = [
     "SharingPurpose",
     "category_labels",
     "active_partner_names",
+    "BodyKind",
+    "BodyMeeting",
+    "Certification",
+    "CertificationKind",
+    "CertificationRoute",
+    "CommunityProject",
+    "Diagnostic",
+    "DiagnosticKind",
+    "ExchangeKind",
+    "ProjectKind",
+    "TeamExchange",
+    "TerritorialBody",
+    "TrainingAttendance",
+    "TrainingKind",
+    "TrainingSession",
 ]
