@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import register_views, views
 
 app_name = "reporting"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("projets/<int:pk>/", views.project_detail, name="project_detail"),
     path("projets/<int:pk>/bilan.pdf", views.project_pdf, name="project_pdf"),
     path("projets/<int:pk>/saisie/<int:year>/", views.project_entry, name="project_entry"),
+    path("registres/", register_views.registers, name="registers"),
 ]

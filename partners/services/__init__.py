@@ -15,6 +15,7 @@ from partners.services.referrals import (
     referral_follow_up_default,
     update_referral_status,
 )
+from partners.services.registers import record_training_session
 from partners.services.retention import (
     RETENTION_BATCH,
     RetentionResult,
@@ -25,6 +26,7 @@ from partners.services.retention import (
 from partners.services.sharing import share_information
 
 __all__ = [
+    "record_training_session",
     "ORAL_CONSENT_MONTHS",
     "RETENTION_BATCH",
     "TERMINAL_REASON_REQUIRED",
