@@ -4,7 +4,8 @@ sums. A record is "counter" or "counter:kind" (e.g. "projects:residents"); an in
 Every counter runs ONE query for the whole period, with one filtered aggregate per year. A row belongs to the year
 of its date: a project to the year it starts, a diagnostic to the year it is engaged (or carried out), a meeting or
 an exchange to its date, a training session's hours to the year it starts. Values that are stocks (VAE in progress,
-share of certified mediators) are read on the last day of each year (or of the period).
+share of certified mediators) are read on the last day of each year (or of the period). Accounts have no history:
+"in post" means an active account today (the hours per employee also count those who trained in the year and left).
 """
 
 from __future__ import annotations
@@ -53,7 +54,10 @@ COUNTERS: dict[str, Counter] = {
     "body_meetings": Counter(_("réunions d'instances territoriales suivies"), BodyKind),
     "training_hours": Counter(_("heures de formation suivies par les salariés")),
     "training_hours_per_employee": Counter(
-        _("heures de formation suivies, divisées par le nombre de médiateurs et managers en poste")
+        _(
+            "heures de formation suivies, divisées par le nombre de médiateurs et managers (en poste, ou partis après "
+            "s'être formés dans l'année)"
+        )
     ),
     "certified_share": Counter(_("part des médiateurs en poste titulaires d'une certification")),
     "employees_certified": Counter(_("salariés ayant obtenu une certification")),
@@ -151,8 +155,10 @@ def _aggregates(name: str, kind: str, windows) -> dict[tuple[str, str], object]:
         elif name in ("training_hours", "training_hours_per_employee"):
             hours = Sum(TRAINING_HOURS, filter=_in("session__started_on", first, last))
             result[("attendances", f"hours_{year}")] = hours
-            active = Q(role__in=EMPLOYEE_ROLES, is_active=True, date_joined__date__lte=last)
-            result[("users", f"employees_{year}")] = Count("id", filter=active)
+            # Employees: the mediators and managers in post, and whoever of them trained in the year and has left.
+            trained = TrainingAttendance.objects.filter(_in("session__started_on", first, last)).values("employee_id")
+            employees = Q(role__in=EMPLOYEE_ROLES) & (Q(is_active=True) | Q(id__in=trained))
+            result[("users", f"employees_{year}")] = Count("id", filter=employees)
         elif name == "employees_certified":
             result[("certifications", f"{tag}_{year}")] = Count(
                 "employee", filter=_in("obtained_on", first, last), distinct=True
@@ -165,7 +171,7 @@ def _aggregates(name: str, kind: str, windows) -> dict[tuple[str, str], object]:
                 & (Q(abandoned_on__isnull=True) | Q(abandoned_on__gt=last)),
             )
         elif name == "certified_share":
-            mediators = Q(role=Role.MEDIATOR, is_active=True, date_joined__date__lte=last)
+            mediators = Q(role=Role.MEDIATOR, is_active=True)
             certified = Certification.objects.filter(obtained_on__lte=last).values("employee_id")
             result[("users", f"mediators_{year}")] = Count("id", filter=mediators)
             result[("users", f"certified_{year}")] = Count("id", filter=mediators & Q(id__in=certified))

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from demo import activity, casework, organisation, partners, reporting
+from demo import activity, casework, organisation, partners, registers, reporting
 
 DEMO_LOADERS = [
     organisation.load,
     activity.load_activity,
     casework.load,
     partners.load,
+    registers.load,
     reporting.load,
 ]
 
