@@ -131,7 +131,6 @@ class TrainingSessionForm(RegisterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = employees_for(self.user)
-        self.fields["hours"].min_value = 0.5
         self.fields["hours"].widget.attrs.update({"min": "0.5", "step": "0.5"})
 
 
@@ -161,4 +160,4 @@ class TeamExchangeForm(RegisterForm):
         super().__init__(*args, **kwargs)
         self.fields["host_team"].queryset = Team.objects.order_by("name")
         self.fields["participants"].queryset = employees_for(self.user)
-        self.fields["days"].min_value = 0.5
+        self.fields["days"].widget.attrs.update({"min": "0.5", "step": "0.5"})

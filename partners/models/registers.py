@@ -9,8 +9,10 @@ No row here names a person followed by the agency: free texts are about actions 
 """
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -305,7 +307,9 @@ class TeamExchange(models.Model):
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("salariés")
     )
-    days = models.DecimalField(_("jours"), max_digits=4, decimal_places=1, default=1)
+    days = models.DecimalField(
+        _("jours"), max_digits=4, decimal_places=1, default=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
     topic = models.CharField(_("thème"), max_length=200, blank=True)
 
     class Meta:
