@@ -9,9 +9,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "is_staff"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("Rôle dans l'agence"), {"fields": ["role"]}),
+        (_("Rôle dans l'agence"), {"fields": ["role", "phone"]}),
     ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
-        (_("Rôle dans l'agence"), {"fields": ["role", "first_name", "last_name", "email"]}),
+        (_("Rôle dans l'agence"), {"fields": ["role", "first_name", "last_name", "email", "phone"]}),
     ]

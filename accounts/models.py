@@ -13,6 +13,12 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.MEDIATOR)
+    phone = models.CharField(
+        _("téléphone professionnel"),
+        max_length=30,
+        blank=True,
+        help_text=_("Montré aux conseillers des partenaires à qui la personne adresse quelqu'un."),
+    )
 
     class Meta:
         verbose_name = _("utilisateur")

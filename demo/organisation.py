@@ -102,13 +102,18 @@ OTHER_ACCOUNTS = [
 ]
 
 
-def demo_user(username: str, first_name: str, last_name: str, role: str) -> User:
+# Numbers from the range ARCEP keeps for fiction (06 39 98 xx xx): nobody is called by a demo.
+FICTION_MOBILE = "06 39 98 {:02d} {:02d}"
+
+
+def demo_user(username: str, first_name: str, last_name: str, role: str, *, number: int | None = None) -> User:
     user, created = User.objects.get_or_create(
         username=username,
         defaults={
             "first_name": first_name,
             "last_name": last_name,
             "role": role,
+            "phone": FICTION_MOBILE.format(number // 100, number % 100) if number is not None else "",
             "email": f"{username}@altm.invalid",
             "is_staff": role == Role.ADMIN,
             "is_superuser": role == Role.ADMIN,
@@ -141,11 +146,11 @@ def load_organisation() -> list[User]:
     for team_name, (codes, manager, mediators) in TEAMS.items():
         team, _ = Team.objects.get_or_create(name=team_name)
         team.territories.add(*(territories[c] for c in codes))
-        manager_user = demo_user(*manager, Role.MANAGER)
+        manager_user = demo_user(*manager, Role.MANAGER, number=len(accounts) + 10)
         team.managers.add(manager_user)
         accounts.append(manager_user)
         for mediator in mediators:
-            mediator_user = demo_user(*mediator, Role.MEDIATOR)
+            mediator_user = demo_user(*mediator, Role.MEDIATOR, number=len(accounts) + 10)
             team.mediators.add(mediator_user)
             accounts.append(mediator_user)
     for username, first_name, last_name, role in OTHER_ACCOUNTS:

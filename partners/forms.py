@@ -21,6 +21,7 @@ from partners.models import (
     ReferralStatus,
     SharingPurpose,
 )
+from partners.services import NewPerson
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -182,6 +183,14 @@ class ReferralForm(SubmissionForm):
         required=False,
         help_text=_("Obligatoire pour une mise en relation téléphonique ou physique ; jamais gardée en simple."),
     )
+    new_alias = forms.CharField(
+        label=_("Ou nouvelle personne : prénom ou pseudonyme"),
+        max_length=80,
+        required=False,
+        help_text=_("Si la personne n'est pas encore suivie : elle sera créée avec la mise en relation."),
+    )
+    new_birth_year = forms.IntegerField(label=_("Année de naissance"), required=False, min_value=1900)
+    new_gender = forms.ChoiceField(label=_("Genre"), choices=Gender.choices, initial=Gender.UNKNOWN, required=False)
     beneficiary_gender = forms.ChoiceField(
         label=_("Bénéficiaire"), choices=Gender.choices, initial=Gender.UNKNOWN, required=False
     )
@@ -224,7 +233,18 @@ class ReferralForm(SubmissionForm):
             self.add_error("counsellor", _("Ce conseiller ne travaille pas chez ce partenaire."))
         if data.get("date") and data["date"] > timezone.localdate():
             self.add_error("date", _("Une mise en relation ne peut pas être datée dans le futur."))
+        if data.get("person") and data.get("new_alias"):
+            self.add_error("new_alias", _("Choisissez une personne suivie ou créez-en une nouvelle, pas les deux."))
         return data
+
+    def new_person(self):
+        """The person to create with the referral, when the mediator typed one instead of choosing."""
+        data = self.cleaned_data
+        if data.get("person") or not data.get("new_alias"):
+            return None
+        return NewPerson(
+            alias=data["new_alias"], birth_year=data.get("new_birth_year"), gender=data.get("new_gender") or ""
+        )
 
 
 class IncomingReferralForm(SubmissionForm):
@@ -241,6 +261,13 @@ class IncomingReferralForm(SubmissionForm):
     reason = forms.CharField(label=_("Motif"), max_length=300, required=False)
     person_agreed = forms.BooleanField(
         label=_("Le jeune est d'accord pour être contacté par les médiateurs"), required=False
+    )
+    phone = forms.CharField(
+        label=_("Son téléphone (s'il est d'accord pour être appelé)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=_("Transmis à l'équipe de médiation seulement avec l'accord du jeune."),
     )
 
     def __init__(self, *args, **kwargs):

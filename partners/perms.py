@@ -90,9 +90,28 @@ def get_convention_or_404(user, pk) -> Convention:
     return get_object_or_404(Convention.objects.for_user(user).select_related("organisation"), pk=pk)
 
 
+def partner_conventions(user):
+    """The signed conventions a partner counsellor's organisation is party to (none for anyone else)."""
+    organisation_id = counsellor_organisation_id(user) if user.is_authenticated else None
+    if user.role != Role.COUNSELLOR or organisation_id is None:
+        return Convention.objects.none()
+    return Convention.objects.filter(organisation_id=organisation_id, signed_on__isnull=False).select_related(
+        "organisation"
+    )
+
+
+def get_partner_convention_or_404(user, pk) -> Convention:
+    """A convention as its partner sees it: a counsellor their organisation's signed ones, agency readers any."""
+    if user.role == Role.COUNSELLOR:
+        return get_object_or_404(partner_conventions(user), pk=pk)
+    return get_convention_or_404(user, pk)
+
+
 def get_referral_or_404(user, pk) -> Referral:
     return get_object_or_404(
-        Referral.objects.for_user(user).select_related("organisation", "counsellor", "person", "territory", "team"),
+        Referral.objects.for_user(user).select_related(
+            "organisation", "counsellor", "person", "territory", "team", "created_by"
+        ),
         pk=pk,
     )
 

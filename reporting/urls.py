@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import register_views, views
+from reporting import partner_views, register_views, views
 
 app_name = "reporting"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("evaluation/fige/<int:year>/bilan.pdf", views.frozen_pdf, name="frozen_pdf"),
     path("conventions/<int:pk>/bilan/<int:year>/", views.convention_review, name="convention_review"),
     path("conventions/<int:pk>/bilan/<int:year>.pdf", views.convention_review_pdf, name="convention_review_pdf"),
+    path("partenaire/conventions/", partner_views.partner_conventions_page, name="partner_conventions"),
+    path("conventions/<int:pk>/bilan/<int:year>/partenaire/", partner_views.partner_review, name="partner_review"),
+    path(
+        "conventions/<int:pk>/bilan/<int:year>/partenaire.pdf",
+        partner_views.partner_review_pdf,
+        name="partner_review_pdf",
+    ),
     path("projets/", views.project_list, name="project_list"),
     path("projets/<int:pk>/", views.project_detail, name="project_detail"),
     path("projets/<int:pk>/bilan.pdf", views.project_pdf, name="project_pdf"),

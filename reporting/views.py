@@ -294,8 +294,8 @@ def _conventions(user):
 # --- Annual partnership review ------------------------------------------------------------------------------
 
 
-def _review_context(request, pk: int, year: int) -> dict:
-    convention = get_convention_or_404(request.user, pk)
+def review_context(convention, year: int, *, partner_version: bool = False) -> dict:
+    """The annual review's page and PDF context; the partner version leaves out what is agency-internal."""
     if not 2000 <= year <= date.today().year + 1:
         raise Http404
     review = build_convention_review(convention, year)
@@ -312,7 +312,18 @@ def _review_context(request, pk: int, year: int) -> dict:
     years = list(
         range(max(year - 3, convention.signed_on.year if convention.signed_on else year - 3), date.today().year + 1)
     )
-    return {"review": review, "chart": chart, "year": year, "years": years, "generated_at": date.today()}
+    return {
+        "review": review,
+        "chart": chart,
+        "year": year,
+        "years": years,
+        "generated_at": date.today(),
+        "partner_version": partner_version,
+    }
+
+
+def _review_context(request, pk: int, year: int) -> dict:
+    return review_context(get_convention_or_404(request.user, pk), year)
 
 
 @role_required(Role.MANAGER, Role.DIRECTOR)

@@ -1,6 +1,7 @@
 """Referrals both ways: recorded with their intervention line and, when personal data leaves, a consent and a share."""
 
 import uuid as uuid_module
+from dataclasses import dataclass
 from datetime import date as date_type
 from datetime import timedelta
 
@@ -50,6 +51,54 @@ from partners.services.sharing import share_information
 ORAL_CONSENT_MONTHS = 6
 
 
+@dataclass(frozen=True)
+class NewPerson:
+    """A person created with the referral that concerns them (the referral form, the counsellor's form)."""
+
+    alias: str
+    birth_year: int | None = None
+    gender: str = Gender.UNKNOWN
+    phone: str = ""
+
+
+def _prepare_new_person(errors: dict, *, actor, team, territory, date, uuid, new: NewPerson) -> Person | None:
+    """The person a referral creates, checked but not saved; its errors go into `errors` (French, by field)."""
+    if not new.alias.strip():
+        errors["alias"] = [_("Indiquez au moins un prénom ou un pseudonyme.")]
+        return None
+    phone_messages = phone_errors(new.phone)
+    if phone_messages:
+        errors["phone"] = phone_messages
+    if team is None:
+        return None
+    person, person_errors = prepare_person(
+        actor=actor,
+        team=team,
+        territory=territory,
+        alias=new.alias,
+        birth_year=new.birth_year,
+        gender=new.gender,
+        contact=" ".join(new.phone.split()),
+        last_contact_on=date,
+        # Derived from the referral's: a retry or a concurrent copy finds the same person.
+        uuid=derived_uuid(uuid, "person"),
+    )
+    for name, messages in person_errors.items():
+        errors.setdefault("phone" if name == "contact" else name, []).extend(messages)
+    return person
+
+
+def phone_errors(value: str) -> list[str]:
+    """A phone number as people type it (06 12 34 56 78, +33 6 12…): 10 to 15 digits, nothing else but separators."""
+    value = (value or "").strip()
+    if not value:
+        return []
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if any(not (ch.isdigit() or ch in " .-+()") for ch in value) or not 10 <= len(digits) <= 15:
+        return [_("Numéro de téléphone non reconnu : 10 chiffres, par exemple 06 12 34 56 78.")]
+    return []
+
+
 def beneficiaries_for(gender: str) -> dict[str, int]:
     return {
         "women": 1 if gender == Gender.WOMAN else 0,
@@ -78,16 +127,27 @@ def record_referral(
     person_agreed: bool = False,
     counsellor_agreed: bool = False,
     oral_consent_now: bool = False,
+    new_person: NewPerson | None = None,
 ) -> tuple[Referral, bool]:
     """Record a referral and, for the agency's own referrals, its `referral` intervention line (once).
 
     The same `uuid` sent twice returns the first referral (created=False). A telephone or physical referral to a
     partner transmits the person's identity: it needs a valid consent (recorded now if the person agrees now),
-    and records the matching information share.
+    and records the matching information share. Without `person`, a telephone or physical referral may create the
+    person from `new_person`, in the same transaction: a refusal creates nothing.
     """
     if (existing := already_submitted(Referral, uuid)) is not None:
         return existing, False
+    uuid = uuid or uuid_module.uuid4()
     errors: dict[str, list[str]] = {}
+    if direction == ReferralDirection.TO_AGENCY:
+        team = team or team_for(None, territory)
+    else:
+        team = team or team_for(actor, territory)
+    if person is None and new_person is not None and mode in (ReferralMode.TELEPHONE, ReferralMode.PHYSICAL):
+        person = _prepare_new_person(
+            errors, actor=actor, team=team, territory=territory, date=date, uuid=uuid, new=new_person
+        )
     if mode not in ReferralMode.values:
         errors["mode"] = [_("Choisissez la modalité de la mise en relation.")]
     if direction not in ReferralDirection.values:
@@ -98,7 +158,12 @@ def record_referral(
             beneficiary_gender = person.gender
         person = None
     elif person is None:
-        errors["person"] = [_("Une mise en relation téléphonique ou physique nécessite la personne concernée.")]
+        errors.setdefault("person", []).append(
+            _(
+                "Une mise en relation téléphonique ou physique nécessite la personne concernée : choisissez-la, ou "
+                "créez-la en indiquant son prénom ou pseudonyme."
+            )
+        )
     elif person.anonymised_at:
         errors["person"] = [_("Cette personne a été anonymisée.")]
     if person is not None and beneficiary_gender is None:
@@ -109,22 +174,22 @@ def record_referral(
     if follow_up_on is not None and follow_up_on < date:
         errors["follow_up_on"] = [_("La date de vérification ne peut pas précéder la mise en relation.")]
     if direction == ReferralDirection.TO_AGENCY:
-        team = team or team_for(None, territory)
         if mode != ReferralMode.SIMPLE and not person_agreed:
             errors["person_agreed"] = [_("Refusé : confirmez que le jeune est d'accord pour être contacté.")]
     else:
-        team = team or team_for(actor, territory)
         if mode == ReferralMode.PHYSICAL and not counsellor_agreed:
             errors["counsellor_agreed"] = [
                 _("Refusé : une mise en relation physique demande aussi l'accord du conseiller du partenaire.")
             ]
     if team is None:
-        errors["territory"] = [_("Aucune équipe ne couvre ce secteur.")]
+        errors.setdefault("territory", [_("Aucune équipe ne couvre ce secteur.")])
     if errors:
         raise ValidationError(errors)
+    if person is not None and person.pk is None:
+        person = create_person(actor=actor, person=person)
 
     referral = Referral(
-        uuid=uuid or uuid_module.uuid4(),
+        uuid=uuid,
         date=date,
         direction=direction,
         mode=mode,
@@ -238,41 +303,31 @@ def record_incoming_referral(
     alias: str = "",
     birth_year: int | None = None,
     gender: str = Gender.UNKNOWN,
+    phone: str = "",
     reason: str = "",
     person_agreed: bool = False,
     counsellor: PartnerContact | None = None,
 ) -> tuple[Referral, bool]:
-    """A partner counsellor refers a young person to the mediators; the person record goes to the covering team."""
+    """A partner counsellor refers a young person to the mediators; the person record goes to the covering team.
+
+    The young person's phone number travels only when they agreed to be contacted (and never with a simple
+    referral, which keeps no person).
+    """
     if (existing := already_submitted(Referral, uuid)) is not None:
         return existing, False
-    uuid = uuid or uuid_module.uuid4()
-    team = team_for(None, territory)
-    person = None
-    if mode != ReferralMode.SIMPLE:
-        errors = {}
+    errors: dict[str, list[str]] = {}
+    if mode == ReferralMode.SIMPLE:
+        if phone.strip():
+            errors["phone"] = [_("Une orientation simple ne transmet aucune coordonnée : retirez le numéro.")]
+    else:
         if not person_agreed:
             errors["person_agreed"] = [_("Refusé : confirmez que le jeune est d'accord pour être contacté.")]
+            if phone.strip():
+                errors["phone"] = [_("Le numéro ne peut être transmis qu'avec l'accord du jeune.")]
         if not alias.strip():
             errors["alias"] = [_("Indiquez au moins un prénom ou un pseudonyme pour que l'équipe le retrouve.")]
-        if team is None:
-            errors["territory"] = [_("Aucune équipe ne couvre ce secteur.")]
-        else:
-            person, person_errors = prepare_person(
-                actor=actor,
-                team=team,
-                territory=territory,
-                alias=alias,
-                birth_year=birth_year,
-                gender=gender,
-                last_contact_on=date,
-                # Derived from the referral's: a retry or a concurrent copy finds the same person.
-                uuid=derived_uuid(uuid, "person"),
-            )
-            for name, messages in person_errors.items():
-                errors.setdefault(name, messages)
-        if errors:
-            raise ValidationError(errors)
-        person = create_person(actor=actor, person=person)
+    if errors:
+        raise ValidationError(errors)
     return record_referral(
         actor=actor,
         uuid=uuid,
@@ -282,10 +337,9 @@ def record_incoming_referral(
         organisation=organisation,
         counsellor=counsellor,
         territory=territory,
-        team=team,
-        person=person,
         beneficiary_gender=gender,
         reason=reason,
         person_agreed=person_agreed,
         follow_up_on=referral_follow_up_default(date),
+        new_person=NewPerson(alias=alias, birth_year=birth_year, gender=gender, phone=phone),
     )

@@ -69,7 +69,8 @@ def counsellor_home(request):
             "sent": sent,
             "shares": shares,
             "today": today,
-            "open_count": sum(1 for r in received if r.is_open),
+            # A simple referral names nobody: there is nobody to confirm, so it is not "to confirm".
+            "open_count": sum(1 for r in received if r.is_open and r.person_id is not None),
         },
     )
 
@@ -93,6 +94,7 @@ def counsellor_referral_create(request):
             alias=data["alias"],
             birth_year=data["birth_year"],
             gender=data["gender"],
+            phone=data["phone"],
             reason=data["reason"],
             person_agreed=data["person_agreed"],
         )

@@ -1,8 +1,9 @@
 """Referrals ("mises en relation"): the team's list, recording one, its page and its status."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,12 +12,20 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.decorators import role_required
-from altm.forms import submit
+from altm.forms import add_service_errors, submit
 from mediation.services import note_person_read
 from partners import perms
 from partners.forms import ReferralForm, ReferralStatusForm
-from partners.models import ConsentState, Referral, ReferralDirection, ReferralStatus
-from partners.services import record_referral, referral_follow_up_default, update_referral_status
+from partners.models import (
+    REFERRAL_CATEGORIES,
+    ConsentState,
+    Referral,
+    ReferralDirection,
+    ReferralStatus,
+    SharingPurpose,
+    category_labels,
+)
+from partners.services import LegalBasisError, record_referral, referral_follow_up_default, update_referral_status
 
 STAFF = (Role.MEDIATOR, Role.MANAGER, Role.DIRECTOR)
 PAGE_SIZE = 50
@@ -67,43 +76,102 @@ def referral_list(request):
     )
 
 
+DRAFTS_KEY = "referral_drafts"
+DRAFTS_KEPT = 5
+
+
+def _save_draft(request, form) -> str:
+    """Keep what the mediator typed in their session, under the form's UUID, so a referral refused for want of
+    consent comes back exactly as it was once the consent is recorded (and is still recorded once)."""
+    key = str(form.cleaned_data["uuid"] or "")
+    if not key:
+        return ""
+    drafts = request.session.get(DRAFTS_KEY, {})
+    drafts.pop(key, None)
+    while len(drafts) >= DRAFTS_KEPT:
+        drafts.pop(next(iter(drafts)))
+    drafts[key] = {name: form.data.getlist(name) for name in form.fields if name in form.data}
+    request.session[DRAFTS_KEY] = drafts
+    return key
+
+
+def _draft_initial(request) -> dict | None:
+    """The initial values of a kept draft named by `?brouillon=`; None (with a French message) when it is gone."""
+    key = request.GET.get("brouillon")
+    if key is None:
+        return None
+    values = request.session.get(DRAFTS_KEY, {}).get(key)
+    if values is None:
+        messages.warning(
+            request, _("Cette saisie n'est plus disponible (déjà enregistrée ou session expirée) : nouvelle saisie.")
+        )
+        return None
+    initial = {name: (items[-1] if items else "") for name, items in values.items()}
+    initial["uuid"] = key
+    return initial
+
+
+def _drop_draft(request, key) -> None:
+    drafts = request.session.get(DRAFTS_KEY, {})
+    if drafts.pop(str(key), None) is not None:
+        request.session[DRAFTS_KEY] = drafts
+
+
+def _refusal_help(request, form, draft_key: str) -> dict:
+    """What the page offers after a consent refusal: the person's oral agreement now, or the written consent form
+    (pre-filled, the categories the refusal names ticked) that comes back to this same referral."""
+    data = form.cleaned_data
+    help_ = {"categories": category_labels(REFERRAL_CATEGORIES), "consent_url": None}
+    person = data.get("person")
+    if person is not None and draft_key:
+        query = QueryDict(mutable=True)
+        query["personne"] = person.pk
+        query["destinataire"] = data["organisation"].pk
+        query["finalite"] = SharingPurpose.REFERRAL
+        query.setlist("categories", list(REFERRAL_CATEGORIES))
+        query["retour"] = f"{reverse('partners:referral_create')}?brouillon={draft_key}"
+        help_["consent_url"] = f"{reverse('partners:consent_create')}?{query.urlencode()}"
+    return help_
+
+
 @role_required(Role.MEDIATOR, Role.MANAGER)
 def referral_create(request):
-    form = ReferralForm(request.POST or None, user=request.user)
-    consent_hint = None
+    initial = _draft_initial(request) if request.method == "GET" else None
+    form = ReferralForm(request.POST or None, user=request.user, initial=initial)
+    refusal_help = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = submit(
-            form,
-            record_referral,
-            actor=request.user,
-            uuid=data["uuid"],
-            date=data["date"],
-            mode=data["mode"],
-            organisation=data["organisation"],
-            counsellor=data["counsellor"],
-            territory=data["territory"],
-            site=data["site"],
-            person=data["person"],
-            beneficiary_gender=data["beneficiary_gender"] or None,
-            reason=data["reason"],
-            follow_up_on=data["follow_up_on"] or referral_follow_up_default(data["date"]),
-            counsellor_agreed=data["counsellor_agreed"],
-            oral_consent_now=data["oral_consent_now"],
-        )
-        if saved is None and data.get("person") is not None:
-            consent_hint = (
-                reverse("partners:consent_create")
-                + f"?personne={data['person'].pk}&destinataire={data['organisation'].pk}"
+        try:
+            referral, created = record_referral(
+                actor=request.user,
+                uuid=data["uuid"],
+                date=data["date"],
+                mode=data["mode"],
+                organisation=data["organisation"],
+                counsellor=data["counsellor"],
+                territory=data["territory"],
+                site=data["site"],
+                person=data["person"],
+                new_person=form.new_person(),
+                beneficiary_gender=data["beneficiary_gender"] or None,
+                reason=data["reason"],
+                follow_up_on=data["follow_up_on"] or referral_follow_up_default(data["date"]),
+                counsellor_agreed=data["counsellor_agreed"],
+                oral_consent_now=data["oral_consent_now"],
             )
-        elif saved is not None:
-            referral, created = saved
+        except LegalBasisError as exc:
+            add_service_errors(form, exc)
+            refusal_help = _refusal_help(request, form, _save_draft(request, form))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            _drop_draft(request, data["uuid"])
             if created:
                 messages.success(request, _("Mise en relation enregistrée (et comptée dans l'activité)."))
             else:
                 messages.info(request, _("Cette mise en relation était déjà enregistrée."))
             return redirect(referral.get_absolute_url())
-    return render(request, "partners/referral_form.html", {"form": form, "consent_hint": consent_hint})
+    return render(request, "partners/referral_form.html", {"form": form, "refusal_help": refusal_help})
 
 
 @role_required(*STAFF, Role.COUNSELLOR)

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit
 from altm.models import AuditEntry
+from altm.params import choice_param
 from altm.pdf import pdf_response, render_pdf
 from mediation.models import Person, PersonReadLog
 from mediation.perms import get_person_or_404
@@ -22,7 +24,15 @@ from mediation.services import note_person_read
 from partners import perms
 from partners.forms import ConsentRecordForm, ShareForm, WithdrawConsentForm
 from partners.legal_bases import basis_table
-from partners.models import Consent, ConsentState, InformationShare, PartnerOrganisation, Referral
+from partners.models import (
+    Consent,
+    ConsentState,
+    InformationCategory,
+    InformationShare,
+    PartnerOrganisation,
+    Referral,
+    SharingPurpose,
+)
 from partners.services import record_consent, share_information, withdraw_consent
 
 FIELD = (Role.MEDIATOR, Role.MANAGER)
@@ -36,6 +46,17 @@ def _initial_person(request):
     return None
 
 
+def _return_url(request) -> str:
+    """Where a consent recorded from a refused referral goes back to: only that referral form, never elsewhere."""
+    value = request.POST.get("retour") or request.GET.get("retour") or ""
+    prefix = reverse("partners:referral_create") + "?brouillon="
+    if value.startswith(prefix) and url_has_allowed_host_and_scheme(value, allowed_hosts=None):
+        return value
+    if value:
+        messages.warning(request, _("Adresse de retour ignorée : elle ne mène pas à une mise en relation."))
+    return ""
+
+
 @role_required(*FIELD)
 def consent_create(request):
     initial = {}
@@ -45,6 +66,11 @@ def consent_create(request):
     recipient = request.GET.get("destinataire")
     if recipient and recipient.isdigit() and PartnerOrganisation.objects.filter(pk=recipient).exists():
         initial["recipient_organisation"] = int(recipient)
+    if purpose := choice_param(request, "finalite", SharingPurpose.choices):
+        initial["purpose"] = purpose
+    if categories := [c for c in request.GET.getlist("categories") if c in InformationCategory.values]:
+        initial["categories"] = categories
+    back_to = _return_url(request)
     form = ConsentRecordForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -63,6 +89,15 @@ def consent_create(request):
             uuid=data["uuid"],
         )
         if consent is not None:
+            if back_to:
+                messages.success(
+                    request,
+                    _(
+                        "Consentement enregistré. Voici votre mise en relation telle que vous l'aviez saisie : "
+                        "vérifiez-la et enregistrez-la."
+                    ),
+                )
+                return redirect(back_to)
             messages.success(request, _("Consentement enregistré. Imprimez le mandat pour le faire signer."))
             return redirect("partners:person_sharing", pk=consent.person_id)
     return render(
@@ -75,8 +110,12 @@ def consent_create(request):
                 "Expliquez à la personne l'objet de la démarche, les informations transmises et à qui, et qu'elle "
                 "peut retirer son accord à tout moment (conseils de la CNIL)."
             ),
-            "back_url": reverse("partners:referral_list"),
-            "submit": _("Enregistrer le consentement"),
+            "back_url": back_to or reverse("partners:referral_list"),
+            "back_label": _("Revenir à la mise en relation") if back_to else None,
+            "submit": _("Enregistrer le consentement")
+            if not back_to
+            else _("Enregistrer et revenir à la mise en relation"),
+            "hidden_return": back_to,
         },
     )
 

@@ -5,6 +5,9 @@
   if (!form) return;
   var byMode = {
     div_id_person: ["telephone", "physical"],
+    div_id_new_alias: ["telephone", "physical"],
+    div_id_new_birth_year: ["telephone", "physical"],
+    div_id_new_gender: ["telephone", "physical"],
     div_id_oral_consent_now: ["telephone", "physical"],
     div_id_counsellor_agreed: ["physical"],
     div_id_beneficiary_gender: ["simple"],

@@ -44,6 +44,19 @@ ROUTES = [
     Route("reporting:frozen_pdf", DIRECTOR_ONLY, kwargs=frozen_2025),
     Route("reporting:convention_review", CONVENTION_READERS, kwargs=convention),
     Route("reporting:convention_review_pdf", CONVENTION_READERS, kwargs=convention),
+    # The partner version: the counsellor of the convention's organisation (another organisation gets 404), and the
+    # agency's readers, who may check what the partner sees.
+    Route(
+        "reporting:partner_review",
+        expect(manager=200, manager_other_team=200, director=200, counsellor=200, counsellor_other_org=404),
+        kwargs=convention,
+    ),
+    Route(
+        "reporting:partner_review_pdf",
+        expect(manager=200, manager_other_team=200, director=200, counsellor=200, counsellor_other_org=404),
+        kwargs=convention,
+    ),
+    Route("reporting:partner_conventions", expect(counsellor=200, counsellor_other_org=200)),
     Route("reporting:project_list", DIRECTOR_ONLY),
     Route("reporting:project_detail", DIRECTOR_ONLY, kwargs=project_2017),
     Route("reporting:project_pdf", DIRECTOR_ONLY, kwargs=project_2017),
