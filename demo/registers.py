@@ -110,6 +110,19 @@ def load(stdout=None):
         )
         bodies.append(body)
     for year in _years(today):
+        # A working group engaged each year (the service project counts them).
+        joined = _on(year, 45, today)
+        if joined is not None:
+            TerritorialBody.objects.get_or_create(
+                name=f"Groupe de travail habitants référents {year}",
+                defaults={
+                    "kind": BodyKind.WORKING_GROUP,
+                    "territory": territories.get("L8"),
+                    "led_by": "Grand Lyon Habitat",
+                    "joined_on": joined,
+                    "left_on": date(year, 12, 31) if date(year, 12, 31) < today else None,
+                },
+            )
         for index, (kind, title, territory, offset, length, invited, met) in enumerate(PROJECTS):
             started = _on(year, offset + year % 7, today)
             if started is None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from altm.admin import AuditedAdminMixin
 from reporting import indicators, models, services
+from reporting.indicators.registers import COUNTERS
 
 
 class ProjectPartInline(admin.TabularInline):
@@ -136,6 +137,15 @@ class IndicatorDefinitionForm(forms.ModelForm):
             "definition",
             "is_active",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "records" in self.fields:
+            self.fields["records"].help_text = _(
+                "Pour les conventions : conventions_signed, meeting, immersion, presentation, shared_action. "
+                "Pour les registres : %(counters)s ; suivi de « :type » pour ne compter qu'un type "
+                "(par exemple projects:cafe)."
+            ) % {"counters": ", ".join(COUNTERS)}
 
     def clean(self):
         cleaned = super().clean()
