@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import AgeBand, FollowUpKind, ReferralMode
+from partners.models import EventKind
 
 ALL = "ALL"  # the territory code of whole-agency totals
 
@@ -89,7 +90,9 @@ class Indicator:
     def filters(self) -> tuple[str, str, str]:
         return (self.mode, self.age_band, self.qpv)
 
-    def describe(self) -> str:
+    def describe(self, names: dict[str, str] | None = None) -> str:
+        """The definition in French words; `names` maps activity codes to their labels (codes are never shown)."""
+        names = names or {}
         if self.definition:
             return self.definition
         if self.register_records:
@@ -100,7 +103,7 @@ class Indicator:
             return str(_("Conventions de partenariat signées dans la période (date de signature)."))
         if self.partner_records:
             return str(_("Actions partenariales enregistrées sur les conventions : %(kinds)s.")) % {
-                "kinds": ", ".join(self.partner_records)
+                "kinds": ", ".join(str(EventKind(kind).label).lower() for kind in self.partner_records)
             }
         if self.followup_kind:
             return str(_("Personnes distinctes ayant un suivi « %(kind)s » actif sur la période.")) % {
@@ -114,7 +117,7 @@ class Indicator:
             "unknown": _("Somme des bénéficiaires non précisés"),
             "hours": _("Somme des durées, en heures"),
         }[self.measure]
-        described = f"{what} — {', '.join(self.activities)}"
+        described = f"{what} — {', '.join(names.get(code, code) for code in self.activities)}"
         filters = []
         if self.mode:
             filters.append(str(_("modalité « %(mode)s »")) % {"mode": ReferralMode(self.mode).label})
