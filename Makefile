@@ -88,11 +88,17 @@ restore: install
 	@test -n "$(FILE)" || { echo "Usage : make restore FILE=backups/altm-AAAAMMJJ-HHMMSS.dump [YES=1]"; exit 1; }
 	$(PY) scripts/backup.py restore "$(FILE)" $(if $(YES),--yes)
 
-# Reporting at 1,000,000 interventions (PostgreSQL, database altm_bench rebuilt each run); then the import bench.
+# Reporting at BENCH_ROWS interventions (PostgreSQL, database altm_bench rebuilt each run), then the import bench on
+# PostgreSQL; the last line sums the run up: BENCH rows=… sql_s=… html_s=… html_x_sql=… pdf_s=… csv_s=…
+# import_rows_per_s=… peak_rss_mb=…  (BENCH_ROWS=10000000 make bench: ten agencies' years).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/altm_bench
+BENCH_ROWS ?= 1000000
+BENCH_RESULTS ?= /tmp/altm-bench-results.json
 bench: install
-	BENCH_DATABASE_URL=$(BENCH_PG_URL) $(PY) scripts/bench.py
-	@if $(MAKE) -n bench-import >/dev/null 2>&1; then $(MAKE) bench-import; fi
+	rm -f $(BENCH_RESULTS)
+	BENCH_RESULTS=$(BENCH_RESULTS) BENCH_DATABASE_URL=$(BENCH_PG_URL) $(PY) scripts/bench.py --rows $(BENCH_ROWS)
+	BENCH_RESULTS=$(BENCH_RESULTS) DATABASE_URL=$(PG_URL) $(PY) scripts/bench_import.py
+	@$(PY) scripts/bench_results.py $(BENCH_RESULTS)
 
 # Import rate of the interchange format (100,000 rows, throwaway test databases): on the current DATABASE_URL
 # (SQLite by default), then on PostgreSQL when it answers.

@@ -6,6 +6,7 @@ every ``check --deploy`` setting and refuses to start with a default secret key 
 
 import os
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -102,6 +103,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.sessions.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -183,8 +185,23 @@ ALTM_TRUSTED_PROXIES = env_list("ALTM_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 AXES_VERBOSE = False
 
 # Sessions end after 2 hours without activity.
+# The default cache stays in each process (counters of the password-reset limits: see the README for a shared one
+# in production). Charts are kept in files every worker of the machine shares, keyed by their figures.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "charts": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("ALTM_CHART_CACHE_DIR", str(Path(tempfile.gettempdir()) / "altm-charts")),
+        "TIMEOUT": 7 * 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle deadline is pushed back at most every SESSION_REFRESH_SECONDS (accounts/sessions.py), not by a write on
+# every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 5 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -28,7 +28,7 @@ GOALS = {"html": (1.0, 3.0), "pdf": (5.0, None), "csv": (None, None)}
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_ROWS", 1_000_000)))
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per measure (median shown)")
     parser.add_argument("--keep", action="store_true", help="reuse the database if it already has the rows")
     return parser.parse_args()
@@ -248,6 +248,17 @@ def main():
         )
         print(f"{line}  ({size:,} octets)".replace(",", " "))
     print()
+    from scripts.bench_results import record
+
+    record(
+        rows=total,
+        sql_s=results["sql"],
+        html_s=results["html"],
+        html_x_sql=results["html"] / results["sql"] if results["sql"] else None,
+        pdf_s=results["pdf"],
+        csv_s=results["csv"],
+        peak_rss_mb=peak_mb(),
+    )
     print(f"Pic mémoire du processus (RSS) : {peak_mb():.0f} Mo")
     print(
         "CPU Python : temps processeur du processus Django (hors serveur PostgreSQL), médiane ; "

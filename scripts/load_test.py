@@ -222,6 +222,48 @@ def worker_pids(master: subprocess.Popen) -> set[int]:
     return {int(pid) for pid in result.stdout.split()}
 
 
+# --- CPU per request, read from /proc ----------------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_ticks(pid: int, *, children: bool = False) -> int:
+    """utime + stime of a process (plus its reaped children's when `children`), in clock ticks; 0 once gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0
+    # Fields after the command: state is [0], utime [11], stime [12], cutime [13], cstime [14].
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks + (int(fields[13]) + int(fields[14]) if children else 0)
+
+
+def app_cpu(master: subprocess.Popen) -> dict[int, int]:
+    """CPU ticks of gunicorn: the master with its reaped workers, and each live worker."""
+    return {master.pid: cpu_ticks(master.pid, children=True), **{pid: cpu_ticks(pid) for pid in worker_pids(master)}}
+
+
+def db_cpu(database: str) -> dict[int, int]:
+    """CPU ticks of the PostgreSQL backends serving `database` (other databases' work on this machine is left out)."""
+    ticks = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if command.startswith("postgres: ") and f" {database} " in command:
+            ticks[int(entry.name)] = cpu_ticks(int(entry.name))
+    return ticks
+
+
+def spent_ms(before: dict[int, int], after: dict[int, int]) -> float:
+    """Milliseconds of CPU between two readings; a process born in between counts from zero."""
+    spent = sum(ticks - before.get(pid, 0) for pid, ticks in after.items() if ticks >= before.get(pid, 0))
+    return 1000 * spent / TICKS
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
@@ -269,7 +311,7 @@ def percentile(buckets: dict[str, int], fraction: float) -> float:
     return max(float(k) for k in buckets)
 
 
-def report(prefix: Path) -> tuple[int, int]:
+def report(prefix: Path) -> dict:
     """p50/p95/p99 per page from locust's final JSON statistics, checked against the goals."""
     import json
 
@@ -280,6 +322,7 @@ def report(prefix: Path) -> tuple[int, int]:
     print(f"{'page':<38} {'req.':>6} {'err.':>5} {'p50':>6} {'p95':>6} {'p99':>6}  objectif p95")
     total = failures = 0
     misses = []
+    post_p95 = pages_p95 = 0.0
     for entry in sorted(stats, key=lambda e: e["name"]):
         name, count, failed = entry["name"], entry["num_requests"], entry["num_failures"]
         total, failures = total + count, failures + failed
@@ -290,6 +333,11 @@ def report(prefix: Path) -> tuple[int, int]:
             verdict = "(mise en route, hors objectif)"
         elif p95 > goal:
             misses.append(name)
+        if not name.startswith("("):
+            if "(POST)" in name:
+                post_p95 = max(post_p95, p95)
+            else:
+                pages_p95 = max(pages_p95, p95)
         print(f"{name:<38} {count:>6} {failed:>5} {p50:>6.0f} {p95:>6.0f} {p99:>6.0f}  {verdict}")
     rate = 100 * failures / total if total else 0.0
     print(f"\nTotal : {total} requêtes, {failures} erreurs ({rate:.2f} %). Temps en millisecondes.")
@@ -300,7 +348,7 @@ def report(prefix: Path) -> tuple[int, int]:
     failure_file = Path(f"{prefix}_failures.csv")
     for row in read_csv(failure_file)[:10] if failure_file.exists() else []:
         print(f"  erreur × {row['Occurrences']} : {row['Name']} → {row['Error'][:160]}")
-    return total, failures
+    return {"total": total, "failures": failures, "post_p95": post_p95, "pages_p95": pages_p95}
 
 
 def fault_report(prefix: Path, restart: dict, before: set[int], after: set[int]) -> None:
@@ -361,6 +409,8 @@ def main():
         print(f"Connexion par mot de passe, seule : {1000 * min(logins):.0f} à {1000 * max(logins):.0f} ms (PBKDF2).")
         print(f"Charge : {args.users} utilisateurs, {args.time} s, gunicorn {args.workers} workers, port {args.port}")
         before = worker_pids(gunicorn)
+        database = dj_database_url.parse(url)["NAME"]
+        app_before, db_before, clock_before = app_cpu(gunicorn), db_cpu(database), time.monotonic()
         fault = None
         if args.fault_after is not None:
             fault = threading.Thread(
@@ -393,10 +443,22 @@ def main():
         if fault is not None:
             fault.join()
         after = worker_pids(gunicorn)
-        report(prefix)
+        app_ms, db_ms = spent_ms(app_before, app_cpu(gunicorn)), spent_ms(db_before, db_cpu(database))
+        elapsed = time.monotonic() - clock_before
+        figures = report(prefix)
         if args.fault_after is not None:
             fault_report(prefix, restart, before, after)
         print(f"\nFichiers CSV de locust : {prefix.parent}")
+        served = max(1, figures["total"])
+        print(
+            f"CPU par requête : gunicorn {app_ms / served:.1f} ms, PostgreSQL {db_ms / served:.1f} ms "
+            f"(lus dans /proc sur {elapsed:.0f} s, locust compris dans la durée)."
+        )
+        print(
+            f"LOAD rps={figures['total'] / args.time:.1f} post_p95_ms={figures['post_p95']:.0f} "
+            f"pages_p95_ms={figures['pages_p95']:.0f} errors={figures['failures']} "
+            f"app_cpu_ms_per_req={app_ms / served:.1f} db_cpu_ms_per_req={db_ms / served:.1f}"
+        )
     finally:
         stop(gunicorn)
 

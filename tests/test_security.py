@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -85,3 +86,23 @@ def test_each_request_pushes_the_idle_deadline_back(world):
     client.get(reverse("password_change"))
     session.refresh_from_db()
     assert session.expire_date > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+def test_requests_within_a_few_minutes_do_not_write_the_session(world, django_assert_num_queries):
+    client = Client()
+    client.force_login(world.mediator)
+    client.get(reverse("password_change"))  # stamps the session: the idle deadline moves
+    deadline = Session.objects.get().expire_date
+    with django_assert_num_queries(2):  # the session and the user are read; nothing is written
+        client.get(reverse("password_change"))
+    assert Session.objects.get().expire_date == deadline
+
+
+def test_the_idle_deadline_moves_again_after_the_refresh_interval(world):
+    client = Client()
+    client.force_login(world.mediator)
+    client.get(reverse("password_change"))
+    deadline = Session.objects.get().expire_date
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.SESSION_REFRESH_SECONDS + 1), tick=False):
+        client.get(reverse("password_change"))
+    assert Session.objects.get().expire_date > deadline

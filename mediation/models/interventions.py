@@ -38,8 +38,13 @@ class Intervention(models.Model):
     uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
     external_id = models.CharField(_("identifiant externe"), max_length=100, null=True, blank=True, unique=True)
     date = models.DateField(_("date"))
+    # The foreign keys leading a composite index below (territory, team, author) need no index of their own.
     territory = models.ForeignKey(
-        Territory, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("secteur")
+        Territory,
+        on_delete=models.PROTECT,
+        related_name="interventions",
+        verbose_name=_("secteur"),
+        db_index=False,
     )
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, null=True, blank=True, related_name="interventions", verbose_name=_("site")
@@ -51,9 +56,16 @@ class Intervention(models.Model):
         blank=True,
         related_name="interventions",
         verbose_name=_("médiateur"),
+        db_index=False,
     )
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="interventions", verbose_name=_("équipe")
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("équipe"),
+        db_index=False,
     )
     activity_type = models.ForeignKey(
         ActivityType, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("activité")
@@ -121,6 +133,8 @@ class Intervention(models.Model):
             models.Index(fields=["territory", "date"], name="intervention_territory_date"),
             models.Index(fields=["team", "date"], name="intervention_team_date"),
             models.Index(fields=["author", "date"], name="intervention_author_date"),
+            # The entry page and each tally tap read the author's last line (where they were last).
+            models.Index(fields=["author", "-created_at"], name="intervention_author_created"),
             # The import refuses an external id stored under another case: looked up by its lower case.
             models.Index(Lower("external_id"), name="intervention_external_id_lower"),
         ]

@@ -195,7 +195,7 @@ def test_list_query_count_does_not_grow_with_rows(world, client, django_assert_n
         case = open_case(world, title=f"Situation {n}")
         services.record_conflict_session(actor=world.mediator, case=case, kind="shuttle", date=DAY)
     client.get(url)
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(7) as few:
         client.get(url)
     for n in range(12):
         case = open_case(world, title=f"Autre {n}", is_real_time=True)

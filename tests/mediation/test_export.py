@@ -103,7 +103,8 @@ def test_export_query_count_does_not_grow_with_lines(world, client, django_asser
     client.force_login(world.manager)
     url = reverse("mediation:intervention_export")
     LineFactory()
-    with django_assert_num_queries(7) as first:
+    client.get(url)  # the first request of a session moves its idle deadline (a write); the next ones only read
+    with django_assert_num_queries(4) as first:
         content(client.get(url))
     for day in range(1, 29):
         LineFactory(date=date(2025, 2, day), site=world.site_a)

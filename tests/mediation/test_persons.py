@@ -82,7 +82,7 @@ def test_person_page_query_count_is_constant(world, person, django_assert_num_qu
     client.force_login(world.director)
     url = reverse("mediation:person_detail", args=[person.pk])
     client.post(url, {"reason": "a"})
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(7) as few:
         client.post(url, {"reason": "b"})
     for n in range(5):
         services.record_followup(

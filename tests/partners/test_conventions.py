@@ -131,7 +131,7 @@ def test_convention_list_queries_do_not_grow(world, django_assert_num_queries, c
         AmendmentFactory(convention=convention, number=1, signed_on=TODAY, subject="x")
     client = client_for(world.director)
     client.get(reverse("partners:convention_list"))  # warm the session
-    with django_assert_num_queries(9) as captured:
+    with django_assert_num_queries(6) as captured:
         response = client.get(reverse("partners:convention_list"))
     assert len(response.context["rows"]) == conventions, [q["sql"][:90] for q in captured.captured_queries]
 
