@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/altm
 DEB_PACKAGES := chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core gettext postgresql-client
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run install sysdeps test test-sqlite test-postgres lint format bench bench-import load fault backup restore clean
+.PHONY: run worker install sysdeps test test-sqlite test-postgres lint format bench bench-import load fault backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,10 +30,22 @@ sysdeps:
 	  for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo "Attention : paquet $$p absent (installez-le en root)."; done; \
 	fi
 
+# `make run` serves the demo and runs the background worker next to it (stopped with the server); the demo's
+# e-mails are written as files in sent_emails/ (set EMAIL_BACKEND to change it, e.g. the console backend).
+RUN_ADDR ?= 127.0.0.1:8000
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "E-mails de la démonstration : dossier $${EMAIL_FILE_PATH:-sent_emails}/ (un fichier par envoi)."
+	export EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend} \
+	  SITE_URL=$${SITE_URL:-http://$(RUN_ADDR)}; \
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(PY) manage.py runserver $(RUN_ADDR)
+
+# The background worker alone (production: the altm-worker systemd unit, see README).
+worker: install
+	$(PY) manage.py db_worker
 
 test: install sysdeps
 	$(MAKE) test-sqlite

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin import UserAdmin
 from accounts.models import User
 from altm.audit import log_change, snapshot
-from altm.models import Agency, AuditAction
+from altm.models import Agency, AuditAction, NotificationPreference, OutgoingEmail
 
 
 def _current(obj):
@@ -130,3 +130,27 @@ class AgencyAdmin(AuditedModelAdmin):
         if agency is None:
             return self.add_view(request, extra_context=extra_context)
         return self.change_view(request, str(agency.pk), extra_context=extra_context)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """Read-only: e-mails are decided by the application; a failed one is sent again from its page."""
+
+    list_display = ["created_at", "to", "subject", "kind", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "kind", "enabled", "updated_at"]
+    list_filter = ["kind", "enabled"]
+    search_fields = ["user__username", "user__last_name"]
+    autocomplete_fields = ["user"]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 # --- Append-only journals -----------------------------------------------------------------------------------
@@ -230,3 +231,96 @@ class Agency(models.Model):
             return ""
         mime = mimetypes.guess_type(self.logo.name)[0] or "image/png"
         return f"data:{mime};base64,{base64.b64encode(content).decode()}"
+
+
+# --- Outgoing e-mail and notification preferences ----------------------------------------------------------
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("À envoyer")
+    SENDING = "sending", _("Envoi en cours")
+    RETRYING = "retrying", _("Nouvel essai prévu")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Échec")
+
+
+UNDELIVERED_EMAIL_STATUSES = (EmailStatus.RETRYING, EmailStatus.FAILED)
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def undelivered(self):
+        """What the failed-deliveries page lists: given up, or failing and waiting for another try."""
+        return self.filter(status__in=UNDELIVERED_EMAIL_STATUSES)
+
+    def due(self, now):
+        """Rows waiting past their try time (a lost job, a worker stopped mid-send): the sweep re-enqueues them."""
+        waiting = (EmailStatus.PENDING, EmailStatus.RETRYING, EmailStatus.SENDING)
+        return self.filter(status__in=waiting, next_try_at__lte=now)
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail the application sends, from the moment it is decided (same transaction as its cause) to its
+    delivery. Written by `altm.mail.queue_email`, sent by the `altm.tasks.send_email` job."""
+
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    to = models.EmailField(_("destinataire"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compte destinataire"),
+    )
+    subject = models.CharField(_("objet"), max_length=250)
+    kind = models.CharField(_("type"), max_length=40)  # a NotificationKind value (altm.notifications)
+    reason = models.CharField(_("pourquoi"), max_length=300)
+    body_text = models.TextField(_("texte"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
+    # Set for e-mails that must go once only (a daily digest, one deadline alert): a second decision is a no-op.
+    key = models.CharField(_("clé d'unicité"), max_length=120, null=True, blank=True, unique=True)
+    status = models.CharField(_("statut"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    next_try_at = models.DateTimeField(_("prochain essai"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-mail envoyé")
+        verbose_name_plural = _("e-mails envoyés")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_try_at"], name="outgoingemail_status_next"),
+            models.Index(fields=["created_at"], name="outgoingemail_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=EmailStatus.values), name="outgoingemail_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+
+class NotificationPreference(models.Model):
+    """A user's choice for one kind of notification. No row: the kind's default (on)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("utilisateur"),
+    )
+    kind = models.CharField(_("notification"), max_length=40)  # a NotificationKind value (altm.notifications)
+    enabled = models.BooleanField(_("reçue par e-mail"), default=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("préférence de notification")
+        verbose_name_plural = _("préférences de notification")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notificationpreference_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind} · {'oui' if self.enabled else 'non'}"

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",  # one-time backup codes of directors and administrators
     "csp",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",  # the queue's table: background jobs need no broker (SQLite or PostgreSQL)
     "altm",
     "accounts",
     "mediation",
@@ -276,7 +278,26 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# The file backend writes each message to a file in this folder (demos and checks: `make run` uses it).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent_emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ALTM <ne-pas-repondre@altm.invalid>")
+# Absolute address of the application, for the links in e-mails (no request when the worker sends them).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# An e-mail that fails is tried again after these delays (seconds), then marked failed for the director.
+# Sent e-mails are kept this many days (`send_pending_emails --prune`, nightly), then deleted.
+ALTM_EMAIL_KEEP_DAYS = env_int("ALTM_EMAIL_KEEP_DAYS", 90)
+ALTM_EMAIL_RETRY_DELAYS = [int(d) for d in env_list("ALTM_EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200", "43200"])]
+
+# Background jobs (django-tasks, database backend: `make worker` / `manage.py db_worker` runs them).
+# ALTM_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them in the request (no worker).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("ALTM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # Name of the agency until an administrator fills in its page in /admin/ (Agence).
 AGENCY_NAME = env_str("AGENCY_NAME", "ALTM")

@@ -31,6 +31,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("", include("altm.notification_urls")),
     path("compte/", include("accounts.urls")),
     path("journal/", include("altm.audit_urls")),
     path("", include("mediation.urls")),

@@ -35,6 +35,7 @@ from partners.models import (
     PartnerOrganisation,
     PartnershipType,
     ReferralStatus,
+    RefusalReason,
     SharingPurpose,
 )
 
@@ -414,6 +415,7 @@ def load_referrals(today, persons, mission_locale, adsea, mediator, mediator_l9,
                     actor=counsellor,
                     referral=referral,
                     status=ReferralStatus.NOT_FOLLOWED,
+                    refusal_reason=RefusalReason.NO_SHOW,
                     reason="Ne s'est pas présenté au rendez-vous",
                 )
             elif step == "abandoned":

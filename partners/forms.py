@@ -19,6 +19,7 @@ from partners.models import (
     PartnerEvent,
     PartnerOrganisation,
     ReferralStatus,
+    RefusalReason,
     SharingPurpose,
 )
 from partners.services import NewPerson
@@ -288,8 +289,20 @@ class IncomingReferralForm(SubmissionForm):
 
 class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Nouveau statut"), choices=(), widget=forms.RadioSelect)
+    refusal_reason = forms.ChoiceField(
+        label=_("Motif du refus"),
+        choices=[("", "—"), *RefusalReason.choices],
+        required=False,
+        help_text=_("Obligatoire si sans suite : il est envoyé à qui a fait la mise en relation."),
+    )
     reason = forms.CharField(
-        label=_("Motif"), max_length=300, required=False, help_text=_("Obligatoire si sans suite ou abandonnée.")
+        label=_("Précisions"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Obligatoire si abandonnée, ou si le motif est « Autre ». Restent dans l'application, "
+            "jamais dans un e-mail."
+        ),
     )
 
     def __init__(self, *args, allowed, **kwargs):

@@ -42,6 +42,7 @@ from partners.models.referrals import (
     ReferralDirection,
     ReferralQuerySet,
     ReferralStatus,
+    RefusalReason,
 )
 from partners.models.registers import (
     BodyKind,
@@ -94,6 +95,7 @@ __all__ = [
     "InformationShareQuerySet",
     "LegalBasis",
     "REFERRAL_CATEGORIES",
+    "RefusalReason",
     "SharingPurpose",
     "category_labels",
     "active_partner_names",

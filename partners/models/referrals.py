@@ -31,6 +31,19 @@ class ReferralStatus(models.TextChoices):
 OPEN_REFERRAL_STATUSES = (ReferralStatus.PROPOSED, ReferralStatus.DONE)
 
 
+class RefusalReason(models.TextChoices):
+    """Why the receiving side did not follow a referral up (told to the sender by e-mail, with no detail)."""
+
+    UNREACHABLE = "unreachable", _("Personne injoignable")
+    NO_SHOW = "no_show", _("Ne s'est pas présentée au rendez-vous")
+    DECLINED = "declined", _("La personne ne souhaite pas d'accompagnement")
+    ALREADY_FOLLOWED = "already_followed", _("Déjà accompagnée par ailleurs")
+    NOT_ELIGIBLE = "not_eligible", _("Hors de nos critères (âge, secteur, mission)")
+    MISSING_CONSENT = "missing_consent", _("Consentement manquant ou insuffisant")
+    MISSING_INFORMATION = "missing_information", _("Informations insuffisantes pour agir")
+    OTHER = "other", _("Autre motif (précisez)")
+
+
 class ReferralQuerySet(ScopedQuerySet):
     # The director sees every referral, field staff their teams', a counsellor those with their organisation.
     scope = PartnerScope(organisation_path="organisation_id")
@@ -99,6 +112,9 @@ class Referral(models.Model):
         _("statut"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PROPOSED
     )
     status_reason = models.CharField(_("motif du statut"), max_length=300, blank=True)
+    refusal_reason = models.CharField(
+        _("motif du refus"), max_length=20, choices=RefusalReason.choices, blank=True, default=""
+    )
     status_changed_at = models.DateTimeField(_("statut changé le"), null=True, blank=True)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

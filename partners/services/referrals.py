@@ -40,8 +40,10 @@ from partners.models import (
     Referral,
     ReferralDirection,
     ReferralStatus,
+    RefusalReason,
     SharingPurpose,
 )
+from partners.notifications import notify_referral_answered, notify_referral_received
 from partners.services.consents import record_consent
 from partners.services.sharing import share_information
 
@@ -261,29 +263,50 @@ def record_referral(
         referral.intervention = intervention
         referral.save(update_fields=["intervention"])
     log_change(actor=actor, instance=referral, action=AuditAction.CREATE)
+    notify_referral_received(referral=referral, actor=actor)
     return referral, True
 
 
-TERMINAL_REASON_REQUIRED = (ReferralStatus.NOT_FOLLOWED, ReferralStatus.ABANDONED)
+TERMINAL_REASON_REQUIRED = (ReferralStatus.ABANDONED,)  # a refusal takes a reason from the list
 
 
 @transaction.atomic
-def update_referral_status(*, actor, referral: Referral, status: str, reason: str = "") -> Referral:
-    """Move a referral along its workflow (proposed → done → taken in charge / not followed / abandoned)."""
+def update_referral_status(
+    *, actor, referral: Referral, status: str, reason: str = "", refusal_reason: str = ""
+) -> Referral:
+    """Move a referral along its workflow (proposed → done → taken in charge / not followed / abandoned).
+
+    Every path that answers a referral calls this: a refusal ("sans suite") takes a reason from the list
+    (`RefusalReason`, free text required with "other"); the one who made the referral is told by e-mail.
+    """
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if status not in perms.allowed_statuses(actor, referral):
         raise ValidationError(
             {"status": [_("Ce changement de statut n'est pas possible pour vous sur cette mise en relation.")]}
         )
-    if status in TERMINAL_REASON_REQUIRED and not reason.strip():
-        raise ValidationError({"reason": [_("Indiquez le motif.")]})
+    errors = {}
+    if status == ReferralStatus.NOT_FOLLOWED:
+        if refusal_reason not in RefusalReason.values:
+            errors["refusal_reason"] = [_("Choisissez le motif du refus dans la liste.")]
+        elif refusal_reason == RefusalReason.OTHER and not reason.strip():
+            errors["reason"] = [_("Précisez le motif.")]
+    else:
+        refusal_reason = ""
+        if status in TERMINAL_REASON_REQUIRED and not reason.strip():
+            errors["reason"] = [_("Indiquez le motif.")]
+    if errors:
+        raise ValidationError(errors)
     before = snapshot(referral)
     referral.status = status
     referral.status_reason = reason.strip()
+    referral.refusal_reason = refusal_reason
     referral.status_changed_at = timezone.now()
     referral.status_changed_by = actor
-    referral.save(update_fields=["status", "status_reason", "status_changed_at", "status_changed_by"])
+    referral.save(
+        update_fields=["status", "status_reason", "refusal_reason", "status_changed_at", "status_changed_by"]
+    )
     log_change(actor=actor, instance=referral, action=AuditAction.UPDATE, before=before)
+    notify_referral_answered(referral=referral, actor=actor)
     return referral
 
 

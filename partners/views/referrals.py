@@ -215,6 +215,7 @@ def referral_status(request, pk):
             referral=referral,
             status=form.cleaned_data["status"],
             reason=form.cleaned_data["reason"],
+            refusal_reason=form.cleaned_data["refusal_reason"],
         )
         if changed is not None:
             messages.success(request, _("Statut mis à jour."))

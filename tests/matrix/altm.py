@@ -10,6 +10,20 @@ def audited_site(world):
     return {"content_type_id": entry.content_type_id, "object_id": entry.object_id}
 
 
+def failed_email(world):
+    from altm.models import EmailStatus, OutgoingEmail
+
+    email = OutgoingEmail.objects.create(
+        to="x@exemple.fr",
+        subject="Essai",
+        kind="account",
+        reason="Essai",
+        body_text="Essai",
+        status=EmailStatus.FAILED,
+    )
+    return {"pk": email.pk}
+
+
 def home_expectations(world):
     return {role: 302 if role == "anonymous" or navigation_for(world.user(role)) else 200 for role in ROLES}
 
@@ -32,4 +46,8 @@ ROUTES = [
     # The audit trail is for the direction only.
     Route("altm:audit_list", expect(director=200)),
     Route("altm:audit_object", expect(director=200), kwargs=audited_site),
+    # Everyone chooses their own e-mails; failed deliveries are for the direction and administrators.
+    Route("notifications:settings", expect(default=200)),
+    Route("notifications:failed", expect(director=200, admin=200)),
+    Route("notifications:retry", expect(director=302, admin=302), kwargs=failed_email, method="post"),
 ]

@@ -86,7 +86,7 @@ def test_workflow_sender_marks_done_partner_confirms(world):
     update_referral_status(actor=world.mediator, referral=referral, status=ReferralStatus.DONE)
     with pytest.raises(Exception, match="pas possible"):
         update_referral_status(actor=world.mediator, referral=referral, status=ReferralStatus.TAKEN_IN_CHARGE)
-    with pytest.raises(Exception, match="Indiquez le motif"):
+    with pytest.raises(Exception, match="Choisissez le motif du refus"):
         update_referral_status(actor=world.counsellor, referral=referral, status=ReferralStatus.NOT_FOLLOWED)
     update_referral_status(
         actor=world.counsellor, referral=referral, status=ReferralStatus.TAKEN_IN_CHARGE, reason="Inscrit en atelier"
@@ -149,7 +149,7 @@ def test_the_counsellor_confirms_taken_in_charge_from_the_inbox(world):
     assert referral in home.context["received"]
     assert "Yanis" in text(home)
     refused = client.post(reverse("partners:referral_status", args=[referral.pk]), {"status": "not_followed"})
-    assert refused.status_code == 400 and "Indiquez le motif" in text(refused)
+    assert refused.status_code == 400 and "Choisissez le motif du refus dans la liste" in text(refused)
     response = client.post(
         reverse("partners:referral_status", args=[referral.pk]),
         {"status": "taken_in_charge", "reason": "Premier rendez-vous tenu"},

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from altm.mail import muted
 from demo import activity, casework, organisation, partners, registers, reporting
 
 DEMO_LOADERS = [
@@ -29,8 +30,9 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             raise CommandError("Les données de démonstration ne se chargent qu'en mode démo (ALTM_DEMO=true).")
         accounts = []
-        for loader in DEMO_LOADERS:
-            accounts.extend(loader(stdout=self.stdout) or [])
+        with muted():  # the demo's history is not news: no e-mail for it
+            for loader in DEMO_LOADERS:
+                accounts.extend(loader(stdout=self.stdout) or [])
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {organisation.DEMO_PASSWORD}) :")
         for user in accounts:
