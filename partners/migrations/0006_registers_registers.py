@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('mediation', '0005_intervention_external_id_lower'),
-        ('partners', '0004_partner_event_uuid'),
+        ('partners', '0005_notify_refusal_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
