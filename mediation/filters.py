@@ -14,7 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from altm.forms import DateInput
 from mediation.daily import sums
-from mediation.models import ActivityType, Intervention, Site, Team, Territory
+from mediation.models import ActivityFamily, ActivityType, Intervention, Site, Team, Territory
+
+
+def _activity_codes():
+    return list(ActivityType.objects.order_by("label").values_list("code", "label"))
 
 
 class InterventionFilterForm(forms.Form):
@@ -43,10 +47,18 @@ class InterventionFilter(django_filters.FilterSet):
     mediator = django_filters.ModelChoiceFilter(
         field_name="author", label=_("Médiateur"), queryset=User.objects.none(), empty_label=_("Tous")
     )
+    team = django_filters.ModelChoiceFilter(label=_("Équipe"), queryset=Team.objects.none(), empty_label=_("Toutes"))
+    family = django_filters.ChoiceFilter(
+        field_name="activity_type__family", label=_("Mission"), choices=ActivityFamily.choices, empty_label=_("Toutes")
+    )
+    # The activities of an indicator (several codes), set by the links of the reports' figures.
+    activities = django_filters.MultipleChoiceFilter(
+        field_name="activity_type__code", label=_("Activités de l'indicateur"), choices=_activity_codes
+    )
 
     class Meta:
         model = Intervention
-        fields = ["start", "end", "territory", "site", "activity", "mediator"]
+        fields = ["start", "end", "territory", "site", "activity", "mediator", "team", "family", "activities"]
         form = InterventionFilterForm
 
     def __init__(self, data=None, queryset=None, *, user, mine: bool = False, **kwargs):
@@ -58,6 +70,7 @@ class InterventionFilter(django_filters.FilterSet):
             territories = Territory.objects.filter(teams__in=teams).distinct()
         self.filters["territory"].queryset = territories
         self.filters["site"].queryset = Site.objects.filter(territory__in=territories.values("pk")).order_by("name")
+        self.filters["team"].queryset = teams.order_by("name")
         if mine:
             del self.filters["mediator"]
         else:

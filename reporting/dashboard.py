@@ -1,7 +1,9 @@
-"""Team dashboard (manager) and agency overview (director): activity of a week or a month compared with the
-previous one, by person (or team) and by activity family; a trend over the last periods; open items.
+"""Team dashboard (manager) and agency overview (director): activity of a week or a month compared like with like
+(the same days of the previous period and of the same period last year, `reporting.periods`), by mission, by
+activity type, by site and by person (or team); a trend over the last periods; open items.
 
-Query count is fixed: one aggregate for the two periods, one for the trend, one per open-item list.
+Every figure knows the intervention-list filters that select its lines (`lines_url`), so each one opens its lines.
+Query count is fixed: one aggregate for the three periods, one for the trend, one per open-item list.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, Sum, Window
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils.dates import MONTHS, MONTHS_AP
+from django.urls import reverse
+from django.utils.dates import MONTHS_AP
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import (
@@ -24,48 +28,46 @@ from mediation.models import (
     TechnicalReportStatus,
 )
 from partners.models import Referral
-from reporting import charts
-from reporting.formatting import fr_date
+from reporting import charts, periods
+from reporting.periods import Span
 
 FAMILIES = [(value, label) for value, label in ActivityFamily.choices]
 TREND_LENGTH = {"week": 12, "month": 12}
+LINES_URL = "mediation:team_interventions"
 
 
-@dataclass(frozen=True)
-class Span:
-    start: date
-    end: date
+def period_span(kind: str, anchor: date, *, today: date | None = None) -> tuple[Span, Span]:
+    """The week or month holding `anchor` (stopped at today if not over) and the same days of the one before."""
+    comparison = periods.compare(kind, anchor, today=today or date.today())
+    return comparison.current, comparison.previous
+
+
+def lines_url(span: Span, **filters) -> str:
+    """The intervention list holding exactly the lines behind a figure: same period, same filters."""
+    query = {"start": span.start.isoformat(), "end": span.end.isoformat()}
+    query.update({name: value for name, value in filters.items() if value not in (None, "")})
+    return reverse(LINES_URL) + "?" + urlencode(query, doseq=True)
+
+
+@dataclass
+class Figure:
+    """One figure of the period, with the same days of the previous period and of last year."""
+
+    key: object
     label: str
+    filters: dict = field(default_factory=dict)  # intervention-list filters selecting its lines
+    linkable: bool = True
+    current: int = 0
+    previous: int = 0
+    last_year: int = 0
 
+    @property
+    def delta(self) -> int:
+        return self.current - self.previous
 
-def period_span(kind: str, anchor: date) -> tuple[Span, Span]:
-    """The week (Monday–Sunday) or calendar month holding `anchor`, and the one before it."""
-    if kind == "week":
-        start = anchor - timedelta(days=anchor.weekday())
-        end = start + timedelta(days=6)
-        previous = Span(start - timedelta(days=7), start - timedelta(days=1), "")
-        week = start.isocalendar()[1]
-        current = Span(
-            start,
-            end,
-            str(_("semaine %(week)s (du %(start)s au %(end)s)"))
-            % {"week": week, "start": fr_date(start), "end": fr_date(end)},
-        )
-        previous = Span(
-            previous.start, previous.end, str(_("semaine %(week)s")) % {"week": previous.start.isocalendar()[1]}
-        )
-        return current, previous
-    start = anchor.replace(day=1)
-    previous_start = start - relativedelta(months=1)
-    return (
-        Span(start, start + relativedelta(day=31), month_label(start)),
-        Span(previous_start, start - timedelta(days=1), month_label(previous_start)),
-    )
-
-
-def month_label(day: date) -> str:
-    """ "novembre 2026", in the active language (Django's month names)."""
-    return f"{MONTHS[day.month]} {day.year}"
+    @property
+    def delta_last_year(self) -> int:
+        return self.current - self.last_year
 
 
 @dataclass
@@ -74,6 +76,9 @@ class ActivityRow:
     label: str
     current: dict[str, int] = field(default_factory=dict)
     previous: dict[str, int] = field(default_factory=dict)
+    last_year: dict[str, int] = field(default_factory=dict)
+    filters: dict = field(default_factory=dict)
+    linkable: bool = True
 
     @property
     def current_total(self) -> int:
@@ -84,23 +89,108 @@ class ActivityRow:
         return sum(self.previous.values())
 
     @property
+    def last_year_total(self) -> int:
+        return sum(self.last_year.values())
+
+    @property
     def delta(self) -> int:
         return self.current_total - self.previous_total
 
-    def cells(self) -> list[tuple[int, int]]:
-        return [(self.current.get(code, 0), self.previous.get(code, 0)) for code, _label in FAMILIES]
+    def cells(self) -> list[tuple[str, int, int]]:
+        """(family code, current, previous) for each family column."""
+        return [(code, self.current.get(code, 0), self.previous.get(code, 0)) for code, _label in FAMILIES]
+
+
+@dataclass
+class Breakdown:
+    code: str
+    title: str
+    figures: list[Figure]
+
+    @property
+    def total(self) -> Figure:
+        total = Figure(key=None, label=str(_("Total")))
+        for figure in self.figures:
+            total.current += figure.current
+            total.previous += figure.previous
+            total.last_year += figure.last_year
+        return total
 
 
 @dataclass
 class Dashboard:
     kind: str
-    current: Span
-    previous: Span
+    comparison: periods.Comparison
     rows: list[ActivityRow]
     totals: ActivityRow
+    breakdowns: list[Breakdown]
     trend_chart: charts.Chart | None
     open_items: dict[str, dict]
+    scope_filters: dict = field(default_factory=dict)  # the team filter of the whole board, if any
     families: list[tuple[str, str]] = field(default_factory=lambda: FAMILIES)
+
+    @property
+    def current(self) -> Span:
+        return self.comparison.current
+
+    @property
+    def previous(self) -> Span:
+        return self.comparison.previous
+
+    @property
+    def last_year(self) -> Span:
+        return self.comparison.last_year
+
+    def url(self, span: Span, filters: dict) -> str:
+        return lines_url(span, **self.scope_filters, **filters)
+
+    def figures(self) -> list[tuple[str, str, Figure]]:
+        """Every figure of the board as (indicator code, label, figure), for the CSV/XLSX download."""
+        result = []
+        for breakdown in self.breakdowns:
+            result.append((f"{breakdown.code}.total", f"{breakdown.title} : {_('total')}", breakdown.total))
+            for figure in breakdown.figures:
+                result.append((f"{breakdown.code}.{figure.key}", f"{breakdown.title} : {figure.label}", figure))
+        return result
+
+
+FIGURE_COLUMNS = [
+    "indicator",
+    "label",
+    "period_start",
+    "period_end",
+    "value",
+    "previous_start",
+    "previous_end",
+    "previous_value",
+]
+
+
+def figure_rows(board: Dashboard, extra: list[tuple[str, str, Figure, periods.Comparison]] = ()) -> list[list]:
+    """The rows of the figures download: each figure against the previous period, then against the same period
+    last year; `extra` adds figures of another comparison (the overview's year to date)."""
+    comparison = board.comparison
+    rows = []
+    for code, label, figure in board.figures():
+        rows.append(_figure_row(code, label, figure.current, figure.previous, comparison.current, comparison.previous))
+    for code, label, figure in board.figures():
+        rows.append(
+            _figure_row(
+                f"{code}.n-1",
+                f"{label} ({_('même période l’an dernier')})",
+                figure.current,
+                figure.last_year,
+                comparison.current,
+                comparison.last_year,
+            )
+        )
+    for code, label, figure, other in extra:
+        rows.append(_figure_row(code, label, figure.current, figure.previous, other.current, other.previous))
+    return rows
+
+
+def _figure_row(code, label, value, previous_value, span: Span, previous: Span) -> list:
+    return [code, str(label), span.start, span.end, value, previous.start, previous.end, previous_value]
 
 
 def _person_label(row) -> str:
@@ -110,10 +200,26 @@ def _person_label(row) -> str:
     return full or row["author__username"]
 
 
-def build_dashboard(*, user, kind: str, anchor: date, group: str, teams=None, today: date | None = None) -> Dashboard:
-    """`group` is "mediator" (team dashboard) or "team" (agency overview); `teams` narrows to some teams."""
+def _span_q(span: Span) -> Q:
+    return Q(date__gte=span.start, date__lte=span.end)
+
+
+def _by_size(figures) -> list[Figure]:
+    return sorted(figures, key=lambda figure: (-figure.current, -figure.previous, figure.label.lower()))
+
+
+def build_dashboard(
+    *, user, kind: str, anchor: date, group: str, teams=None, today: date | None = None, scope_filters=None
+) -> Dashboard:
+    """`group` is "mediator" (team dashboard) or "team" (agency overview); `teams` narrows to some teams and
+    `scope_filters` holds the matching intervention-list filter ({"team": pk}) for the figures' links.
+
+    ONE grouped aggregate gives the three periods by person (or team) × activity type × site; the tables by
+    mission, by activity type, by site and by person are folded from it.
+    """
     today = today or date.today()
-    current, previous = period_span(kind, anchor)
+    comparison = periods.compare(kind, anchor, today=today)
+    current, previous, last_year = comparison.current, comparison.previous, comparison.last_year
     interventions = Intervention.objects.for_user(user)
     if teams is not None:
         interventions = interventions.filter(team__in=teams)
@@ -122,25 +228,90 @@ def build_dashboard(*, user, kind: str, anchor: date, group: str, teams=None, to
         keys = ["author_id", "author__first_name", "author__last_name", "author__username"]
     else:
         keys = ["team_id", "team__name"]
-    in_current = Q(date__gte=current.start, date__lte=current.end)
-    in_previous = Q(date__gte=previous.start, date__lte=previous.end)
     grouped = (
-        interventions.filter(date__gte=previous.start, date__lte=current.end)
+        interventions.filter(_span_q(current) | _span_q(previous) | _span_q(last_year))
         .order_by()
-        .values(*keys, "activity_type__family")
-        .annotate(cur=Sum("count", filter=in_current), prev=Sum("count", filter=in_previous))
+        .values(
+            *keys,
+            "activity_type_id",
+            "activity_type__code",
+            "activity_type__label",
+            "activity_type__family",
+            "site_id",
+            "site__name",
+        )
+        .annotate(
+            cur=Sum("count", filter=_span_q(current)),
+            prev=Sum("count", filter=_span_q(previous)),
+            last=Sum("count", filter=_span_q(last_year)),
+        )
     )
     rows: dict[object, ActivityRow] = {}
     totals = ActivityRow(key=None, label=str(_("Total")))
+    family_labels = {code: str(label) for code, label in FAMILIES}
+    by_family = {
+        code: Figure(key=code, label=label, filters={"family": code}) for code, label in family_labels.items()
+    }
+    by_activity: dict[object, Figure] = {}
+    by_site: dict[object, Figure] = {}
     for item in grouped:
         key = item[keys[0]]
         if key not in rows:
-            label = _person_label(item) if group == "mediator" else (item["team__name"] or str(_("Sans équipe")))
-            rows[key] = ActivityRow(key=key, label=label)
+            if group == "mediator":
+                rows[key] = ActivityRow(key=key, label=_person_label(item), filters={"mediator": key})
+            else:
+                label = item["team__name"] or str(_("Sans équipe"))
+                rows[key] = ActivityRow(key=key, label=label, filters={"team": key})
+            rows[key].linkable = key is not None
         family = item["activity_type__family"]
+        cur, prev, last = item["cur"] or 0, item["prev"] or 0, item["last"] or 0
         for target in (rows[key], totals):
-            target.current[family] = target.current.get(family, 0) + (item["cur"] or 0)
-            target.previous[family] = target.previous.get(family, 0) + (item["prev"] or 0)
+            target.current[family] = target.current.get(family, 0) + cur
+            target.previous[family] = target.previous.get(family, 0) + prev
+            target.last_year[family] = target.last_year.get(family, 0) + last
+        activity = item["activity_type_id"]
+        if activity not in by_activity:
+            label = item["activity_type__label"]
+            code = item["activity_type__code"]
+            by_activity[activity] = Figure(key=code, label=label, filters={"activity": activity})
+        site = item["site_id"]
+        if site not in by_site:
+            by_site[site] = Figure(
+                key=site if site is not None else "sans-site",
+                label=item["site__name"] or str(_("Sans site précisé")),
+                filters={"site": site},
+                linkable=site is not None,
+            )
+        if family not in by_family:
+            by_family[family] = Figure(key=family, label=family, filters={"family": family})
+        for figure in (by_family[family], by_activity[activity], by_site[site]):
+            figure.current += cur
+            figure.previous += prev
+            figure.last_year += last
+
+    sorted_rows = sorted(rows.values(), key=lambda row: row.label.lower())
+    group_figures = [
+        Figure(
+            key=row.key if row.key is not None else "sans",
+            label=row.label,
+            filters=row.filters,
+            linkable=row.linkable,
+            current=row.current_total,
+            previous=row.previous_total,
+            last_year=row.last_year_total,
+        )
+        for row in sorted_rows
+    ]
+    breakdowns = [
+        Breakdown("mission", str(_("Par mission")), list(by_family.values())),
+        Breakdown("activite", str(_("Par type d'activité")), _by_size(by_activity.values())),
+        Breakdown("site", str(_("Par site")), _by_size(by_site.values())),
+        Breakdown(
+            "mediateur" if group == "mediator" else "equipe",
+            str(_("Par médiateur")) if group == "mediator" else str(_("Par équipe")),
+            group_figures,
+        ),
+    ]
 
     # Trend over the last periods, by family: one query.
     length = TREND_LENGTH[kind]
@@ -154,6 +325,8 @@ def build_dashboard(*, user, kind: str, anchor: date, group: str, teams=None, to
         trunc = TruncMonth("date")
         buckets = [trend_start + relativedelta(months=i) for i in range(length)]
         bucket_label = [f"{MONTHS_AP[b.month]} {str(b.year)[2:]}" for b in buckets]
+    if current.partial:
+        bucket_label[-1] = str(_("au %(day)s")) % {"day": f"{current.end:%d/%m}"}  # short: the axis is tight
     trend_rows = (
         interventions.filter(date__gte=trend_start, date__lte=current.end)
         .order_by()
@@ -173,12 +346,13 @@ def build_dashboard(*, user, kind: str, anchor: date, group: str, teams=None, to
 
     return Dashboard(
         kind=kind,
-        current=current,
-        previous=previous,
-        rows=sorted(rows.values(), key=lambda row: row.label.lower()),
+        comparison=comparison,
+        rows=sorted_rows,
         totals=totals,
+        breakdowns=breakdowns,
         trend_chart=trend_chart,
         open_items=open_items(user=user, teams=teams, today=today),
+        scope_filters=dict(scope_filters or {}),
     )
 
 
@@ -198,20 +372,27 @@ def open_items(*, user, teams=None, today: date) -> dict[str, dict]:
     items = {
         "followups": {
             "label": _("Suivis à relancer (prochaine action d'ici 7 jours)"),
+            "all_url": reverse("mediation:followup_list") + "?scope=team",
             "rows": _with_total(followups.select_related("person", "mediator").order_by("next_action_on", "id")),
         },
         "agreements": {
             "label": _("Protocoles d'accord à suivre"),
+            "all_url": reverse("mediation:conflict_list") + "?status=agreement",
             "rows": _with_total(agreements.select_related("territory").order_by("agreement_followup_on", "id")),
         },
         "technical": {
             "label": _("Signalements de veille technique non résolus"),
+            "all_url": reverse("mediation:technical_list"),
             "rows": _with_total(technical.select_related("landlord").order_by("reported_on", "id")),
         },
     }
     referrals = _open_referrals(user=user, teams=teams)
     if referrals is not None:
-        items["referrals"] = {"label": _("Mises en relation en attente de confirmation"), "rows": referrals}
+        items["referrals"] = {
+            "label": _("Mises en relation en attente de confirmation"),
+            "all_url": reverse("partners:referral_list"),
+            "rows": referrals,
+        }
     return items
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import FollowUp, Intervention, Territory
-from reporting import indicators
+from reporting import indicators, periods
 from reporting.indicators import ALL, EVALUATION_CODES, REGISTRY, SECTIONS, Period
 
 CSV_HEADER = ["indicator", "territory", "year", "value"]
@@ -71,13 +71,18 @@ class Row:
     is_detail: bool
     values: list[int]  # one per year, whole agency (or selected territory)
     by_territory: list[tuple[str, str, list[int]]]  # (code, name, one value per year)
+    complete_years: int = 0  # the trend compares the first and the last complete year only
+    cells: list[tuple[int, str | None]] = field(default_factory=list)  # (value, url of its lines) per year
+    territory_cells: list[tuple[str, str, list[tuple[int, str | None]]]] = field(default_factory=list)
 
     @property
     def trend(self) -> int | None:
-        """Change from the first to the last year, in %, when it means something."""
-        if len(self.values) < 2 or not self.values[0]:
+        """Change from the first to the last COMPLETE year, in %, when it means something: a year not over yet is
+        left out (it would compare eleven months with twelve)."""
+        values = self.values[: self.complete_years]
+        if len(values) < 2 or not values[0]:
             return None
-        return round((self.values[-1] - self.values[0]) * 100 / self.values[0])
+        return round((values[-1] - values[0]) * 100 / values[0])
 
 
 @dataclass
@@ -94,6 +99,47 @@ class EvaluationReport:
         return list(range(self.first_year, self.last_year + 1))
 
     @property
+    def as_of(self) -> date:
+        """The day the figures were computed: a year not over on that day is partial."""
+        moment = self.generated_at
+        if hasattr(moment, "date") and callable(moment.date):
+            return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+        return moment
+
+    @property
+    def spans(self) -> list[periods.Span]:
+        """Each year as a span, stopped at `as_of` (and marked partial) when it was not over."""
+        return [periods.year_status(year, today=self.as_of) for year in self.years]
+
+    @property
+    def complete_years(self) -> list[int]:
+        return [span.start.year for span in self.spans if not span.partial and span.start <= self.as_of]
+
+    @property
+    def partial_span(self) -> periods.Span | None:
+        return next((span for span in self.spans if span.partial), None)
+
+    @property
+    def trend_label(self) -> str:
+        """The years the "Évolution" column compares ("2024 → 2025"), or "" when fewer than two are complete."""
+        complete = self.complete_years
+        return f"{complete[0]} → {complete[-1]}" if len(complete) >= 2 else ""
+
+    @property
+    def end_day(self) -> date:
+        """The last day the figures cover: 31 December, or the day they were computed in an unfinished year."""
+        return (
+            min(date(self.last_year, 12, 31), self.as_of)
+            if self.as_of.year <= self.last_year
+            else date(self.last_year, 12, 31)
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        """No figure at all for the period: the report says so in one page instead of pages of zeros."""
+        return not any(self.values.values())
+
+    @property
     def period_label(self) -> str:
         return str(self.first_year) if self.first_year == self.last_year else f"{self.first_year}-{self.last_year}"
 
@@ -104,8 +150,19 @@ class EvaluationReport:
     def value(self, code: str, territory: str, year: int) -> int:
         return self.values.get((code, territory, year), 0)
 
-    def sections(self) -> list[dict]:
+    def sections(self, *, link=None) -> list[dict]:
+        """The rows by mission. `link(code, territory code or ALL, span)` gives the URL of a figure's lines (or
+        None), for the page; PDFs and files pass nothing."""
         result = []
+        spans = self.spans
+        complete = len(self.complete_years)
+
+        def cells(code, territory):
+            return [
+                (self.value(code, territory, span.start.year), link(code, territory, span) if link else None)
+                for span in spans
+            ]
+
         for section in SECTIONS:
             rows = []
             for code in EVALUATION_CODES:
@@ -122,6 +179,9 @@ class EvaluationReport:
                             (t_code, t_name, [self.value(code, t_code, year) for year in self.years])
                             for t_code, t_name in self.territories
                         ],
+                        complete_years=complete if self.years[:complete] == self.complete_years else 0,
+                        cells=cells(code, ALL),
+                        territory_cells=[(t_code, t_name, cells(code, t_code)) for t_code, t_name in self.territories],
                     )
                 )
             if rows:

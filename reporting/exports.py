@@ -10,9 +10,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from altm import spreadsheets
 from altm.models import Agency
 from altm.pdf import render_pdf
 from altm.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, safe_cell
+from mediation.models import ActivityType
 from reporting import charts
 from reporting.evaluation import CSV_HEADER, EvaluationReport
 from reporting.formatting import fr_date
@@ -75,12 +77,18 @@ def evaluation_charts(report: EvaluationReport) -> list[charts.Chart]:
     return result
 
 
-def context(report: EvaluationReport, **extra) -> dict:
+def definitions(codes) -> list[tuple[str, str]]:
+    """(label, definition) of indicators in French words, activity labels instead of codes (one query)."""
+    names = dict(ActivityType.objects.values_list("code", "label"))
+    return [(str(REGISTRY[code].label), REGISTRY[code].describe(names)) for code in codes]
+
+
+def context(report: EvaluationReport, *, link=None, **extra) -> dict:
     return {
         "report": report,
-        "sections": report.sections(),
+        "sections": report.sections(link=link),
         "charts": evaluation_charts(report),
-        "definitions": [REGISTRY[code] for code in EVALUATION_CODES],
+        "definitions": definitions(EVALUATION_CODES),
         "agency": Agency.current(),  # the standalone HTML file is rendered without a request
         **extra,
     }
@@ -111,7 +119,13 @@ def to_xlsx(report: EvaluationReport) -> bytes:
     border = Border(top=thin, bottom=thin, left=thin, right=thin)
     _append(sheet, [_("Évaluation de l'activité %(period)s") % {"period": report.period_label}])
     sheet["A1"].font = Font(bold=True, size=14, color="1F4E79")
-    _append(sheet, [f"{report.scope_label} · " + _("établi le %(date)s") % {"date": fr_date(report.generated_at)}])
+    subtitle = f"{report.scope_label} · " + _("établi le %(date)s") % {"date": fr_date(report.generated_at)}
+    if report.partial_span:
+        subtitle += " · " + _("%(year)s en cours : chiffres au %(day)s") % {
+            "year": report.partial_span.name,
+            "day": fr_date(report.partial_span.end),
+        }
+    _append(sheet, [subtitle])
     _append(sheet, [])
     years = report.years
     for section in report.sections():
@@ -168,3 +182,15 @@ def render(report: EvaluationReport, fmt: str, **extra) -> bytes:
     if fmt == "pdf":
         return to_pdf(report, **extra)
     raise ValueError(fmt)
+
+
+# --- Figures of the dashboards (one line per figure, its period and the period it is compared with) ----------
+
+
+def figures_file(header: list[str], rows: list[list], fmt: str) -> bytes:
+    """CSV for a French spreadsheet (semicolon, UTF-8 with BOM) or XLSX."""
+    if fmt == "csv":
+        return "".join(csv_lines(header, rows, delimiter=";")).encode("utf-8")
+    buffer = io.BytesIO()
+    spreadsheets.write_xlsx(buffer, header, rows, sheet_title=str(_("Chiffres")))
+    return buffer.getvalue()

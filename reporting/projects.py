@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from reporting import indicators
+from reporting import indicators, periods
 from reporting.indicators import ALL, REGISTRY, Period
 from reporting.models import IndicatorTarget, IndicatorValue, ProjectIndicator, ServiceProject
 
@@ -21,13 +21,27 @@ class Cell:
     value: Decimal | int | None
     target: Decimal | None
     is_future: bool
+    elapsed: float = 1.0  # share of the year gone by: below 1 for the current year of a counted indicator
+
+    @property
+    def is_partial(self) -> bool:
+        return self.elapsed < 1
+
+    @property
+    def judged_target(self) -> float | None:
+        """The target the value is judged against: prorated to the days gone by in an unfinished year (a yearly
+        count cannot be reached on 2 December with December still to come)."""
+        if not self.target:
+            return None
+        return float(self.target) * self.elapsed
 
     @property
     def achieved(self) -> float | None:
-        """% of the target reached; None without a target or a value."""
-        if self.value is None or not self.target:
+        """% of the (prorated) target reached; None without a target or a value."""
+        target = self.judged_target
+        if self.value is None or not target:
             return None
-        return float(self.value) * 100 / float(self.target)
+        return float(self.value) * 100 / target
 
     @property
     def level(self) -> str:
@@ -95,7 +109,13 @@ def build_project_report(project: ServiceProject, *, today: date | None = None) 
                 value = None if (is_future or computed is None) else computed.get(item.registry_code, year)
             else:
                 value = manual.get((item.pk, year))
-            cells.append(Cell(year=year, value=value, target=targets.get((item.pk, year)), is_future=is_future))
+            elapsed = 1.0
+            if item.is_computed and year == today.year:
+                span = periods.year_status(year, today=today)
+                elapsed = span.days / ((date(year, 12, 31) - date(year, 1, 1)).days + 1)
+            cells.append(
+                Cell(year=year, value=value, target=targets.get((item.pk, year)), is_future=is_future, elapsed=elapsed)
+            )
         axes[-1]["lines"].append(IndicatorLine(indicator=item, cells=cells))
     return parts
 

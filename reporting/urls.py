@@ -6,7 +6,9 @@ app_name = "reporting"
 
 urlpatterns = [
     path("tableau-de-bord/", views.team_dashboard, name="team_dashboard"),
+    path("tableau-de-bord/chiffres.<str:fmt>", views.team_dashboard_figures, name="team_dashboard_figures"),
     path("vue-d-ensemble/", views.overview, name="overview"),
+    path("vue-d-ensemble/chiffres.<str:fmt>", views.overview_figures, name="overview_figures"),
     path("evaluation/", views.evaluation, name="evaluation"),
     path("evaluation/export.<str:fmt>", views.evaluation_export, name="evaluation_export"),
     path("evaluation/figer/", views.freeze, name="freeze"),

@@ -7,17 +7,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from altm.decorators import role_required
 from altm.params import day_param
 from altm.pdf import pdf_response, render_pdf
-from mediation.models import Team
+from mediation.models import Team, Territory
 from partners.alerts import convention_alerts
 from partners.models import Convention
 from partners.perms import get_convention_or_404
-from reporting import charts, exports, indicators, perms, services
+from reporting import charts, exports, indicators, periods, perms, services
 from reporting import dashboard as dashboards
 from reporting.evaluation import EvaluationReport, build_evaluation, compare_figures
 from reporting.forms import EvaluationForm, FreezeForm, IndicatorEntryForm, default_years
@@ -50,8 +51,29 @@ def evaluation(request):
         "formats": [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("csv", "CSV"), ("html", "HTML")],
     }
     if report is not None:
-        context.update(exports.context(report))
+        context.update(exports.context(report, link=_evaluation_link(report)))
     return render(request, "reporting/evaluation.html", context)
+
+
+LINKED_MEASURES = ("count", "beneficiaries", "women", "men")
+
+
+def _evaluation_link(report: EvaluationReport):
+    """The URL of the lines behind an evaluation figure (sums of intervention lines only; follow-ups count
+    persons and have no lines)."""
+    territory_ids = dict(Territory.objects.values_list("code", "pk"))
+
+    def link(code: str, territory: str, span) -> str | None:
+        indicator = indicators.REGISTRY[code]
+        if indicator.is_followup or indicator.is_partner or indicator.measure not in LINKED_MEASURES:
+            return None
+        filters = {"activities": list(indicator.activities)}
+        scope = territory if territory != indicators.ALL else (report.territory[0] if report.territory else None)
+        if scope is not None:
+            filters["territory"] = territory_ids.get(scope)
+        return dashboards.lines_url(span, **filters)
+
+    return link
 
 
 @role_required(Role.DIRECTOR)
@@ -151,7 +173,8 @@ def project_list(request):
 
 def _project_context(project: ServiceProject) -> dict:
     parts = build_project_report(project)
-    return {"project": project, "parts": parts, "summary": summary(parts), "years": project.years}
+    spans = [periods.year_status(year, today=date.today()) for year in project.years]
+    return {"project": project, "parts": parts, "summary": summary(parts), "years": project.years, "spans": spans}
 
 
 @role_required(Role.DIRECTOR)
@@ -199,7 +222,8 @@ def project_entry(request, pk: int, year: int):
                     entry["note"] = form.cleaned_data["note"]
                 entries[form.indicator.pk] = entry
             changed = services.save_indicator_entries(actor=request.user, project=project, year=year, entries=entries)
-            messages.success(request, _("%(count)s modification(s) enregistrée(s).") % {"count": changed})
+            message = ngettext("%(count)s modification enregistrée.", "%(count)s modifications enregistrées.", changed)
+            messages.success(request, message % {"count": changed})
             return redirect("reporting:project_detail", pk=project.pk)
         messages.error(
             request, _("Certaines saisies sont invalides : rien n'a été enregistré. Corrigez-les ci-dessous.")
@@ -229,9 +253,12 @@ def _anchor(request) -> date:
     return day_param(request, "date", default=date.today())
 
 
-@role_required(Role.MANAGER, Role.DIRECTOR)
-def team_dashboard(request):
-    kind = request.GET.get("period") if request.GET.get("period") in ("week", "month") else "week"
+def _kind(request, default: str) -> str:
+    return request.GET.get("period") if request.GET.get("period") in ("week", "month") else default
+
+
+def _team_board(request):
+    kind = _kind(request, "week")
     teams = list(Team.objects.for_user(request.user).order_by("name"))
     selected = None
     team_id = request.GET.get("team")
@@ -241,50 +268,126 @@ def team_dashboard(request):
             raise Http404
     scope = [selected] if selected else teams
     board = dashboards.build_dashboard(
-        user=request.user, kind=kind, anchor=_anchor(request), group="mediator", teams=scope
+        user=request.user,
+        kind=kind,
+        anchor=_anchor(request),
+        group="mediator",
+        teams=scope,
+        scope_filters={"team": selected.pk} if selected else None,
     )
+    return board, teams, selected
+
+
+@role_required(Role.MANAGER, Role.DIRECTOR)
+def team_dashboard(request):
+    board, teams, selected = _team_board(request)
     return render(
         request,
         "reporting/team_dashboard.html",
-        {"board": board, "teams": teams, "selected": selected, "kind": kind, **_navigation(board, kind, selected)},
+        {
+            "board": board,
+            "teams": teams,
+            "selected": selected,
+            "kind": board.kind,
+            "figures_url": "reporting:team_dashboard_figures",
+            **_navigation(board, board.kind, selected),
+        },
     )
+
+
+@role_required(Role.MANAGER, Role.DIRECTOR)
+def team_dashboard_figures(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    board, _teams, selected = _team_board(request)
+    name = f"tableau-de-bord-{board.current.start.isoformat()}-{board.current.end.isoformat()}.{fmt}"
+    return _figures_response(dashboards.figure_rows(board), fmt, name)
+
+
+def _figures_response(rows, fmt: str, name: str) -> HttpResponse:
+    content = exports.figures_file(dashboards.FIGURE_COLUMNS, rows, fmt)
+    response = HttpResponse(content, content_type=exports.FORMATS[fmt][0])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _navigation(board, kind: str, selected) -> dict:
     previous_anchor = board.current.start - timedelta(days=1)
-    next_anchor = board.current.end + timedelta(days=1)
+    next_anchor = board.current.start + timedelta(days=7 if kind == "week" else 31)
+    next_anchor = next_anchor.replace(day=1) if kind == "month" else next_anchor
     team = f"&team={selected.pk}" if selected else ""
+    date_query = f"&date={board.current.start.isoformat()}"
     return {
         "previous_query": f"period={kind}&date={previous_anchor.isoformat()}{team}",
         "next_query": f"period={kind}&date={next_anchor.isoformat()}{team}" if next_anchor <= date.today() else "",
         "team_query": team,
+        "figures_query": f"period={kind}{date_query}{team}",
     }
+
+
+YEAR_CODES = [
+    "conflict.interventions",
+    "partnership.referrals",
+    "assistance.active_listening",
+    "technical_watch.total",
+]
+
+
+def _overview_board(request):
+    today = date.today()
+    board = dashboards.build_dashboard(
+        user=request.user, kind=_kind(request, "month"), anchor=_anchor(request), group="team"
+    )
+    to_date = periods.year_to_date(today)
+    tables = [
+        indicators.compute(YEAR_CODES, period=indicators.Period(span.start, span.end), by=())
+        for span in (to_date.current, to_date.previous)
+    ]
+    year_figures = []
+    for code in YEAR_CODES:
+        indicator = indicators.REGISTRY[code]
+        figure = dashboards.Figure(
+            key=code,
+            label=str(indicator.label),
+            filters={"activities": list(indicator.activities)},
+            current=tables[0].get(code),
+            previous=tables[1].get(code),
+        )
+        year_figures.append(figure)
+    return board, to_date, year_figures
 
 
 @role_required(Role.DIRECTOR)
 def overview(request):
-    kind = request.GET.get("period") if request.GET.get("period") in ("week", "month") else "month"
-    board = dashboards.build_dashboard(user=request.user, kind=kind, anchor=_anchor(request), group="team")
+    board, to_date, year_figures = _overview_board(request)
     today = date.today()
-    year_table = indicators.compute(
-        ["conflict.interventions", "partnership.referrals", "assistance.active_listening", "technical_watch.total"],
-        period=indicators.Period(date(today.year, 1, 1), today),
-        by=(),
-    )
-    year_figures = [(indicators.REGISTRY[code].label, year_table.get(code)) for code in year_table.codes]
     return render(
         request,
         "reporting/overview.html",
         {
             "board": board,
-            "kind": kind,
+            "kind": board.kind,
             "year": today.year,
-            "year_figures": year_figures,
+            "to_date": to_date,
+            "year_figures": [
+                (figure, dashboards.lines_url(to_date.current, **figure.filters)) for figure in year_figures
+            ],
             "alerts": convention_alerts(request.user, today),
             "conventions": _conventions(request.user),
-            **_navigation(board, kind, None),
+            "figures_url": "reporting:overview_figures",
+            **_navigation(board, board.kind, None),
         },
     )
+
+
+@role_required(Role.DIRECTOR)
+def overview_figures(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    board, to_date, year_figures = _overview_board(request)
+    extra = [(f"annee.{f.key}", f"{f.label} ({to_date.current.label})", f, to_date) for f in year_figures]
+    name = f"vue-d-ensemble-{board.current.start.isoformat()}-{board.current.end.isoformat()}.{fmt}"
+    return _figures_response(dashboards.figure_rows(board, extra), fmt, name)
 
 
 def _conventions(user):

@@ -1,5 +1,7 @@
 import math
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -113,6 +115,16 @@ def browser_context_args(browser_context_args):
 def pytest_configure(config):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     assert settings.LANGUAGE_CODE == "fr"
+    if not hasattr(config, "workerinput"):  # once, in the controller: the French plurals need the compiled catalogue
+        _compile_catalogue()
+
+
+def _compile_catalogue():
+    """Compile locale/fr/.../django.po when its .mo is missing or older (`make install` does it too)."""
+    po = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
 
 
 @pytest.fixture(autouse=True)

@@ -54,7 +54,7 @@ def test_interchange_export_escapes_every_cell_and_the_import_reads_the_text_bac
     for text in MALICIOUS:
         InterventionFactory(territory=world.territory_a, note=text)
     client.force_login(world.director)
-    response = client.get(reverse("mediation:intervention_export"), {"format": fmt})
+    response = client.get(reverse("mediation:intervention_export"), {"format": f"echange-{fmt}"})
     content = body(response)
     values = csv_text_values(content) if fmt == "csv" else xlsx_values(content)
     assert not [value for value in values if is_formula(value)]

@@ -34,7 +34,19 @@ def intervention_list(request, *, mine: bool, title: str):
     export_query.pop("page", None)
     if mine:
         export_query["mine"] = "1"
-    context = {"form": form, "page": page, "rows": rows, "totals": totals, "mine": mine, "title": title}
+    chosen = set((form.cleaned_data or {}).get("activities") or []) if hasattr(form, "cleaned_data") else set()
+    indicator_activities = []
+    if chosen:
+        indicator_activities = [(code, label) for code, label in form.fields["activities"].choices if code in chosen]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "totals": totals,
+        "mine": mine,
+        "title": title,
+        "indicator_activities": indicator_activities,
+    }
     return render(request, "mediation/intervention_list.html", {**context, "export_query": export_query.urlencode()})
 
 

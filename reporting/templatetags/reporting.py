@@ -45,3 +45,9 @@ def signed_fr_int(value):
     if value is None:
         return "—"
     return ("+" if value > 0 else "") + formatting.fr_int(value)
+
+
+@register.simple_tag
+def lines_url(board, span, filters=None, **extra):
+    """The intervention list behind a figure of `board`: the span's dates, the board's scope, the figure's filters."""
+    return board.url(span, {**(filters or {}), **extra})

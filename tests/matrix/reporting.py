@@ -35,7 +35,13 @@ CONVENTION_READERS = expect(manager=200, manager_other_team=200, director=200)
 ROUTES = [
     Route("reporting:registers", expect(manager=200, manager_other_team=200, director=200)),
     Route("reporting:team_dashboard", expect(manager=200, manager_other_team=200, director=200)),
+    Route(
+        "reporting:team_dashboard_figures",
+        expect(manager=200, manager_other_team=200, director=200),
+        kwargs=lambda world: {"fmt": "csv"},
+    ),
     Route("reporting:overview", DIRECTOR_ONLY),
+    Route("reporting:overview_figures", DIRECTOR_ONLY, kwargs=lambda world: {"fmt": "xlsx"}),
     Route("reporting:evaluation", DIRECTOR_ONLY),
     Route("reporting:evaluation_export", DIRECTOR_ONLY, kwargs=lambda world: {"fmt": "csv"}),
     # Freezing needs a POST; the director is sent to the frozen report.

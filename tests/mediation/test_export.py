@@ -45,7 +45,7 @@ def test_csv_export_has_the_interchange_columns_and_values(world, client):
     )
     tagged = LineFactory(date=date(2025, 3, 5), external_id="tableur-12", duration_minutes=30)
     client.force_login(world.manager)
-    response = client.get(reverse("mediation:intervention_export"), {"format": "csv"})
+    response = client.get(reverse("mediation:intervention_export"), {"format": "echange-csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -79,23 +79,23 @@ def test_export_is_scoped_to_the_user_and_follows_the_list_filters(world, client
     url = reverse("mediation:intervention_export")
 
     client.force_login(world.mediator)
-    notes = [row[11] for row in csv_rows(client.get(url))[1:]]
+    notes = [row[11] for row in csv_rows(client.get(url, {"format": "echange-csv"}))[1:]]
     assert notes == ["équipe A, mars", "équipe A, avril"]
-    notes = [row[11] for row in csv_rows(client.get(url, {"start": "2025-04-01"}))[1:]]
+    notes = [row[11] for row in csv_rows(client.get(url, {"start": "2025-04-01", "format": "echange-csv"}))[1:]]
     assert notes == ["équipe A, avril"]
 
     client.force_login(world.manager_other_team)
-    assert [row[11] for row in csv_rows(client.get(url))[1:]] == ["équipe B"]
+    assert [row[11] for row in csv_rows(client.get(url, {"format": "echange-csv"}))[1:]] == ["équipe B"]
 
     client.force_login(world.director)
-    assert len(csv_rows(client.get(url, {"territory": world.territory_b.pk}))) == 2
+    assert len(csv_rows(client.get(url, {"territory": world.territory_b.pk, "format": "echange-csv"}))) == 2
 
 
 def test_mine_exports_only_the_users_own_lines(world, client):
     LineFactory(note="à moi")
     LineFactory(note="au manager", author=world.manager)
     client.force_login(world.mediator)
-    rows = csv_rows(client.get(reverse("mediation:intervention_export"), {"mine": "1"}))
+    rows = csv_rows(client.get(reverse("mediation:intervention_export"), {"mine": "1", "format": "echange-csv"}))
     assert [row[11] for row in rows[1:]] == ["à moi"]
 
 
@@ -109,13 +109,13 @@ def test_export_query_count_does_not_grow_with_lines(world, client, django_asser
     for day in range(1, 29):
         LineFactory(date=date(2025, 2, day), site=world.site_a)
     with django_assert_num_queries(len(first.captured_queries)):
-        assert len(csv_rows(client.get(url))) == 30
+        assert len(csv_rows(client.get(url, {"format": "echange-csv"}))) == 30
 
 
 def test_xlsx_export(world, client):
     LineFactory(note="=SOMME(A1:A2)")
     client.force_login(world.director)
-    response = client.get(reverse("mediation:intervention_export"), {"format": "xlsx"})
+    response = client.get(reverse("mediation:intervention_export"), {"format": "echange-xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(content(response))).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -132,7 +132,7 @@ def test_export_then_import_round_trips(world, client, tmp_path, export_format):
     LineFactory(external_id="ancien-3", note="ligne 1\nligne 2")
     client.force_login(world.director)
     url = reverse("mediation:intervention_export")
-    first = content(client.get(url, {"format": export_format}))
+    first = content(client.get(url, {"format": f"echange-{export_format}"}))
     path = tmp_path / f"export.{export_format}"
     path.write_bytes(first)
 
@@ -143,10 +143,10 @@ def test_export_then_import_round_trips(world, client, tmp_path, export_format):
     assert Intervention.objects.count() == 3
 
     # Into an empty database, the import recreates the same rows.
-    before = csv_rows(client.get(url))
+    before = csv_rows(client.get(url, {"format": "echange-csv"}))
     Intervention.objects.all().delete()
     call_command("import_interventions", str(path), stdout=io.StringIO())
-    assert csv_rows(client.get(url)) == before
+    assert csv_rows(client.get(url, {"format": "echange-csv"})) == before
 
 
 def test_export_command_writes_a_filtered_file(world, tmp_path):

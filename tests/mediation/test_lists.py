@@ -139,8 +139,8 @@ def test_team_list_query_count_does_not_grow(client, world, django_assert_num_qu
     bulk_lines(world, rows)
     bulk_lines(world, rows, author=world.manager)
     client.force_login(world.manager)
-    # Same as above without the activity filter, plus the mediator choices.
-    with django_assert_num_queries(12):
+    # Same as above without the activity filter, plus the mediator and the team choices.
+    with django_assert_num_queries(13):
         client.get(reverse("mediation:team_interventions"))
 
 
@@ -158,8 +158,8 @@ def test_export_link_carries_the_filters_and_gives_the_same_lines(client, world)
     href = unescape(html[html.rindex('href="', 0, start) + 6 : html.index('"', html.rindex('href="', 0, start) + 6)])
     assert "start=2026-11-01" in href and "page=" not in href
     response = client.get(href)
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert [(row["activity"], row["count"]) for row in rows] == [("rule_reminder", "4")]
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert [(row["Activité"], row["Actes"]) for row in rows] == [("Rappel à la règle", "4")]
 
 
 @pytest.mark.parametrize(

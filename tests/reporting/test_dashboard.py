@@ -47,7 +47,7 @@ def test_team_activity_compared_with_previous_week(world):
     assert [row.label for row in board.rows] == ["Amina Benali"]
     row = board.rows[0]
     assert row.current == {"conflict": 4, "assistance": 3}
-    assert row.cells()[0] == (4, 2) and row.cells()[2] == (3, 0)
+    assert row.cells()[0] == ("conflict", 4, 2) and row.cells()[2] == ("assistance", 3, 0)
     assert (row.current_total, row.previous_total, row.delta) == (7, 2, 5)
 
 

@@ -9,6 +9,7 @@ from reporting import services
 from reporting.models import IndicatorTarget, IndicatorValue, ProjectIndicator, ServiceProject
 from reporting.projects import build_project_report
 from reporting.service_projects import PROJECT_2017_2019, count_indicators
+from tests.clock import frozen
 from tests.mediation.factories import InterventionFactory
 from tests.reporting import dataset
 from tests.reporting.factories import IndicatorTargetFactory
@@ -151,3 +152,24 @@ def test_project_pdf(world, project, tmp_path):
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Projet de service 2017-2019" in text and "Taux de connaissance du dispositif" in text
     assert "Sommaire" in text
+
+
+@frozen(date(2026, 12, 2))
+def test_a_target_of_the_unfinished_year_is_prorated_before_it_is_judged(world, project):
+    new = services.copy_project_structure(
+        actor=world.director, source=project, name="Projet 2025-2027", start_year=2025, end_year=2027
+    )
+    item = ProjectIndicator.objects.get(axis__stake__part__project=new, label="Nombre de sensibilisations")
+    for year in (2025, 2026):
+        IndicatorTargetFactory(indicator=item, year=year, value=Decimal(365))
+    InterventionFactory(activity_type__code="awareness", territory=world.territory_a, date=date(2025, 3, 1), count=200)
+    InterventionFactory(activity_type__code="awareness", territory=world.territory_a, date=date(2026, 3, 1), count=320)
+    parts = build_project_report(new, today=date(2026, 12, 2))
+    lines = [line for p in parts for s in p["stakes"] for a in s["axes"] for line in a["lines"]]
+    cells = next(line for line in lines if line.indicator.pk == item.pk).cells
+    # 2025 is over: 200 of 365 is behind. 2026 on 2 December: 336 days gone, the target so far is 336; 320 is close.
+    assert (cells[0].is_partial, cells[0].level) == (False, "behind")
+    assert cells[1].is_partial and cells[1].judged_target == 336
+    assert cells[1].level == "close"
+    page = director_client(world).get(f"/bilans/projets/{new.pk}/").content.decode()
+    assert "336 au prorata de l'année écoulée" in page and "au 02/12/2026" in page

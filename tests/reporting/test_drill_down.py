@@ -1,0 +1,180 @@
+"""Every figure of the manager dashboard, the director overview and the evaluation opens the list of its lines, and
+those lines add up to the figure; the figures download as CSV (French Excel) and XLSX with the issue's columns."""
+
+import csv
+import io
+import re
+from datetime import date
+from html import unescape
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reporting.dashboard import FIGURE_COLUMNS
+from tests.clock import frozen
+from tests.mediation.factories import InterventionFactory
+
+TODAY = date(2026, 12, 2)
+pytestmark = frozen(TODAY)
+
+LINK = re.compile(r'<a href="(/[^"]*saisies/\?[^"]+)"[^>]*>([0-9\u202f]+)</a>')
+
+
+def dataset(world):
+    a, b = world.territory_a, world.territory_b
+    lines = [
+        # This month so far (1–2 December 2026)
+        ("rule_reminder", a, world.site_a, date(2026, 12, 1), 4, 1, 0),
+        ("referral", a, None, date(2026, 12, 2), 2, 1, 1),
+        ("moral_support", b, None, date(2026, 12, 2), 3, 0, 0),
+        # The same days of November, and a later November day that must NOT be compared
+        ("rule_reminder", a, world.site_a, date(2026, 11, 2), 5, 0, 0),
+        ("rule_reminder", a, None, date(2026, 11, 15), 40, 0, 0),
+        # The same days last year, and the rest of December 2025 (left out)
+        ("conflict_real_time", a, world.site_a, date(2025, 12, 1), 7, 0, 0),
+        ("conflict_real_time", a, None, date(2025, 12, 20), 70, 0, 0),
+        # Earlier this year, for the year to date and the evaluation
+        ("round_table", b, None, date(2026, 3, 4), 6, 2, 3),
+        ("referral", b, None, date(2025, 6, 1), 9, 4, 0),
+    ]
+    for code, territory, site, day, count, women, men in lines:
+        InterventionFactory(
+            activity_type__code=code, territory=territory, site=site, date=day, count=count, women=women, men=men
+        )
+
+
+def figure_links(html: str) -> list[tuple[str, int]]:
+    return [(unescape(url), int(text.replace("\u202f", ""))) for url, text in LINK.findall(html)]
+
+
+def assert_links_add_up(client, links, measure="acts"):
+    assert links
+    for url, figure in links:
+        totals = client.get(url).context["totals"]
+        value = totals["women"] + totals["men"] + totals["unknown"] if measure == "beneficiaries" else totals[measure]
+        assert value == figure, url
+
+
+def test_manager_dashboard_compares_the_same_days_and_every_figure_opens_its_lines(client, world):
+    dataset(world)
+    client.force_login(world.manager)
+    html = client.get(reverse("reporting:team_dashboard"), {"period": "month"}).content.decode()
+    assert "décembre 2026 au 02/12/2026" in html
+    assert (
+        "comparée à novembre 2026 (du 01/11/2026 au 02/11/2026) et à décembre 2025 (du 01/12/2025 au 02/12/2025)"
+        in html
+    )
+    board = client.get(reverse("reporting:team_dashboard"), {"period": "month"}).context["board"]
+    # Territory A only (the manager's team): 6 acts this month, 5 on 1–2 November, 7 on 1–2 December 2025.
+    assert (board.totals.current_total, board.totals.previous_total, board.totals.last_year_total) == (6, 5, 7)
+    by_site = {figure.label: figure for figure in next(b for b in board.breakdowns if b.code == "site").figures}
+    assert (by_site["Santy"].current, by_site["Santy"].previous, by_site["Santy"].last_year) == (4, 5, 7)
+    activities = {f.label: f.current for f in next(b for b in board.breakdowns if b.code == "activite").figures}
+    assert activities["Rappel à la règle"] == 4 and activities["Mise en relation"] == 2
+    links = figure_links(html)
+    assert len(links) >= 10
+    assert_links_add_up(client, links)
+
+
+def test_director_overview_figures_and_year_to_date_open_their_lines(client, world):
+    dataset(world)
+    client.force_login(world.director)
+    html = client.get(reverse("reporting:overview")).content.decode()
+    assert "au 02/12/2026" in html
+    assert (
+        "(du 01/01/2026 au 02/12/2026), comparé aux mêmes dates de l'an dernier (du 01/01/2025 au 02/12/2025)" in html
+    )
+    links = figure_links(html)
+    year_links = [link for link in links if "activities=" in link[0]]
+    assert year_links, "the year-to-date figures are links"
+    assert_links_add_up(client, links)
+
+
+def test_evaluation_figures_open_their_lines(client, world):
+    dataset(world)
+    client.force_login(world.director)
+    html = client.get(reverse("reporting:evaluation"), {"years": "2025-2026"}).content.decode()
+    rows = re.findall(r'<tr class="[^"]*" data-code="([^"]+)"[^>]*>(.*?)</tr>', html, re.S)
+    checked = 0
+    for code, row in rows:
+        links = figure_links(row)
+        if not links:
+            continue
+        measure = "acts"
+        if code.endswith("beneficiaries"):
+            measure = "beneficiaries"
+        elif code.endswith(".women"):
+            measure = "women"
+        elif code.endswith(".men"):
+            measure = "men"
+        assert_links_add_up(client, links, measure)
+        checked += len(links)
+    assert checked >= 8
+
+
+def test_evaluation_marks_the_unfinished_year_and_leaves_it_out_of_the_trend(client, world):
+    dataset(world)
+    client.force_login(world.director)
+    response = client.get(reverse("reporting:evaluation"), {"years": "2024-2026"})
+    html = response.content.decode()
+    assert "au 02/12/2026" in html and "2024 → 2025" in html
+    assert "L'année 2026 n'est pas terminée" in html
+    referrals = next(
+        row
+        for section in response.context["sections"]
+        for row in section["rows"]
+        if row.code == "partnership.referrals"
+    )
+    assert referrals.values == [0, 9, 2]
+    assert referrals.trend is None  # 2024 → 2025 from 0: no percentage; 2026 is not compared at all
+
+
+def test_dashboard_figures_download_as_csv_for_french_excel_and_xlsx(client, world):
+    dataset(world)
+    client.force_login(world.manager)
+    response = client.get(reverse("reporting:team_dashboard_figures", args=["csv"]), {"period": "month"})
+    assert response.status_code == 200
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == FIGURE_COLUMNS
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["mission.total"][1:] == [
+        "Par mission : total",
+        "2026-12-01",
+        "2026-12-02",
+        "6",
+        "2026-11-01",
+        "2026-11-02",
+        "5",
+    ]
+    assert by_code["mission.total.n-1"][5:] == ["2025-12-01", "2025-12-02", "7"]
+    assert by_code["activite.rule_reminder"][4] == "4"
+
+    client.force_login(world.director)
+    response = client.get(reverse("reporting:overview_figures", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert list(values[0]) == FIGURE_COLUMNS
+    year_row = next(row for row in values if row[0] == "annee.conflict.interventions")
+    assert year_row[4] == 6  # the round table of March 2026
+    assert "Interventions de gestion de conflits" in year_row[1]
+
+
+def test_open_items_are_links_and_a_long_list_says_how_many_with_a_link_to_all(client, world):
+    from tests.mediation.factories import TechnicalReportFactory
+
+    for index in range(10):
+        TechnicalReportFactory(
+            landlord=world.landlord,
+            territory=world.territory_a,
+            place=f"Allée {index}",
+            problem="Porte cassée",
+            reported_on=TODAY,
+        )
+    client.force_login(world.manager)
+    html = client.get(reverse("reporting:team_dashboard")).content.decode()
+    block = html[html.index('id="open-technical"') :]
+    block = block[: block.index("</div>\n    </div>")]
+    assert len(re.findall(r'<a href="/[^"]*veille-technique/\d+/">', block)) == 8
+    assert "8 affichés sur 10" in block and "voir tout" in block
