@@ -28,6 +28,7 @@ NAVIGATION = {
         ("mediation:conflict_list", _("Conflits"), "chat-left-dots"),
         ("partners:referral_list", _("Mises en relation"), "arrow-left-right"),
         ("mediation:technical_list", _("Veille technique"), "tools"),
+        ("reporting:registers", _("Registres"), "journal-bookmark"),
     ],
     Role.DIRECTOR: [
         ("reporting:overview", _("Vue d'ensemble"), "speedometer2"),
@@ -35,6 +36,7 @@ NAVIGATION = {
         ("reporting:project_list", _("Projet de service"), "bullseye"),
         ("partners:convention_list", _("Conventions"), "file-earmark-text"),
         ("partners:organisation_list", _("Partenaires"), "building"),
+        ("reporting:registers", _("Registres"), "journal-bookmark"),
         ("mediation:team_interventions", _("Saisies"), "list-ul"),
         ("mediation:technical_list", _("Veille technique"), "tools"),
         ("altm:audit_list", _("Journal d'audit"), "journal-text"),

@@ -79,7 +79,7 @@ def load(stdout=None):
         sorted({item.registry_code for item in computed}), period=Period(date(2024, 1, 1), date(2024, 12, 31)), by=()
     )
     for item in computed:
-        level = base.get(item.registry_code) or 10
+        level = float(base.get(item.registry_code) or 10)
         for index, year in enumerate(current.years):
             _set(IndicatorTarget, item, year, max(1, round(level * (1 + 0.05 * (index + 1)))))
     if stdout is not None:

@@ -193,3 +193,76 @@ class AdultRelayPostAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["holder__last_name", "holder__first_name", "convention_reference"]
     list_select_related = ["holder", "qpv", "dispositif"]
     autocomplete_fields = ["holder"]
+
+
+# --- Registers (projects, diagnostics, territorial bodies, training) ---------------------------------------------
+
+
+@admin.register(models.CommunityProject)
+class CommunityProjectAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "territory", "started_on", "ended_on", "people_invited", "people_met"]
+    list_filter = ["kind", "territory"]
+    search_fields = ["title", "partners"]
+    date_hierarchy = "started_on"
+
+
+@admin.register(models.Diagnostic)
+class DiagnosticAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "territory", "started_on", "completed_on", "data_processed"]
+    list_filter = ["kind", "territory", "data_processed"]
+    search_fields = ["title", "commissioned_by"]
+    date_hierarchy = "started_on"
+
+
+class BodyMeetingInline(admin.TabularInline):
+    model = models.BodyMeeting
+    extra = 0
+    fields = ["date", "attendees", "topics"]
+    autocomplete_fields = ["attendees"]
+
+
+@admin.register(models.TerritorialBody)
+class TerritorialBodyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "territory", "joined_on", "left_on"]
+    list_filter = ["kind", "territory"]
+    search_fields = ["name", "led_by"]
+    inlines = [BodyMeetingInline]
+
+
+@admin.register(models.BodyMeeting)
+class BodyMeetingAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["date", "body"]
+    list_filter = ["body__kind", "body"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["attendees"]
+
+
+class TrainingAttendanceInline(admin.TabularInline):
+    model = models.TrainingAttendance
+    extra = 0
+    autocomplete_fields = ["employee"]
+
+
+@admin.register(models.TrainingSession)
+class TrainingSessionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "provider", "kind", "started_on", "ended_on", "hours"]
+    list_filter = ["kind"]
+    search_fields = ["title", "provider"]
+    date_hierarchy = "started_on"
+    inlines = [TrainingAttendanceInline]
+
+
+@admin.register(models.Certification)
+class CertificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["employee", "kind", "route", "started_on", "obtained_on", "abandoned_on"]
+    list_filter = ["kind", "route"]
+    search_fields = ["employee__username", "employee__first_name", "employee__last_name"]
+    autocomplete_fields = ["employee"]
+
+
+@admin.register(models.TeamExchange)
+class TeamExchangeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["date", "kind", "host_team", "days", "topic"]
+    list_filter = ["kind", "host_team"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["participants"]

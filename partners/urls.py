@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners.views import conventions, counsellor, referrals, sharing, situations
+from partners.views import conventions, counsellor, referrals, registers, sharing, situations
 
 app_name = "partners"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("conventions/<int:pk>/avenant/", conventions.amendment_create, name="amendment_create"),
     path("conventions/<int:pk>/engagement/", conventions.commitment_create, name="commitment_create"),
     path("conventions/<int:pk>/action/", conventions.event_create, name="event_create"),
+    path("registres/<slug:register>/", registers.register_page, name="register_page"),
     path("mises-en-relation/", referrals.referral_list, name="referral_list"),
     path("mises-en-relation/nouvelle/", referrals.referral_create, name="referral_create"),
     path("mises-en-relation/<int:pk>/", referrals.referral_detail, name="referral_detail"),

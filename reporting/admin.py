@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from altm.admin import AuditedAdminMixin
 from reporting import indicators, models, services
+from reporting.indicators.registers import COUNTERS
 
 
 class ProjectPartInline(admin.TabularInline):
@@ -63,10 +64,12 @@ class ProjectStakeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [ProjectAxisInline]
 
 
+def _registry_choices():
+    return [("", "—"), *indicators.choices()]
+
+
 class ProjectIndicatorForm(forms.ModelForm):
-    registry_code = forms.ChoiceField(
-        label=_("Indicateur calculé"), required=False, choices=[("", "—"), *indicators.choices()]
-    )
+    registry_code = forms.ChoiceField(label=_("Indicateur calculé"), required=False, choices=_registry_choices)
 
     class Meta:
         model = models.ProjectIndicator
@@ -125,3 +128,81 @@ class ConventionReviewNoteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["convention", "period_start", "frozen_at", "updated_by"]
     list_select_related = ["convention__organisation", "updated_by"]
     readonly_fields = ["updated_by", "frozen_at", "frozen_by"]
+
+
+class IndicatorDefinitionForm(forms.ModelForm):
+    class Meta:
+        model = models.IndicatorDefinition
+        fields = [
+            "code",
+            "label",
+            "section",
+            "order",
+            "in_evaluation",
+            "source",
+            "activity_types",
+            "measure",
+            "mode",
+            "age_band",
+            "qpv",
+            "followup_kind",
+            "records",
+            "unit",
+            "definition",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "records" in self.fields:
+            self.fields["records"].help_text = _(
+                "Pour les conventions : conventions_signed, meeting, immersion, presentation, shared_action. "
+                "Pour les registres : %(counters)s ; suivi de « :type » pour ne compter qu'un type "
+                "(par exemple projects:cafe)."
+            ) % {"counters": ", ".join(COUNTERS)}
+
+    def clean(self):
+        cleaned = super().clean()
+        source = cleaned.get("source") or (self.instance.source if self.instance.pk else None)
+        activity_types = cleaned.get("activity_types")
+        if source == models.IndicatorSourceKind.INTERVENTIONS and activity_types is not None:
+            if not activity_types:
+                self.add_error("activity_types", _("Choisissez au moins un type d'activité à compter."))
+        elif activity_types:
+            self.add_error("activity_types", _("Les types d'activité ne servent que pour les lignes d'activité."))
+        return cleaned
+
+
+@admin.register(models.IndicatorDefinition)
+class IndicatorDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """An administrator defines a computed indicator here, without code: it reaches the evaluation page, its PDF,
+    its spreadsheet and its CSV at once (when « dans les tableaux d'évaluation » is ticked), and the list of
+    indicators a service project may compute. Built-in indicators keep what they count (the evaluation tables of
+    past years must not change); their label, order and activity types may be adjusted."""
+
+    form = IndicatorDefinitionForm
+    list_display = ["code", "label", "section", "source", "measure", "in_evaluation", "is_builtin", "is_active"]
+    list_filter = ["section", "source", "in_evaluation", "is_builtin", "is_active"]
+    search_fields = ["code", "label"]
+    filter_horizontal = ["activity_types"]
+    ordering = ["section", "order", "code"]
+    fieldsets = [
+        (None, {"fields": ["code", "label", "section", "order", "in_evaluation", "is_active"]}),
+        (_("Ce qui est compté"), {"fields": ["source", "activity_types", "measure", "followup_kind", "records"]}),
+        (_("Filtres sur les lignes d'activité"), {"fields": ["mode", "age_band", "qpv"]}),
+        (_("Présentation"), {"fields": ["unit", "definition"]}),
+    ]
+
+    BUILTIN_LOCKED = ["code", "source", "measure", "mode", "age_band", "qpv", "followup_kind", "records"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.BUILTIN_LOCKED if obj is not None and obj.is_builtin else []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_builtin:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        indicators.forget()

@@ -1,13 +1,152 @@
-"""Service projects (parts → enjeux → axes → indicators with yearly targets and manual values) and frozen reports."""
+"""Indicators as data; service projects (parts → enjeux → axes → indicators with yearly targets and manual values)
+and frozen reports."""
+
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from reporting.indicators import REGISTRY
+from mediation.models import ActivityType, AgeBand, FollowUpKind, ReferralMode
+from reporting.indicators import MEASURES, REGISTRY, SECTIONS, registry
+
+# --- Indicators as data -------------------------------------------------------------------------------------
+
+
+class IndicatorSourceKind(models.TextChoices):
+    INTERVENTIONS = "interventions", _("Lignes d'activité (actes saisis)")
+    FOLLOWUPS = "followups", _("Personnes suivies")
+    PARTNERS = "partners", _("Conventions et actions partenariales")
+    REGISTERS = "registers", _("Registres (projets, diagnostics, instances, formation)")
+
+
+class IndicatorMeasure(models.TextChoices):
+    COUNT = "count", _("Nombre d'actes")
+    BENEFICIARIES = "beneficiaries", _("Personnes (femmes + hommes + non précisé)")
+    WOMEN = "women", _("Femmes")
+    MEN = "men", _("Hommes")
+    UNKNOWN = "unknown", _("Personnes non précisées")
+    HOURS = "hours", _("Heures")
+
+
+class QpvFilter(models.TextChoices):
+    IN = "in", _("En QPV seulement")
+    OUT = "out", _("Hors QPV seulement")
+
+
+assert set(IndicatorMeasure.values) == set(MEASURES)
+
+
+def indicator_code_validator(value: str) -> None:
+    if not re.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)*", value or ""):
+        raise ValidationError(
+            _("Le code s'écrit en minuscules sans accent, chiffres et _ , en parties séparées par des points.")
+        )
+
+
+class IndicatorDefinition(models.Model):
+    """An indicator as data: what to count on which records. The built-in ones come from a data migration
+    (`reporting.indicators.builtin`); an administrator adds others here without a release."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=80,
+        unique=True,
+        validators=[indicator_code_validator],
+        help_text=_("Identifiant stable, repris dans l'export CSV : par exemple « local.cafes_16_25 »."),
+    )
+    label = models.CharField(_("libellé"), max_length=250)
+    section = models.CharField(
+        _("rubrique"), max_length=20, choices=[(section.code, section.label) for section in SECTIONS]
+    )
+    order = models.PositiveSmallIntegerField(_("ordre dans la rubrique"), default=1000)
+    source = models.CharField(
+        _("ce qui est compté"),
+        max_length=15,
+        choices=IndicatorSourceKind.choices,
+        default=IndicatorSourceKind.INTERVENTIONS,
+    )
+    activity_types = models.ManyToManyField(
+        ActivityType, blank=True, related_name="+", verbose_name=_("types d'activité")
+    )
+    measure = models.CharField(
+        _("mesure"), max_length=15, choices=IndicatorMeasure.choices, default=IndicatorMeasure.COUNT
+    )
+    mode = models.CharField(_("filtre : modalité"), max_length=10, choices=ReferralMode.choices, blank=True)
+    age_band = models.CharField(_("filtre : tranche d'âge"), max_length=10, choices=AgeBand.choices, blank=True)
+    qpv = models.CharField(_("filtre : QPV"), max_length=3, choices=QpvFilter.choices, blank=True)
+    followup_kind = models.CharField(_("type de suivi"), max_length=20, choices=FollowUpKind.choices, blank=True)
+    records = models.CharField(
+        _("compteurs"),
+        max_length=200,
+        blank=True,
+        help_text=_("Pour les conventions et les registres : compteurs séparés par des virgules."),
+    )
+    in_evaluation = models.BooleanField(
+        _("dans les tableaux d'évaluation"),
+        default=True,
+        help_text=_("Affiché sur la page Évaluation, dans son PDF, son tableur et son CSV."),
+    )
+    unit = models.CharField(_("unité"), max_length=5, blank=True, help_text=_("« h », « % » ou rien."))
+    definition = models.TextField(_("définition"), blank=True, help_text=_("Vide : décrite d'après les réglages."))
+    is_active = models.BooleanField(_("actif"), default=True)
+    is_builtin = models.BooleanField(_("fourni avec l'application"), default=False, editable=False)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("définition d'indicateur")
+        verbose_name_plural = _("définitions d'indicateurs")
+        ordering = ["section", "order", "code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.label}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        registry.forget()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        registry.forget()
+        return result
+
+    def clean(self):
+        errors = {}
+        if self.source == IndicatorSourceKind.FOLLOWUPS and not self.followup_kind:
+            errors["followup_kind"] = _("Choisissez le type de suivi à compter.")
+        if self.source != IndicatorSourceKind.FOLLOWUPS and self.followup_kind:
+            errors["followup_kind"] = _("Un type de suivi ne sert que pour les personnes suivies.")
+        if self.source in (IndicatorSourceKind.PARTNERS, IndicatorSourceKind.REGISTERS):
+            from reporting.indicators.registers import unknown_records
+
+            records = [code.strip() for code in self.records.split(",") if code.strip()]
+            if not records:
+                errors["records"] = _("Indiquez au moins un compteur.")
+            else:
+                unknown = unknown_records(self.source, records)
+                if unknown:
+                    errors["records"] = _("Compteur inconnu : %(codes)s.") % {"codes": ", ".join(unknown)}
+            if self.in_evaluation:
+                errors["in_evaluation"] = _(
+                    "Les tableaux d'évaluation se ventilent par secteur : ces compteurs ne s'y affichent pas."
+                )
+        elif self.records:
+            errors["records"] = _("Les compteurs ne servent que pour les conventions et les registres.")
+        if self.source != IndicatorSourceKind.INTERVENTIONS and (self.mode or self.age_band or self.qpv):
+            errors["mode"] = _("Les filtres ne s'appliquent qu'aux lignes d'activité.")
+        if self.qpv:
+            from mediation.models import Intervention
+
+            if not hasattr(Intervention.objects.none(), "in_qpv"):
+                errors["qpv"] = _("Les quartiers prioritaires ne sont pas encore enregistrés dans l'application.")
+        if errors:
+            raise ValidationError(errors)
+
 
 # --- Service project ----------------------------------------------------------------------------------------
 
@@ -301,3 +440,8 @@ class ConventionReviewNote(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+
+@receiver(m2m_changed, sender=IndicatorDefinition.activity_types.through)
+def _forget_registry_on_activity_change(**kwargs):
+    registry.forget()

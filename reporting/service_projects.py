@@ -66,7 +66,7 @@ PROJECT_2017_2019 = {
                             "L'implication des plus jeunes dans une dynamique de prévention de la délinquance et de "
                             "prévention sociale",
                             [
-                                ("Nombre d'actions de mobilisation", "", NUMBER),
+                                ("Nombre d'actions de mobilisation", "registers.projects.mobilisation", NUMBER),
                                 ("Nombre d'ateliers citoyenneté", "partnership.workshops", NUMBER),
                                 ("Nombre de sensibilisations", "conflict.awareness", NUMBER),
                                 ("Nombre de jeunes bénéficiaires", "partnership.youth_followups", NUMBER),
@@ -76,10 +76,18 @@ PROJECT_2017_2019 = {
                             2,
                             "Le développement d'actions intergénérationnelles",
                             [
-                                ("Nombre de diagnostics réalisés", "", NUMBER),
-                                ("Traitement des données du diagnostic", "", PERCENT),
-                                ("Nombre d'actions mises en place", "", NUMBER),
-                                ("Nombre de bénéficiaires", "", NUMBER),
+                                ("Nombre de diagnostics réalisés", "registers.diagnostics.completed", NUMBER),
+                                (
+                                    "Traitement des données du diagnostic",
+                                    "registers.diagnostics.processed_rate",
+                                    PERCENT,
+                                ),
+                                ("Nombre d'actions mises en place", "registers.projects.intergenerational", NUMBER),
+                                (
+                                    "Nombre de bénéficiaires",
+                                    "registers.projects.intergenerational.people_met",
+                                    NUMBER,
+                                ),
                             ],
                         ),
                         (
@@ -108,7 +116,7 @@ PROJECT_2017_2019 = {
                             1,
                             "La complémentarité d'action par la formalisation des partenariats",
                             [
-                                ("Nombre de projets impliquant la médiation sociale", "", NUMBER),
+                                ("Nombre de projets impliquant la médiation sociale", "registers.projects", NUMBER),
                                 (
                                     "Nombre de personnes suivies en lien avec les structures",
                                     "partnership.referral_beneficiaries",
@@ -122,14 +130,14 @@ PROJECT_2017_2019 = {
                             2,
                             "La médiation sociale, moteur des projets de résidence",
                             [
-                                ("Nombre de projets développés", "", NUMBER),
+                                ("Nombre de projets développés", "registers.projects.residents", NUMBER),
                                 (
                                     "Nombre d'habitants locataires sensibilisés",
                                     "conflict.awareness_beneficiaries",
                                     NUMBER,
                                 ),
                                 ("Nombre d'habitants référents suivis", "followups.resident_referents", NUMBER),
-                                ("Nombre de groupes de travail engagés", "", NUMBER),
+                                ("Nombre de groupes de travail engagés", "registers.bodies.working_groups", NUMBER),
                             ],
                         ),
                     ],
@@ -142,7 +150,7 @@ PROJECT_2017_2019 = {
                             1,
                             "Explorer de nouveaux besoins",
                             [
-                                ("Nombre de diagnostics engagés", "", NUMBER),
+                                ("Nombre de diagnostics engagés", "registers.diagnostics.started", NUMBER),
                                 ("Nombre de projets développés", "", NUMBER),
                                 ("Nombre de réponses aux appels d'offre", "", NUMBER),
                                 ("Nombre d'appels d'offre remportés", "", NUMBER),
@@ -186,7 +194,7 @@ PROJECT_2017_2019 = {
                             "Homogénéiser les pratiques et outils",
                             [
                                 ("Nombre d'outils adaptés et créés", "", NUMBER),
-                                ("Nombre de rencontres inter-équipes", "", NUMBER),
+                                ("Nombre de rencontres inter-équipes", "training.team_meetings", NUMBER),
                                 ("Taux d'utilisation des outils", "", PERCENT),
                             ],
                         ),
@@ -201,8 +209,12 @@ PROJECT_2017_2019 = {
                             "Accroître les compétences métier en lien avec le référentiel de certification national",
                             [
                                 ("Taux d'évolution des domaines de compétences acquis", "", PERCENT),
-                                ("Nombre d'immersions inter-équipes", "", NUMBER),
-                                ("Nombre de salariés ayant évolué dans les compétences", "", NUMBER),
+                                ("Nombre d'immersions inter-équipes", "training.immersions", NUMBER),
+                                (
+                                    "Nombre de salariés ayant évolué dans les compétences",
+                                    "training.employees_certified",
+                                    NUMBER,
+                                ),
                                 ("Taux de satisfaction, de motivation et de reconnaissance", "", PERCENT),
                             ],
                         ),
@@ -221,6 +233,44 @@ PROJECT_2017_2019 = {
         ),
     ],
 }
+
+
+# The indicators of the 2017-2019 project that the registers compute (issue 15, point 5), by position:
+# (part, stake, axis, label) → registry code. Migration reporting 0005 moves them on databases loaded before.
+COMPUTED_FROM_REGISTERS = {
+    (1, 2, 1, "Nombre d'actions de mobilisation"): "registers.projects.mobilisation",
+    (1, 2, 2, "Nombre de diagnostics réalisés"): "registers.diagnostics.completed",
+    (1, 2, 2, "Traitement des données du diagnostic"): "registers.diagnostics.processed_rate",
+    (1, 2, 2, "Nombre d'actions mises en place"): "registers.projects.intergenerational",
+    (1, 2, 2, "Nombre de bénéficiaires"): "registers.projects.intergenerational.people_met",
+    (2, 1, 1, "Nombre de projets impliquant la médiation sociale"): "registers.projects",
+    (2, 1, 2, "Nombre de projets développés"): "registers.projects.residents",
+    (2, 1, 2, "Nombre de groupes de travail engagés"): "registers.bodies.working_groups",
+    (2, 2, 1, "Nombre de diagnostics engagés"): "registers.diagnostics.started",
+    (3, 1, 2, "Nombre de rencontres inter-équipes"): "training.team_meetings",
+    (3, 2, 1, "Nombre d'immersions inter-équipes"): "training.immersions",
+    (3, 2, 1, "Nombre de salariés ayant évolué dans les compétences"): "training.employees_certified",
+}
+
+
+def move_to_computed(*, apps=None, start_year: int = 2017, end_year: int = 2019) -> int:
+    """Turn the manual indicators of `COMPUTED_FROM_REGISTERS` into computed ones. Safe to run twice.
+
+    Values typed by hand before stay stored (IndicatorValue) but the report shows the computed figure."""
+    apps = apps or global_apps
+    Indicator = apps.get_model("reporting", "ProjectIndicator")
+    moved = 0
+    for (part, stake, axis, label), code in COMPUTED_FROM_REGISTERS.items():
+        moved += Indicator.objects.filter(
+            axis__stake__part__project__start_year=start_year,
+            axis__stake__part__project__end_year=end_year,
+            axis__stake__part__number=part,
+            axis__stake__number=stake,
+            axis__number=axis,
+            label=label,
+            source="manual",
+        ).update(source="computed", registry_code=code)
+    return moved
 
 
 def count_indicators(definition: dict) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import funder_views, partner_views, views
+from reporting import funder_views, partner_views, register_views, views
 
 app_name = "reporting"
 
@@ -39,4 +39,5 @@ urlpatterns = [
     path("projets/<int:pk>/", views.project_detail, name="project_detail"),
     path("projets/<int:pk>/bilan.pdf", views.project_pdf, name="project_pdf"),
     path("projets/<int:pk>/saisie/<int:year>/", views.project_entry, name="project_entry"),
+    path("registres/", register_views.registers, name="registers"),
 ]

@@ -10,6 +10,8 @@ from django.core.cache import cache
 from altm import models as altm_models
 from mediation.activity_types import ACTIVITY_TYPES
 from mediation.models import ActivityType
+from reporting.indicators import builtin as builtin_indicators
+from reporting.indicators import registry as indicator_registry
 from tests.world import World, build_world
 
 
@@ -32,6 +34,16 @@ def _agency_cache():
     altm_models._agency_cache["agency"] = (math.inf, altm_models.Agency.default())
     yield
     altm_models._agency_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _indicator_registry():
+    """Each test starts with the built-in indicators cached, as a running process has them once it has read their
+    rows (reports cost no query for them), and never with an indicator defined by an earlier test. Saving an
+    IndicatorDefinition forgets them, as in production: the next read comes from the database."""
+    indicator_registry.preload(builtin_indicators.as_loaded())
+    yield
+    indicator_registry._cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +101,7 @@ def _activity_types_for_browser_tests(request):
         ActivityType.objects.update_or_create(
             code=code, defaults={"family": family, "label": label, "order": order * 10, **flags}
         )
+    builtin_indicators.load_builtin()  # the indicators of the data migration, likewise
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from partners.services.referrals import (
     referral_follow_up_default,
     update_referral_status,
 )
+from partners.services.registers import record_training_session
 from partners.services.retention import (
     RETENTION_BATCH,
     RetentionResult,
@@ -34,6 +35,7 @@ from partners.services.situations import (
 )
 
 __all__ = [
+    "record_training_session",
     "ORAL_CONSENT_MONTHS",
     "RETENTION_BATCH",
     "TERMINAL_REASON_REQUIRED",

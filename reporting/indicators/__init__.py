@@ -18,8 +18,11 @@ from reporting.indicators.registry import (
     SECTIONS,
     Indicator,
     Section,
+    active_indicators,
     choices,
+    forget,
     get,
+    preload,
 )
 
 __all__ = [
@@ -36,5 +39,8 @@ __all__ = [
     "Section",
     "choices",
     "compute",
+    "forget",
     "get",
+    "active_indicators",
+    "preload",
 ]

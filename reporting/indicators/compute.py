@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractMonth
 
 from mediation.models import ActivityType, FollowUp, Intervention, Territory
 from partners.models import Convention, PartnerEvent
+from reporting.indicators.registers import register_counts
 from reporting.indicators.registry import (
     ALL,
     EVALUATION_CODES,
@@ -164,6 +165,69 @@ def _partner_counts(period: Period, by: tuple[str, ...], partner_indicators: lis
     return result
 
 
+def filtered(interventions, mode: str = "", age_band: str = "", qpv: str = ""):
+    """The intervention lines an indicator's filters keep: referral mode, age band (the person's, or the line's
+    when anonymous acts carry one), in or out of a QPV (once the application records QPVs)."""
+    if mode:
+        interventions = interventions.filter(mode=mode)
+    if age_band:
+        lookup = Q(person__age_band=age_band)
+        if any(field.name == "age_band" for field in Intervention._meta.get_fields()):
+            lookup |= Q(age_band=age_band)
+        interventions = interventions.filter(lookup)
+    if qpv:
+        if not hasattr(interventions, "in_qpv"):
+            return interventions.none()
+        interventions = interventions.in_qpv(qpv == "in")
+    return interventions
+
+
+def _sum_into(values, sum_indicators, interventions, period, by, with_totals, territory_codes) -> None:
+    """Add the sums of `sum_indicators` (same filters) over `interventions` into `values`."""
+    activity_ids = dict(ActivityType.objects.values_list("code", "id"))
+    wanted = {}
+    for indicator in sum_indicators:
+        for activity in indicator.activities:
+            if activity in activity_ids:
+                wanted.setdefault(activity_ids[activity], []).append(indicator)
+    measures = set()
+    for indicator in sum_indicators:
+        measures.update(
+            {"beneficiaries": ["women", "men", "unknown"], "hours": ["minutes"]}.get(
+                indicator.measure, [indicator.measure]
+            )
+        )
+    measures = sorted(measures)
+    rows, years = _intervention_rows(interventions.filter(activity_type_id__in=wanted), period, by, measures)
+    for row in rows:
+        for year in years:
+            key = []
+            for name in by:
+                if name == "year":
+                    value = year
+                else:
+                    value = row[f"k_{name}"]
+                    if name == "territory":
+                        value = territory_codes.get(value, value)
+                    elif name == "month" and value is not None:
+                        value = int(value)
+                key.append(value)
+            sums = {measure: row[f"s_{measure}_{year}"] or 0 for measure in measures}
+            if not any(sums.values()):
+                continue
+            sums["beneficiaries"] = sums.get("women", 0) + sums.get("men", 0) + sums.get("unknown", 0)
+            for indicator in wanted[row["activity_type_id"]]:
+                amount = sums["minutes"] if indicator.measure == "hours" else sums[indicator.measure]
+                values[(indicator.code, *key)] += amount
+                if with_totals and "territory" in by:
+                    total_key = tuple(ALL if name == "territory" else k for name, k in zip(by, key, strict=True))
+                    values[(indicator.code, *total_key)] += amount
+    for indicator in sum_indicators:
+        if indicator.measure == "hours":
+            for key in [k for k in values if k[0] == indicator.code]:
+                values[key] = round(values[key] / 60)
+
+
 def compute(
     codes: list[str] | None = None,
     *,
@@ -187,50 +251,15 @@ def compute(
     values: dict[tuple, int] = defaultdict(int)
 
     territory_codes = dict(Territory.objects.values_list("id", "code"))
-    sum_indicators = [indicator for indicator in indicators if not indicator.is_followup and not indicator.is_partner]
-    if sum_indicators:
-        activity_ids = dict(ActivityType.objects.values_list("code", "id"))
-        wanted = {}
-        for indicator in sum_indicators:
-            for activity in indicator.activities:
-                if activity in activity_ids:
-                    wanted.setdefault(activity_ids[activity], []).append(indicator)
-        measures = set()
-        for indicator in sum_indicators:
-            measures.update(
-                {"beneficiaries": ["women", "men", "unknown"], "hours": ["minutes"]}.get(
-                    indicator.measure, [indicator.measure]
-                )
-            )
-        measures = sorted(measures)
-        rows, years = _intervention_rows(interventions.filter(activity_type_id__in=wanted), period, by, measures)
-        for row in rows:
-            for year in years:
-                key = []
-                for name in by:
-                    if name == "year":
-                        value = year
-                    else:
-                        value = row[f"k_{name}"]
-                        if name == "territory":
-                            value = territory_codes.get(value, value)
-                        elif name == "month" and value is not None:
-                            value = int(value)
-                    key.append(value)
-                sums = {measure: row[f"s_{measure}_{year}"] or 0 for measure in measures}
-                if not any(sums.values()):
-                    continue
-                sums["beneficiaries"] = sums.get("women", 0) + sums.get("men", 0) + sums.get("unknown", 0)
-                for indicator in wanted[row["activity_type_id"]]:
-                    amount = sums["minutes"] if indicator.measure == "hours" else sums[indicator.measure]
-                    values[(indicator.code, *key)] += amount
-                    if with_totals and "territory" in by:
-                        total_key = tuple(ALL if name == "territory" else k for name, k in zip(by, key, strict=True))
-                        values[(indicator.code, *total_key)] += amount
-        for indicator in sum_indicators:
-            if indicator.measure == "hours":
-                for key in [k for k in values if k[0] == indicator.code]:
-                    values[key] = round(values[key] / 60)
+    sum_indicators = [
+        indicator
+        for indicator in indicators
+        if not indicator.is_followup and not indicator.is_partner and not indicator.is_register
+    ]
+    # One grouped query per distinct set of filters (the built-in indicators have none: one query).
+    for filters in sorted({indicator.filters for indicator in sum_indicators}):
+        group = [indicator for indicator in sum_indicators if indicator.filters == filters]
+        _sum_into(values, group, filtered(interventions, *filters), period, by, with_totals, territory_codes)
 
     followup_indicators = [indicator for indicator in indicators if indicator.is_followup]
     if followup_indicators:
@@ -255,6 +284,15 @@ def compute(
                     if "territory" not in by and territory != ALL:
                         continue
                     values[(indicator.code, *key)] = amount
+    register_indicators = [indicator for indicator in indicators if indicator.is_register]
+    if register_indicators:
+        unsupported = set(by) - PARTNER_BREAKDOWNS
+        if unsupported:
+            raise ValueError(
+                f"les registres se ventilent par année seulement, pas par {', '.join(sorted(unsupported))}"
+            )
+        years = list(range(period.start.year, period.end.year + 1)) if "year" in by else [None]
+        values.update(register_counts(period.start, period.end, years, register_indicators))
     partner_indicators = [indicator for indicator in indicators if indicator.is_partner]
     if partner_indicators:
         unsupported = set(by) - PARTNER_BREAKDOWNS

@@ -1,12 +1,23 @@
-"""The indicator registry: every figure a report shows, by stable code, with its French label and definition."""
+"""The indicator registry: every figure a report shows, by stable code, with its French label and definition.
+
+Indicators are data (`reporting.IndicatorDefinition`): the built-in ones are loaded by a data migration from
+`reporting.indicators.builtin`, an administrator adds more in /admin/ without a release. `REGISTRY`, `INDICATORS`
+and `EVALUATION_CODES` read those rows through a per-process cache (two queries when it is cold): a save in this
+process forgets it at once, other processes see the change within `REGISTRY_CACHE_SECONDS`.
+"""
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.apps import apps as django_apps
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from mediation.models import FollowUpKind
+from mediation.models import AgeBand, FollowUpKind, ReferralMode
 from partners.models import EventKind
 
 ALL = "ALL"  # the territory code of whole-agency totals
@@ -50,10 +61,16 @@ class Indicator:
     in_evaluation: bool = True
     unit: str = ""
     definition: str = ""
+    # Filters on the intervention lines (blank: every line): referral mode, age band, in or out of a QPV.
+    mode: str = ""
+    age_band: str = ""
+    qpv: str = ""  # "", "in" or "out"
+    register_records: tuple[str, ...] = ()  # counters of reporting.indicators.registers ("projects:residents", …)
+    order: int = 100
 
     @property
     def breakdowns(self) -> frozenset[str]:
-        if self.partner_records:
+        if self.partner_records or self.register_records:
             return PARTNER_BREAKDOWNS
         return FOLLOWUP_BREAKDOWNS if self.followup_kind else INTERVENTION_BREAKDOWNS
 
@@ -65,11 +82,23 @@ class Indicator:
     def is_followup(self) -> bool:
         return bool(self.followup_kind)
 
+    @property
+    def is_register(self) -> bool:
+        return bool(self.register_records)
+
+    @property
+    def filters(self) -> tuple[str, str, str]:
+        return (self.mode, self.age_band, self.qpv)
+
     def describe(self, names: dict[str, str] | None = None) -> str:
         """The definition in French words; `names` maps activity codes to their labels (codes are never shown)."""
         names = names or {}
         if self.definition:
             return self.definition
+        if self.register_records:
+            from reporting.indicators.registers import describe_records
+
+            return describe_records(self.register_records)
         if self.partner_records == ("conventions_signed",):
             return str(_("Conventions de partenariat signées dans la période (date de signature)."))
         if self.partner_records:
@@ -88,155 +117,134 @@ class Indicator:
             "unknown": _("Somme des bénéficiaires non précisés"),
             "hours": _("Somme des durées, en heures"),
         }[self.measure]
-        return f"{what} — {', '.join(names.get(code, code) for code in self.activities)}"
+        described = f"{what} — {', '.join(names.get(code, code) for code in self.activities)}"
+        filters = []
+        if self.mode:
+            filters.append(str(_("modalité « %(mode)s »")) % {"mode": ReferralMode(self.mode).label})
+        if self.age_band:
+            filters.append(str(_("tranche d'âge « %(band)s »")) % {"band": AgeBand(self.age_band).label})
+        if self.qpv:
+            filters.append(str(_("en QPV") if self.qpv == "in" else _("hors QPV")))
+        return f"{described} ({', '.join(filters)})" if filters else described
 
 
-CONFLICT_ACTIVITIES = ("conflict_real_time", "conflict_deferred", "shuttle", "round_table", "conflict_prevention")
+# --- The rows, cached per process ---------------------------------------------------------------------------
 
-INDICATORS: list[Indicator] = [
-    # --- Gestion de conflits
-    Indicator("conflict.interventions", _("Interventions de gestion de conflits"), "conflict", CONFLICT_ACTIVITIES),
-    Indicator("conflict.round_tables", _("dont tables rondes"), "conflict", ("round_table",)),
-    Indicator("conflict.real_time", _("dont gestion en temps réel"), "conflict", ("conflict_real_time",)),
-    Indicator("conflict.deferred", _("dont suivi de conflit en temps différé"), "conflict", ("conflict_deferred",)),
-    Indicator("conflict.rule_reminders", _("Rappels à la règle"), "conflict", ("rule_reminder",)),
-    Indicator("conflict.awareness", _("Actions de sensibilisation"), "conflict", ("awareness",)),
-    Indicator("conflict.resident_consultations", _("Concertations habitants"), "conflict", ("resident_consultation",)),
-    Indicator("conflict.liaison_sheets", _("Fiches de liaison"), "conflict", ("liaison_sheet",)),
-    # --- Développement partenarial
-    Indicator("partnership.referrals", _("Mises en relation"), "partnership", ("referral",)),
-    Indicator(
-        "partnership.referral_beneficiaries",
-        _("Bénéficiaires des mises en relation"),
-        "partnership",
-        ("referral",),
-        "beneficiaries",
-    ),
-    Indicator("partnership.referral_beneficiaries.women", _("dont femmes"), "partnership", ("referral",), "women"),
-    Indicator("partnership.referral_beneficiaries.men", _("dont hommes"), "partnership", ("referral",), "men"),
-    Indicator(
-        "partnership.project_facilitations",
-        _("Facilitation de projets : interventions"),
-        "partnership",
-        ("project_facilitation",),
-    ),
-    Indicator(
-        "partnership.project_facilitation_beneficiaries",
-        _("Facilitation de projets : bénéficiaires"),
-        "partnership",
-        ("project_facilitation",),
-        "beneficiaries",
-    ),
-    Indicator(
-        "partnership.youth_followups",
-        _("Suivis jeunes adultes (personnes)"),
-        "partnership",
-        followup_kind=FollowUpKind.YOUNG_ADULT,
-    ),
-    # --- Assistance
-    Indicator(
-        "assistance.isolated_followups",
-        _("Suivis de personnes isolées, fragilisées (personnes)"),
-        "assistance",
-        followup_kind=FollowUpKind.ISOLATED,
-    ),
-    Indicator("assistance.physical_help", _("Aide physique"), "assistance", ("physical_help",)),
-    Indicator("assistance.moral_support", _("Aide morale"), "assistance", ("moral_support",)),
-    Indicator("assistance.administrative_help", _("Aide administrative"), "assistance", ("administrative_help",)),
-    Indicator("assistance.active_listening", _("Écoute active"), "assistance", ("active_listening",)),
-    # --- Veille technique
-    Indicator("technical_watch.transmissions", _("Transmissions"), "technical_watch", ("tw_transmission",)),
-    Indicator("technical_watch.securings", _("Sécurisations"), "technical_watch", ("tw_securing",)),
-    Indicator("technical_watch.interventions", _("Interventions techniques"), "technical_watch", ("tw_intervention",)),
-    Indicator(
-        "technical_watch.total",
-        _("Total veille technique"),
-        "technical_watch",
-        ("tw_transmission", "tw_securing", "tw_intervention"),
-    ),
-    # --- Used by service-project indicators, not in the evaluation tables
-    Indicator(
-        "partnership.communications",
-        _("Actions de communication"),
-        "other",
-        ("communication",),
-        in_evaluation=False,
-    ),
-    Indicator("partnership.workshops", _("Ateliers"), "other", ("workshop",), in_evaluation=False),
-    Indicator(
-        "partnership.partner_meetings",
-        _("Rencontres partenariales"),
-        "other",
-        ("partner_meeting",),
-        in_evaluation=False,
-    ),
-    Indicator(
-        "conflict.awareness_beneficiaries",
-        _("Habitants sensibilisés"),
-        "other",
-        ("awareness",),
-        "beneficiaries",
-        in_evaluation=False,
-    ),
-    Indicator(
-        "followups.resident_referents",
-        _("Habitants référents suivis (personnes)"),
-        "other",
-        followup_kind=FollowUpKind.RESIDENT_REFERENT,
-        in_evaluation=False,
-    ),
-    Indicator(
-        "presence.training_hours",
-        _("Heures de formation et d'échanges de pratiques"),
-        "other",
-        ("training",),
-        "hours",
-        in_evaluation=False,
-        unit="h",
-    ),
-    Indicator(
-        "presence.training_beneficiaries",
-        _("Bénéficiaires des formations et échanges de pratiques"),
-        "other",
-        ("training",),
-        "beneficiaries",
-        in_evaluation=False,
-    ),
-]
+REGISTRY_CACHE_SECONDS = 60
+_cache: dict[str, tuple[float, list[Indicator]]] = {}
 
-INDICATORS += [
-    Indicator(
-        "partners.conventions_signed",
-        _("Conventions de partenariat signées"),
-        "other",
-        partner_records=("conventions_signed",),
-        in_evaluation=False,
-    ),
-    Indicator(
-        "partners.presentations_immersions",
-        _("Présentations des équipes et immersions"),
-        "other",
-        partner_records=("presentation", "immersion"),
-        in_evaluation=False,
-    ),
-    Indicator(
-        "partners.meetings",
-        _("Rencontres sur les sites communs"),
-        "other",
-        partner_records=("meeting",),
-        in_evaluation=False,
-    ),
-    Indicator(
-        "partners.shared_actions",
-        _("Actions partagées"),
-        "other",
-        partner_records=("shared_action",),
-        in_evaluation=False,
-    ),
-]
 
-REGISTRY: dict[str, Indicator] = {indicator.code: indicator for indicator in INDICATORS}
-EVALUATION_CODES: list[str] = [indicator.code for indicator in INDICATORS if indicator.in_evaluation]
+def _definition_to_indicator(row) -> Indicator:
+    records = tuple(code.strip() for code in row.records.split(",") if code.strip())
+    return Indicator(
+        code=row.code,
+        label=row.label,
+        section=row.section,
+        activities=tuple(sorted(activity.code for activity in row.activity_types.all())),
+        measure=row.measure,
+        followup_kind=row.followup_kind,
+        partner_records=records if row.source == "partners" else (),
+        register_records=records if row.source == "registers" else (),
+        in_evaluation=row.in_evaluation,
+        unit=row.unit,
+        definition=row.definition,
+        mode=row.mode,
+        age_band=row.age_band,
+        qpv=row.qpv,
+        order=row.order,
+    )
+
+
+def active_indicators() -> list[Indicator]:
+    """Every active indicator, in report order (section, then order, then code)."""
+    now = time.monotonic()
+    cached = _cache.get("indicators")
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    model = django_apps.get_model("reporting", "IndicatorDefinition")
+    rows = model.objects.filter(is_active=True).prefetch_related("activity_types")
+    loaded = sort_indicators([_definition_to_indicator(row) for row in rows])
+    _cache["indicators"] = (now + REGISTRY_CACHE_SECONDS, loaded)
+    return loaded
+
+
+def sort_indicators(indicators_list: list[Indicator]) -> list[Indicator]:
+    """Report order: section, then order, then code."""
+    section_order = {section.code: index for index, section in enumerate(SECTIONS)}
+    return sorted(
+        indicators_list,
+        key=lambda indicator: (section_order.get(indicator.section, len(SECTIONS)), indicator.order, indicator.code),
+    )
+
+
+def forget() -> None:
+    """Drop the cached indicators now, and again once the transaction commits."""
+    _cache.clear()
+    transaction.on_commit(_cache.clear)
+
+
+def preload(indicators_list: list[Indicator]) -> None:
+    """Put a list in the cache (tests start each case with the built-in indicators cached, as a running process)."""
+    _cache["indicators"] = (math.inf, sort_indicators(indicators_list))
+
+
+class _Registry(Mapping):
+    """`REGISTRY[code]` → Indicator, read from the cached rows."""
+
+    def _data(self) -> dict[str, Indicator]:
+        return {indicator.code: indicator for indicator in active_indicators()}
+
+    def __getitem__(self, code: str) -> Indicator:
+        return self._data()[code]
+
+    def __iter__(self):
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(active_indicators())
+
+    def __contains__(self, code) -> bool:
+        return any(indicator.code == code for indicator in active_indicators())
+
+    def __repr__(self) -> str:
+        return f"REGISTRY({', '.join(self)})"
+
+
+class _Codes(Sequence):
+    """A live list of codes (all indicators, or those of the evaluation tables)."""
+
+    def __init__(self, evaluation_only: bool):
+        self.evaluation_only = evaluation_only
+
+    def _data(self) -> list:
+        return [i.code for i in active_indicators() if i.in_evaluation or not self.evaluation_only]
+
+    def __getitem__(self, index):
+        return self._data()[index]
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return repr(self._data())
+
+
+class _Indicators(Sequence):
+    def __getitem__(self, index):
+        return active_indicators()[index]
+
+    def __len__(self) -> int:
+        return len(active_indicators())
+
+
+REGISTRY: Mapping[str, Indicator] = _Registry()
+INDICATORS: Sequence[Indicator] = _Indicators()
+EVALUATION_CODES: Sequence[str] = _Codes(evaluation_only=True)
 
 
 def get(code: str) -> Indicator:
@@ -244,5 +252,5 @@ def get(code: str) -> Indicator:
 
 
 def choices() -> list[tuple[str, str]]:
-    """For a form or admin field binding a service-project indicator to the registry."""
-    return [(indicator.code, f"{indicator.code} — {indicator.label}") for indicator in INDICATORS]
+    """For a form or admin field binding a service-project indicator to the registry (call it: it reads rows)."""
+    return [(indicator.code, f"{indicator.code} — {indicator.label}") for indicator in active_indicators()]

@@ -24,6 +24,7 @@ def person(world):
 
 
 ROUTES = [
+    Route("partners:register_page", expect(**READERS), kwargs=lambda world: {"register": "formations"}),
     Route("partners:organisation_list", expect(**STAFF)),
     Route("partners:organisation_detail", expect(**STAFF), kwargs=organisation),
     Route("partners:convention_list", expect(**READERS)),

@@ -48,6 +48,7 @@ def post(world):
 CONVENTION_READERS = expect(manager=200, manager_other_team=200, director=200)
 
 ROUTES = [
+    Route("reporting:registers", expect(manager=200, manager_other_team=200, director=200)),
     Route("reporting:team_dashboard", expect(manager=200, manager_other_team=200, director=200)),
     Route(
         "reporting:team_dashboard_figures",

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from altm.mail import muted
-from demo import activity, casework, funders, organisation, partners, reporting
+from demo import activity, casework, funders, organisation, partners, registers, reporting
 
 DEMO_LOADERS = [
     organisation.load,
@@ -11,6 +11,7 @@ DEMO_LOADERS = [
     casework.load,
     partners.load,
     funders.load,
+    registers.load,
     reporting.load,
 ]
 
