@@ -305,6 +305,52 @@ BUILTIN_INDICATORS += [
     ),
 ]
 
+# --- Computed from the shared situations with partners (issue 15, point 1) -----------------------------------
+SHARED_SITUATION_CODES = [
+    "shared.situations",
+    "shared.situations.mission_locale",
+    "shared.coordination_meetings",
+    "shared.outcomes.from_partner",
+    "shared.outcomes.training_employment",
+]
+BUILTIN_INDICATORS += [
+    Indicator(
+        "shared.situations",
+        _("Personnes suivies en lien avec un partenaire (situations partagées)"),
+        "other",
+        register_records=("shared_situations",),
+        in_evaluation=False,
+    ),
+    Indicator(
+        "shared.situations.mission_locale",
+        _("Jeunes connus des deux partenaires (Mission Locale)"),
+        "other",
+        register_records=("shared_situations:mission_locale",),
+        in_evaluation=False,
+    ),
+    Indicator(
+        "shared.coordination_meetings",
+        _("Réunions de coordination sur des situations partagées"),
+        "other",
+        register_records=("coordination_meetings",),
+        in_evaluation=False,
+    ),
+    Indicator(
+        "shared.outcomes.from_partner",
+        _("Retours de résultat faits par les partenaires"),
+        "other",
+        register_records=("outcomes_from_partner",),
+        in_evaluation=False,
+    ),
+    Indicator(
+        "shared.outcomes.training_employment",
+        _("Retours « entrée en formation » ou « emploi »"),
+        "other",
+        register_records=("outcomes:training", "outcomes:employment"),
+        in_evaluation=False,
+    ),
+]
+
 
 def _source(indicator: Indicator) -> str:
     if indicator.register_records:

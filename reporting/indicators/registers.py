@@ -25,10 +25,16 @@ from partners.models import (
     Certification,
     CertificationRoute,
     CommunityProject,
+    CoordinationMeeting,
     Diagnostic,
     DiagnosticKind,
     ExchangeKind,
+    FeedbackSide,
+    OrganisationKind,
+    OutcomeFeedback,
+    OutcomeKind,
     ProjectKind,
+    SharedSituation,
     TeamExchange,
     TerritorialBody,
     TrainingAttendance,
@@ -63,6 +69,11 @@ COUNTERS: dict[str, Counter] = {
     "employees_certified": Counter(_("salariés ayant obtenu une certification")),
     "vae_in_progress": Counter(_("VAE en cours")),
     "exchanges": Counter(_("immersions et rencontres inter-équipes"), ExchangeKind),
+    # Shared situations with partners (helper 7): ":kind" is the partner organisation's kind, or the outcome's.
+    "shared_situations": Counter(_("personnes dont la situation est partagée avec un partenaire"), OrganisationKind),
+    "coordination_meetings": Counter(_("réunions de coordination sur des situations partagées"), OrganisationKind),
+    "outcomes": Counter(_("retours de résultat datés"), OutcomeKind),
+    "outcomes_from_partner": Counter(_("retours de résultat faits par le partenaire"), OutcomeKind),
 }
 
 # What the partner indicators count (reporting/indicators/compute.py `_partner_counts`).
@@ -126,6 +137,9 @@ MODELS = {
     "attendances": TrainingAttendance,
     "certifications": Certification,
     "users": User,
+    "situations": SharedSituation,
+    "coordination": CoordinationMeeting,
+    "outcomes": OutcomeFeedback,
 }
 
 
@@ -175,6 +189,16 @@ def _aggregates(name: str, kind: str, windows) -> dict[tuple[str, str], object]:
             certified = Certification.objects.filter(obtained_on__lte=last).values("employee_id")
             result[("users", f"mediators_{year}")] = Count("id", filter=mediators)
             result[("users", f"certified_{year}")] = Count("id", filter=mediators & Q(id__in=certified))
+        elif name == "shared_situations":
+            of_kind = Q(organisation__kind=kind) if kind else Q()
+            active = Q(opened_on__lte=last) & (Q(closed_on__isnull=True) | Q(closed_on__gte=first))
+            result[("situations", f"{tag}_{year}")] = Count("person", filter=of_kind & active, distinct=True)
+        elif name == "coordination_meetings":
+            of_kind = Q(situation__organisation__kind=kind) if kind else Q()
+            result[("coordination", f"{tag}_{year}")] = Count("id", filter=of_kind & _in("date", first, last))
+        elif name in ("outcomes", "outcomes_from_partner"):
+            side = Q(side=FeedbackSide.PARTNER) if name == "outcomes_from_partner" else Q()
+            result[("outcomes", f"{tag}_{year}")] = Count("id", filter=by_kind & side & _in("dated_on", first, last))
         else:
             raise ValueError(f"compteur inconnu : {name}")
     return result
@@ -211,6 +235,10 @@ TABLE_OF = {
     "exchanges": "exchanges",
     "employees_certified": "certifications",
     "vae_in_progress": "certifications",
+    "shared_situations": "situations",
+    "coordination_meetings": "coordination",
+    "outcomes": "outcomes",
+    "outcomes_from_partner": "outcomes",
 }
 
 

@@ -27,7 +27,11 @@ from reporting.projects import build_project_report
 from reporting.service_projects import COMPUTED_FROM_REGISTERS
 from tests.accounts.factories import UserFactory
 
-REGISTER_CODES = [indicator.code for indicator in builtin.BUILTIN_INDICATORS if indicator.is_register]
+REGISTER_CODES = [
+    indicator.code
+    for indicator in builtin.BUILTIN_INDICATORS
+    if indicator.is_register and indicator.code not in builtin.SHARED_SITUATION_CODES
+]
 
 
 def client_for(user) -> Client:
@@ -312,3 +316,41 @@ def test_director_records_a_meeting_of_a_territorial_body(world):
     assert set(meeting.attendees.all()) == {world.mediator, world.manager_other_team}
     assert "CLSPD Lyon" in client.get("/partenaires/registres/instances/?annee=2026").content.decode()
     assert client.get("/partenaires/registres/inconnu/").status_code == 404
+
+
+def test_shared_situation_indicators(world):
+    """Persons whose situation is shared (active in the year), coordination meetings, outcomes fed back."""
+    from partners.models import CoordinationMeeting, OrganisationKind, OutcomeFeedback, SharedSituation
+    from tests.partners.factories import make_situation
+
+    first = make_situation(world, alias="Inès")
+    second = make_situation(world, alias="Yanis")
+    other = make_situation(world, alias="Léo", organisation=world.other_organisation)
+    SharedSituation.objects.filter(pk=first.pk).update(
+        opened_on=date(2025, 3, 1), closed_on=date(2025, 9, 1), close_reason="ended"
+    )
+    SharedSituation.objects.filter(pk=second.pk).update(opened_on=date(2025, 11, 1), closed_on=None)
+    SharedSituation.objects.filter(pk=other.pk).update(opened_on=date(2026, 1, 5), closed_on=None)
+    assert world.organisation.kind == OrganisationKind.MISSION_LOCALE
+    for situation, day in [(first, date(2025, 4, 1)), (first, date(2025, 6, 1)), (other, date(2026, 2, 1))]:
+        CoordinationMeeting.objects.create(situation=situation, date=day, attendees="A, B", recorded_by=world.mediator)
+    for situation, side, kind, day in [
+        (first, "partner", "training", date(2025, 8, 1)),
+        (second, "agency", "employment", date(2026, 1, 10)),
+        (other, "partner", "lost_contact", date(2026, 3, 1)),
+    ]:
+        OutcomeFeedback.objects.create(
+            situation=situation, side=side, kind=kind, dated_on=day, recorded_by=world.mediator
+        )
+    table = indicators.compute(
+        builtin.SHARED_SITUATION_CODES, period=Period(date(2025, 1, 1), date(2026, 12, 31)), by=("year",)
+    )
+    expected = {
+        "shared.situations": (2, 2),
+        "shared.situations.mission_locale": (2, 1),
+        "shared.coordination_meetings": (2, 1),
+        "shared.outcomes.from_partner": (1, 1),
+        "shared.outcomes.training_employment": (1, 1),
+    }
+    for code, (in_2025, in_2026) in expected.items():
+        assert (table.get(code, 2025), table.get(code, 2026)) == (in_2025, in_2026), code
