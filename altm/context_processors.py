@@ -22,12 +22,13 @@ NAVIGATION = {
     Role.MANAGER: [
         ("reporting:team_dashboard", _("Tableau de bord"), "speedometer2"),
         ("mediation:team_interventions", _("Saisies de l'équipe"), "list-ul"),
-        ("mediation:daily_report", _("Compte rendu"), "calendar-day"),
+        ("mediation:daily_report", _("Journée"), "calendar-day"),
         ("mediation:entry", _("Saisie"), "plus-circle"),
         ("mediation:followup_list", _("Suivis"), "people"),
         ("mediation:conflict_list", _("Conflits"), "chat-left-dots"),
         ("partners:referral_list", _("Mises en relation"), "arrow-left-right"),
-        ("mediation:technical_list", _("Veille technique"), "tools"),
+        # Nine entries must fit a 1280-px screen: the short label here.
+        ("mediation:technical_list", _("Veille"), "tools"),
         ("reporting:registers", _("Registres"), "journal-bookmark"),
     ],
     Role.DIRECTOR: [

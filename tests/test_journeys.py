@@ -198,7 +198,8 @@ def test_director_exports_the_evaluation_and_a_partnership_review(page, live_ser
     InterventionFactory(
         activity_type__code="round_table", territory=world.territory_a, date=today - timedelta(days=1), count=1838
     )
-    convention = make_convention(world, signed_on=date(today.year - 1, 5, 15))
+    # Signed on a 1st of January: the review's convention year (anniversary to anniversary) is this calendar year.
+    convention = make_convention(world, signed_on=date(today.year - 1, 1, 1))
     PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(today.year, 1, 10), site=world.site_a)
     make_referral(world, reason="recherche de formation")
     device = confirmed_device(world.director)
