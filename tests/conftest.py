@@ -1,6 +1,7 @@
 import math
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,12 @@ def _activity_types_for_browser_tests(request):
             code=code, defaults={"family": family, "label": label, "order": order * 10, **flags}
         )
     builtin_indicators.load_builtin()  # the indicators of the data migration, likewise
+    yield
+    if request.node.get_closest_marker("browser") is not None:
+        # The page is closed by now, but the live server may still be answering its last request (an outbox retry, a
+        # background refresh) inside a transaction; emptying the tables now could deadlock with it (seen on
+        # PostgreSQL: TRUNCATE against the request's row locks). Give it a moment to finish.
+        time.sleep(0.5)
 
 
 @pytest.fixture(scope="session")
