@@ -96,6 +96,7 @@ def _activity_types_for_browser_tests(request):
     are in tests/browser.py)."""
     # Any test in a real transaction may come after one that emptied the database (the backup tests did, by order).
     if request.node.get_closest_marker("browser") is None and "transactional_db" not in request.fixturenames:
+        yield
         return
     request.getfixturevalue("transactional_db")
     for order, (code, family, label, flags) in enumerate(ACTIVITY_TYPES, start=1):
