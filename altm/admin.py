@@ -68,6 +68,19 @@ class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     pass
 
 
+class ReadOnlyAdminMixin:
+    """An admin page that only lists: the records are written by their own pages and services (audited there)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 USER_RIGHTS_FIELDS = ["username", "role", "is_active", "is_staff", "is_superuser"]
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.results import RowResult
 
-from altm.admin import AuditedAdminMixin
+from altm.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from mediation import models
 from mediation.interchange import InterchangeError
 from mediation.resources import InterchangeCSV, InterchangeXLSX, InterventionResource
@@ -54,22 +54,13 @@ class LandlordAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(models.LandlordDispatch)
-class LandlordDispatchAdmin(admin.ModelAdmin):
+class LandlordDispatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What the app sent each landlord, for checking; written only by the sending itself."""
 
     list_display = ["sent_at", "landlord", "kind", "period_start", "period_end", "email"]
     list_filter = ["kind", "landlord"]
     list_select_related = ["landlord"]
     date_hierarchy = "sent_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.Site)
@@ -96,7 +87,7 @@ class ActivityTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(models.Intervention)
-class InterventionAdmin(PersonReadAdminMixin, ImportExportModelAdmin):
+class InterventionAdmin(ReadOnlyAdminMixin, PersonReadAdminMixin, ImportExportModelAdmin):
     """Read-only list of intervention lines with import and export in the interchange format (DOMAIN §8).
 
     Lines are written by the services (entry, tally, import), never edited here: the import goes through the same
@@ -114,15 +105,6 @@ class InterventionAdmin(PersonReadAdminMixin, ImportExportModelAdmin):
     date_hierarchy = "date"
     search_fields = ["external_id", "note"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def add_data_read_fail_error_to_form(self, form, e):
         # An unreadable file gets the import's own French reason, not the generic message.
@@ -165,22 +147,13 @@ class InterventionAdmin(PersonReadAdminMixin, ImportExportModelAdmin):
 
 
 @admin.register(models.ConflictParty)
-class ConflictPartyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ConflictPartyAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Read-only: parties are added and withdraw through the conflict pages (`services.add_conflict_party`). The
     list names no party."""
 
     list_display = ["case", "consent_given_on", "consent_withdrawn_on"]
     list_select_related = ["case"]
     date_hierarchy = "consent_given_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.TechnicalReportPhoto)
@@ -200,7 +173,7 @@ class TechnicalReportPhotoAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(models.FollowUpContact)
-class FollowUpContactAdmin(PersonReadAdminMixin, admin.ModelAdmin):
+class FollowUpContactAdmin(ReadOnlyAdminMixin, PersonReadAdminMixin, admin.ModelAdmin):
     """Read-only: contacts are written by their authors on the follow-up page (audited there)."""
 
     list_display = ["date", "kind", "person_number", "team", "author"]
@@ -208,18 +181,9 @@ class FollowUpContactAdmin(PersonReadAdminMixin, admin.ModelAdmin):
     list_select_related = ["person", "team", "author"]
     date_hierarchy = "date"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.DailyReport)
-class DailyReportAdmin(admin.ModelAdmin):
+class DailyReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the team's managers write and validate the day on the daily report page (audited there)."""
 
     list_display = ["date", "team", "validated_at", "validated_by"]
@@ -227,33 +191,15 @@ class DailyReportAdmin(admin.ModelAdmin):
     list_select_related = ["team", "validated_by"]
     date_hierarchy = "date"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.TallyTap)
-class TallyTapAdmin(admin.ModelAdmin):
+class TallyTapAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only receipts of the tally's taps (the lines they add to are audited)."""
 
     list_display = ["date", "activity_type", "count", "author", "created_at", "undone_at"]
     list_filter = ["activity_type"]
     list_select_related = ["activity_type", "author"]
     date_hierarchy = "date"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.ActivityPreference)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from altm.admin import AuditedAdminMixin
+from altm.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from mediation.admin import PersonReadAdminMixin
 from partners import models
 
@@ -85,17 +85,8 @@ class ReferralAdmin(PersonReadAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
         return False
 
 
-class JournalAdmin(PersonReadAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+class JournalAdmin(ReadOnlyAdminMixin, PersonReadAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Journals are read-only everywhere, the admin included. Each is about a person: its page logs the read."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.Consent)

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from altm.admin import AuditedAdminMixin
+from altm.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from reporting import indicators, models, services
 from reporting.indicators.registers import COUNTERS
 
@@ -99,21 +99,12 @@ class ProjectIndicatorAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(models.FrozenReport)
-class FrozenReportAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class FrozenReportAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Read only: a frozen report is never edited."""
 
     list_display = ["year", "frozen_at", "frozen_by"]
     fields = ["year", "frozen_at", "frozen_by", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.FunderReportNote)
