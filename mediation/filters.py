@@ -8,13 +8,18 @@ reach is ignored and its French error shown next to it; the others still apply.
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from altm.forms import DateInput
 from mediation.daily import sums
 from mediation.models import ActivityFamily, ActivityType, Intervention, Site, Team, Territory
+
+# The value of the site and mediator filters selecting the lines without one ("Sans site précisé", "Sans médiateur").
+NONE = "aucun"
+QPV_CHOICES = [("in", _("En quartier prioritaire")), ("out", _("Hors quartier prioritaire"))]
 
 
 def _activity_codes():
@@ -40,16 +45,33 @@ class InterventionFilter(django_filters.FilterSet):
     territory = django_filters.ModelChoiceFilter(
         label=_("Secteur"), queryset=Territory.objects.none(), empty_label=_("Tous")
     )
-    site = django_filters.ModelChoiceFilter(label=_("Site"), queryset=Site.objects.none(), empty_label=_("Tous"))
+    site = django_filters.ModelChoiceFilter(
+        label=_("Site"),
+        queryset=Site.objects.none(),
+        empty_label=_("Tous"),
+        null_label=_("Aucun site précisé"),
+        null_value=NONE,
+    )
     activity = django_filters.ModelChoiceFilter(
         field_name="activity_type", label=_("Activité"), queryset=ActivityType.objects.all(), empty_label=_("Toutes")
     )
     mediator = django_filters.ModelChoiceFilter(
-        field_name="author", label=_("Médiateur"), queryset=User.objects.none(), empty_label=_("Tous")
+        field_name="author",
+        label=_("Médiateur"),
+        queryset=User.objects.none(),
+        empty_label=_("Tous"),
+        null_label=_("Aucun médiateur"),
+        null_value=NONE,
     )
     team = django_filters.ModelChoiceFilter(label=_("Équipe"), queryset=Team.objects.none(), empty_label=_("Toutes"))
     family = django_filters.ChoiceFilter(
         field_name="activity_type__family", label=_("Mission"), choices=ActivityFamily.choices, empty_label=_("Toutes")
+    )
+    qpv = django_filters.ChoiceFilter(
+        label=_("Quartier prioritaire"),
+        choices=QPV_CHOICES,
+        empty_label=_("Tous"),
+        method="filter_qpv",
     )
     # The activities of an indicator (several codes), set by the links of the reports' figures.
     activities = django_filters.MultipleChoiceFilter(
@@ -58,7 +80,7 @@ class InterventionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Intervention
-        fields = ["start", "end", "territory", "site", "activity", "mediator", "team", "family", "activities"]
+        fields = ["start", "end", "territory", "site", "activity", "mediator", "team", "family", "qpv", "activities"]
         form = InterventionFilterForm
 
     def __init__(self, data=None, queryset=None, *, user, mine: bool = False, **kwargs):
@@ -78,6 +100,9 @@ class InterventionFilter(django_filters.FilterSet):
                 Q(teams__in=teams) | Q(managed_teams__in=teams)
             ).distinct()
 
+    def filter_qpv(self, queryset, name, value):
+        return queryset.in_qpv(value == "in") if value in ("in", "out") else queryset
+
 
 def filtered_interventions(request, *, mine: bool = False, data=None) -> tuple[InterventionFilterForm, QuerySet]:
     """The filter form bound to the query string and the lines it selects among those the user may see.
@@ -95,5 +120,10 @@ def filtered_interventions(request, *, mine: bool = False, data=None) -> tuple[I
 
 
 def intervention_totals(queryset: QuerySet) -> dict:
-    """Lines, acts and beneficiaries of a filtered set, in one aggregate query."""
-    return queryset.order_by().aggregate(**sums())
+    """Lines, acts, beneficiaries and duration (minutes) of a filtered set, in one aggregate query."""
+    return queryset.order_by().aggregate(**sums(minutes=Coalesce(Sum("duration_minutes"), 0)))
+
+
+def duration_label(minutes: int) -> str:
+    """ "12 h 05" """
+    return f"{minutes // 60} h {minutes % 60:02d}"

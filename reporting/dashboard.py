@@ -1,6 +1,7 @@
 """Team dashboard (manager) and agency overview (director): activity of a week or a month compared like with like
 (the same days of the previous period and of the same period last year, `reporting.periods`), by mission, by
-activity type, by site and by person (or team); a trend over the last periods; open items.
+activity type, by site, in or outside a quartier prioritaire (QPV) and by person (or team); a trend over the last
+periods; open items.
 
 Every figure knows the intervention-list filters that select its lines (`lines_url`), so each one opens its lines.
 Query count is fixed: one aggregate for the three periods, one for the trend, one per open-item list.
@@ -19,6 +20,7 @@ from django.utils.dates import MONTHS_AP
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from mediation.filters import NONE
 from mediation.models import (
     ActivityFamily,
     ConflictCase,
@@ -27,6 +29,7 @@ from mediation.models import (
     TechnicalReport,
     TechnicalReportStatus,
 )
+from mediation.models.interventions import QPV_LOOKUP
 from partners.models import Referral
 from reporting import charts, periods
 from reporting.periods import Span
@@ -244,6 +247,9 @@ def build_dashboard(
             cur=Sum("count", filter=_span_q(current)),
             prev=Sum("count", filter=_span_q(previous)),
             last=Sum("count", filter=_span_q(last_year)),
+            cur_qpv=Sum("count", filter=_span_q(current) & QPV_LOOKUP),
+            prev_qpv=Sum("count", filter=_span_q(previous) & QPV_LOOKUP),
+            last_qpv=Sum("count", filter=_span_q(last_year) & QPV_LOOKUP),
         )
     )
     rows: dict[object, ActivityRow] = {}
@@ -254,15 +260,18 @@ def build_dashboard(
     }
     by_activity: dict[object, Figure] = {}
     by_site: dict[object, Figure] = {}
+    in_qpv = Figure(key="in", label=str(_("En quartier prioritaire")), filters={"qpv": "in"})
+    out_qpv = Figure(key="out", label=str(_("Hors quartier prioritaire")), filters={"qpv": "out"})
     for item in grouped:
         key = item[keys[0]]
         if key not in rows:
             if group == "mediator":
-                rows[key] = ActivityRow(key=key, label=_person_label(item), filters={"mediator": key})
+                mediator = key if key is not None else NONE
+                rows[key] = ActivityRow(key=key, label=_person_label(item), filters={"mediator": mediator})
             else:
                 label = item["team__name"] or str(_("Sans équipe"))
                 rows[key] = ActivityRow(key=key, label=label, filters={"team": key})
-            rows[key].linkable = key is not None
+                rows[key].linkable = key is not None  # a line always has a team
         family = item["activity_type__family"]
         cur, prev, last = item["cur"] or 0, item["prev"] or 0, item["last"] or 0
         for target in (rows[key], totals):
@@ -279,8 +288,7 @@ def build_dashboard(
             by_site[site] = Figure(
                 key=site if site is not None else "sans-site",
                 label=item["site__name"] or str(_("Sans site précisé")),
-                filters={"site": site},
-                linkable=site is not None,
+                filters={"site": site if site is not None else NONE},
             )
         if family not in by_family:
             by_family[family] = Figure(key=family, label=family, filters={"family": family})
@@ -288,6 +296,13 @@ def build_dashboard(
             figure.current += cur
             figure.previous += prev
             figure.last_year += last
+        qpv_cur, qpv_prev, qpv_last = item["cur_qpv"] or 0, item["prev_qpv"] or 0, item["last_qpv"] or 0
+        in_qpv.current += qpv_cur
+        in_qpv.previous += qpv_prev
+        in_qpv.last_year += qpv_last
+        out_qpv.current += cur - qpv_cur
+        out_qpv.previous += prev - qpv_prev
+        out_qpv.last_year += last - qpv_last
 
     sorted_rows = sorted(rows.values(), key=lambda row: row.label.lower())
     group_figures = [
@@ -306,6 +321,7 @@ def build_dashboard(
         Breakdown("mission", str(_("Par mission")), list(by_family.values())),
         Breakdown("activite", str(_("Par type d'activité")), _by_size(by_activity.values())),
         Breakdown("site", str(_("Par site")), _by_size(by_site.values())),
+        Breakdown("qpv", str(_("Politique de la ville")), [in_qpv, out_qpv]),
         Breakdown(
             "mediateur" if group == "mediator" else "equipe",
             str(_("Par médiateur")) if group == "mediator" else str(_("Par équipe")),

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from reporting.dashboard import FIGURE_COLUMNS
 from tests.clock import frozen
-from tests.mediation.factories import InterventionFactory
+from tests.mediation.factories import InterventionFactory, QpvFactory, SiteFactory
 
 TODAY = date(2026, 12, 2)
 pytestmark = frozen(TODAY)
@@ -178,3 +178,104 @@ def test_open_items_are_links_and_a_long_list_says_how_many_with_a_link_to_all(c
     block = block[: block.index("</div>\n    </div>")]
     assert len(re.findall(r'<a href="/[^"]*veille-technique/\d+/">', block)) == 8
     assert "8 affichés sur 10" in block and "voir tout" in block
+
+
+def qpv_dataset(world):
+    """Santy is in a quartier prioritaire and the whole of Lyon 9 is one: a line without a site takes its
+    territory's QPV."""
+    world.site_a.qpv = QpvFactory(code="QN06901M", name="Santy-Plateau")
+    world.site_a.save()
+    world.territory_b.qpv = QpvFactory(code="QN06902M", name="Duchère")
+    world.territory_b.save()
+    dataset(world)
+
+
+def breakdown(board, code):
+    return {figure.key: figure for figure in next(b for b in board.breakdowns if b.code == code).figures}
+
+
+def test_manager_dashboard_splits_activity_in_and_outside_qpv_and_each_part_opens_its_lines(client, world):
+    qpv_dataset(world)
+    client.force_login(world.manager)
+    response = client.get(reverse("reporting:team_dashboard"), {"period": "month"})
+    qpv = breakdown(response.context["board"], "qpv")
+    # Lyon 8 only: 4 acts at Santy (QPV), 2 without a site in Lyon 8 (not a QPV).
+    assert (qpv["in"].current, qpv["in"].previous, qpv["in"].last_year) == (4, 5, 7)
+    assert (qpv["out"].current, qpv["out"].previous, qpv["out"].last_year) == (2, 0, 0)
+    html = response.content.decode()
+    block = html[html.index('id="breakdown-qpv"') :]
+    block = block[: block.index("</section>")]
+    assert "En quartier prioritaire" in block and "Hors quartier prioritaire" in block
+    links = figure_links(block)
+    assert [figure for _url, figure in links] == [4, 5, 7, 2]
+    assert all("qpv=" in url for url, _figure in links)
+    assert_links_add_up(client, links)
+
+
+def test_director_overview_splits_activity_in_and_outside_qpv(client, world):
+    qpv_dataset(world)
+    client.force_login(world.director)
+    response = client.get(reverse("reporting:overview"), {"period": "month"})
+    qpv = breakdown(response.context["board"], "qpv")
+    # Every territory: Santy (4) and the line without a site in Lyon 9, a QPV territory (3); outside: 2.
+    assert (qpv["in"].current, qpv["out"].current) == (7, 2)
+    assert qpv["in"].current + qpv["out"].current == response.context["board"].totals.current_total
+    assert_links_add_up(client, figure_links(response.content.decode()))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("reporting:overview_figures", args=["csv"])).content.decode().lstrip("\ufeff")
+            ),
+            delimiter=";",
+        )
+    )
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["qpv.in"][1] == "Politique de la ville : En quartier prioritaire" and by_code["qpv.in"][4] == "7"
+    assert by_code["qpv.out"][4] == "2"
+
+
+def test_rows_without_a_mediator_or_a_site_open_their_lines(client, world):
+    dataset(world)
+    InterventionFactory(
+        activity_type__code="rule_reminder",
+        territory=world.territory_a,
+        team=world.team_a,
+        author=None,
+        date=date(2026, 12, 1),
+        count=8,
+    )
+    client.force_login(world.manager)
+    response = client.get(reverse("reporting:team_dashboard"), {"period": "month"})
+    html = response.content.decode()
+    board = response.context["board"]
+    without_site = breakdown(board, "site")["sans-site"]
+    assert without_site.label == "Sans site précisé" and without_site.current == 10
+    row = next(row for row in board.rows if row.key is None)
+    assert row.label == "Sans médiateur" and row.current_total == 8
+    urls = {url: figure for url, figure in figure_links(html)}
+    site_links = [(url, figure) for url, figure in urls.items() if "site=aucun" in url]
+    mediator_links = [(url, figure) for url, figure in urls.items() if "mediator=aucun" in url]
+    assert (10 in [f for _u, f in site_links]) and (8 in [f for _u, f in mediator_links])
+    assert_links_add_up(client, site_links + mediator_links)
+    # The list says what the filter is, in French.
+    page = client.get(reverse("mediation:team_interventions"), {"site": "aucun", "mediator": "aucun"})
+    assert page.context["totals"]["acts"] == 8
+    assert "Aucun site précisé" in page.content.decode() and "Aucun médiateur" in page.content.decode()
+
+
+def test_dashboard_query_count_does_not_grow_with_sites_and_qpvs(world, django_assert_num_queries):
+    from reporting.dashboard import build_dashboard
+
+    def run():
+        return build_dashboard(user=world.director, kind="month", anchor=TODAY, group="team", today=TODAY)
+
+    qpv_dataset(world)
+    # The three periods (QPV split included) in one aggregate, the trend, the open-item lists.
+    with django_assert_num_queries(5):
+        run()
+    for index in range(6):
+        site = SiteFactory(territory=world.territory_b, name=f"Site {index}", qpv=QpvFactory())
+        InterventionFactory(activity_type__code="referral", territory=world.territory_b, site=site, date=TODAY)
+    with django_assert_num_queries(5):
+        board = run()
+    assert breakdown(board, "qpv")["in"].current == 13
