@@ -138,4 +138,16 @@ def summary(parts: list[dict]) -> dict:
     return counts
 
 
-__all__ = ["ALL", "build_project_report", "summary", "project_indicators"]
+def has_values(parts: list[dict]) -> bool:
+    """Whether any indicator has a value (other than zero) in any year: without one, the PDF is one short page."""
+    return any(
+        cell.value
+        for part in parts
+        for stake in part["stakes"]
+        for axis in stake["axes"]
+        for line in axis["lines"]
+        for cell in line.cells
+    )
+
+
+__all__ = ["ALL", "build_project_report", "has_values", "summary", "project_indicators"]

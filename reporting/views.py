@@ -26,7 +26,7 @@ from reporting.evaluation import EvaluationReport, build_evaluation, compare_fig
 from reporting.forms import EvaluationForm, FreezeForm, IndicatorEntryForm, ReviewNoteForm, default_years
 from reporting.models import FrozenReport, IndicatorTarget, IndicatorValue, ServiceProject
 from reporting.partnership import build_convention_review
-from reporting.projects import build_project_report, project_indicators, summary
+from reporting.projects import build_project_report, has_values, project_indicators, summary
 
 # --- Evaluation ---------------------------------------------------------------------------------------------
 
@@ -176,7 +176,15 @@ def project_list(request):
 def _project_context(project: ServiceProject) -> dict:
     parts = build_project_report(project)
     spans = [periods.year_status(year, today=date.today()) for year in project.years]
-    return {"project": project, "parts": parts, "summary": summary(parts), "years": project.years, "spans": spans}
+    return {
+        "project": project,
+        "parts": parts,
+        "summary": summary(parts),
+        "years": project.years,
+        "spans": spans,
+        "partial_span": next((span for span in spans if span.partial), None),
+        "is_empty": not has_values(parts),
+    }
 
 
 @role_required(Role.DIRECTOR)
@@ -188,7 +196,7 @@ def project_detail(request, pk: int):
 @role_required(Role.DIRECTOR)
 def project_pdf(request, pk: int):
     project = get_object_or_404(ServiceProject, pk=pk)
-    context = {**_project_context(project), "generated_at": date.today()}
+    context = {**_project_context(project), "generated_at": date.today(), "generated_by": request.user}
     pdf = render_pdf("reporting/project_pdf.html", context)
     return pdf_response(pdf, f"projet-de-service-{project.start_year}-{project.end_year}.pdf")
 
@@ -451,7 +459,7 @@ def convention_review(request, pk: int, year: int):
 
 @role_required(Role.MANAGER, Role.DIRECTOR)
 def convention_review_pdf(request, pk: int, year: int):
-    context = _review_context(request, pk, year)
+    context = {**_review_context(request, pk, year), "generated_by": request.user}
     pdf = render_pdf("reporting/convention_review_pdf.html", context)
     return pdf_response(pdf, f"bilan-convention-{pk}-{year}.pdf")
 
