@@ -52,6 +52,31 @@ def lines_url(span: Span, **filters) -> str:
     return reverse(LINES_URL) + "?" + urlencode(query, doseq=True)
 
 
+LINKED_MEASURES = ("count", "beneficiaries", "women", "men", "unknown", "hours")
+
+
+def indicator_lines_url(
+    indicator, span: Span, *, territory=None, qpv: str = "", whole_agency: bool = True
+) -> str | None:
+    """The list of the lines behind a registry indicator's figure over `span`: the intervention lines it sums (with
+    the territory and QPV scope of the report), or the partner events it counts; None when no list holds exactly
+    them. Follow-ups count persons and their list is the teams' own (personal data the direction does not see);
+    conventions signed and register counts have no list of lines."""
+    if indicator.is_partner:
+        kinds = [kind for kind in indicator.partner_records if kind != "conventions_signed"]
+        if not whole_agency or len(kinds) != len(indicator.partner_records):
+            return None  # partner events are counted agency-wide
+        query = {"start": span.start.isoformat(), "end": span.end.isoformat(), "kind": kinds}
+        return reverse("partners:event_list") + "?" + urlencode(query, doseq=True)
+    if indicator.is_followup or indicator.is_register or indicator.measure not in LINKED_MEASURES:
+        return None
+    if indicator.mode or indicator.age_band:
+        return None  # the list has no such filter: no link rather than a link to other lines
+    if indicator.qpv and qpv and indicator.qpv != qpv:
+        return None  # zero by construction
+    return lines_url(span, activities=list(indicator.activities), qpv=indicator.qpv or qpv, territory=territory)
+
+
 @dataclass
 class Figure:
     """One figure of the period, with the same days of the previous period and of last year."""

@@ -94,6 +94,11 @@ def test_evaluation_figures_open_their_lines(client, world):
     dataset(world)
     client.force_login(world.director)
     html = client.get(reverse("reporting:evaluation"), {"years": "2025-2026"}).content.decode()
+    assert check_evaluation_links(client, html) >= 8
+
+
+def check_evaluation_links(client, html: str) -> int:
+    """Open every linked figure of an evaluation page and compare its lines' sum (of the row's measure) with it."""
     rows = re.findall(r'<tr class="[^"]*" data-code="([^"]+)"[^>]*>(.*?)</tr>', html, re.S)
     checked = 0
     for code, row in rows:
@@ -109,7 +114,7 @@ def test_evaluation_figures_open_their_lines(client, world):
             measure = "men"
         assert_links_add_up(client, links, measure)
         checked += len(links)
-    assert checked >= 8
+    return checked
 
 
 def test_evaluation_marks_the_unfinished_year_and_leaves_it_out_of_the_trend(client, world):
@@ -279,3 +284,89 @@ def test_dashboard_query_count_does_not_grow_with_sites_and_qpvs(world, django_a
     with django_assert_num_queries(5):
         board = run()
     assert breakdown(board, "qpv")["in"].current == 13
+
+
+def test_evaluation_hours_figures_open_their_lines_and_the_list_shows_the_duration(client, world):
+    from reporting.models import IndicatorDefinition
+
+    training = world.activity("training")
+    hours = IndicatorDefinition.objects.create(
+        code="local.training_hours", label="Heures de formation", section="other", measure="hours", in_evaluation=True
+    )
+    hours.activity_types.set([training])
+    for day, minutes, territory in (
+        (date(2025, 3, 4), 95, world.territory_a),
+        (date(2025, 9, 1), 70, world.territory_b),
+    ):
+        InterventionFactory(activity_type=training, territory=territory, date=day, duration_minutes=minutes)
+    client.force_login(world.director)
+    html = client.get(reverse("reporting:evaluation"), {"years": "2025"}).content.decode()
+    row = re.search(r'<tr class="[^"]*" data-code="local.training_hours"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    [(url, figure)] = figure_links(row)
+    assert figure == 3  # 165 minutes, 2 h 45 → 3 h
+    page = client.get(url)
+    assert page.context["totals"]["minutes"] == 165 and round(165 / 60) == figure
+    assert "2 h 45" in page.content.decode()
+    territory_rows = re.findall(
+        r'<tr class="territory-row" data-code="local.training_hours"[^>]*>(.*?)</tr>', html, re.S
+    )
+    checked = 0
+    for cells in territory_rows:
+        for url, figure in figure_links(cells):
+            assert round(client.get(url).context["totals"]["minutes"] / 60) == figure
+            checked += 1
+    assert checked == 2  # 95 min → 2 h in Lyon 8, 70 min → 1 h in Lyon 9
+
+
+def test_service_project_partner_and_hours_figures_open_their_lines(client, world):
+    from partners.models import EventKind
+    from reporting.models import ServiceProject
+    from tests.partners.factories import PartnerEventFactory, make_convention
+
+    project = ServiceProject.objects.get(start_year=2017)
+    convention = make_convention(world, signed_on=date(2016, 5, 15))
+    for day, kind in (
+        (date(2018, 2, 1), EventKind.PRESENTATION),
+        (date(2018, 6, 1), EventKind.IMMERSION),
+        (date(2018, 7, 1), EventKind.MEETING),  # another indicator's kind: left out
+        (date(2019, 1, 5), EventKind.PRESENTATION),  # another year
+    ):
+        extra = {"immersion_direction": "at_partner"} if kind == EventKind.IMMERSION else {}
+        PartnerEventFactory(convention=convention, kind=kind, date=day, **extra)
+    training = world.activity("training")
+    InterventionFactory(
+        activity_type=training, territory=world.territory_a, date=date(2018, 3, 1), duration_minutes=150
+    )
+    client.force_login(world.director)
+    html = client.get(reverse("reporting:project_detail", args=[project.pk])).content.decode()
+    links = [(unescape(url), text) for url, text in re.findall(r'<a href="([^"]+)" data-lines>([^<]+)</a>', html)]
+    events = [(url, text) for url, text in links if url.startswith(reverse("partners:event_list"))]
+    presentations = [(url, text) for url, text in events if "presentation" in url and "immersion" in url]
+    assert sorted(text for _url, text in presentations) == ["1", "2"]
+    for url, text in presentations:
+        page = client.get(url)
+        assert page.context["total"] == int(text) == len(page.context["page"].object_list)
+        assert {event.kind for event in page.context["page"]} <= {EventKind.PRESENTATION, EventKind.IMMERSION}
+    [(url, text)] = [(url, text) for url, text in links if "activities=training" in url]
+    assert round(client.get(url).context["totals"]["minutes"] / 60) == 2 == int(text.split()[0])  # 2 h 30 → 2
+
+
+def test_evaluation_limited_to_qpv_links_to_the_same_qpv_lines(client, world):
+    qpv_dataset(world)
+    client.force_login(world.director)
+    for where in ("in", "out"):
+        html = client.get(reverse("reporting:evaluation"), {"years": "2025-2026", "qpv": where}).content.decode()
+        links = figure_links(html)
+        assert links and all(f"qpv={where}" in url for url, _figure in links)
+        assert check_evaluation_links(client, html) == len(links)
+
+
+def test_follow_up_figures_stay_without_a_link_for_the_direction(client, world):
+    from tests.mediation.factories import FollowUpFactory
+
+    FollowUpFactory(person__territory=world.territory_a, started_on=date(2025, 2, 1), kind="young_adult")
+    client.force_login(world.director)
+    html = client.get(reverse("reporting:evaluation"), {"years": "2025"}).content.decode()
+    row = re.search(r'<tr class="[^"]*" data-code="partnership.youth_followups"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    assert ">1<" in row and "<a " not in row
+    assert client.get(reverse("mediation:followup_list")).status_code == 403
