@@ -25,9 +25,11 @@ from mediation.models import (
     ActivityFamily,
     ConflictCase,
     FollowUp,
+    FollowUpKind,
     Intervention,
     TechnicalReport,
     TechnicalReportStatus,
+    active_between,
 )
 from mediation.models.interventions import QPV_LOOKUP
 from partners.models import Referral
@@ -45,11 +47,12 @@ def period_span(kind: str, anchor: date, *, today: date | None = None) -> tuple[
     return comparison.current, comparison.previous
 
 
-def lines_url(span: Span, **filters) -> str:
-    """The intervention list holding exactly the lines behind a figure: same period, same filters."""
+def lines_url(span: Span, target: str = LINES_URL, **filters) -> str:
+    """The list (intervention lines by default) holding exactly the lines behind a figure: same period, same
+    filters."""
     query = {"start": span.start.isoformat(), "end": span.end.isoformat()}
     query.update({name: value for name, value in filters.items() if value not in (None, "")})
-    return reverse(LINES_URL) + "?" + urlencode(query, doseq=True)
+    return reverse(target) + "?" + urlencode(query, doseq=True)
 
 
 LINKED_MEASURES = ("count", "beneficiaries", "women", "men", "unknown", "hours")
@@ -83,8 +86,9 @@ class Figure:
 
     key: object
     label: str
-    filters: dict = field(default_factory=dict)  # intervention-list filters selecting its lines
+    filters: dict = field(default_factory=dict)  # filters of the list (`target`) selecting its lines
     linkable: bool = True
+    target: str = LINES_URL  # the list of its lines: intervention lines, or follow-ups
     current: int = 0
     previous: int = 0
     last_year: int = 0
@@ -134,6 +138,7 @@ class Breakdown:
     code: str
     title: str
     figures: list[Figure]
+    has_total: bool = True  # False when the figures overlap (a person followed under two kinds)
 
     @property
     def total(self) -> Figure:
@@ -169,14 +174,25 @@ class Dashboard:
     def last_year(self) -> Span:
         return self.comparison.last_year
 
-    def url(self, span: Span, filters: dict) -> str:
-        return lines_url(span, **self.scope_filters, **filters)
+    def url(self, span: Span, filters: dict, target: str = LINES_URL) -> str:
+        return lines_url(span, target, **self.scope_filters, **filters)
+
+    @property
+    def cards(self) -> list[Breakdown]:
+        """The breakdowns shown as cards (the person or team one is the main table): those of the intervention
+        lines when there are any, the follow-ups always."""
+        return [
+            breakdown
+            for breakdown in self.breakdowns
+            if breakdown.code not in ("mediateur", "equipe") and (self.rows or breakdown.code == "suivis")
+        ]
 
     def figures(self) -> list[tuple[str, str, Figure]]:
         """Every figure of the board as (indicator code, label, figure), for the CSV/XLSX download."""
         result = []
         for breakdown in self.breakdowns:
-            result.append((f"{breakdown.code}.total", f"{breakdown.title} : {_('total')}", breakdown.total))
+            if breakdown.has_total:
+                result.append((f"{breakdown.code}.total", f"{breakdown.title} : {_('total')}", breakdown.total))
             for figure in breakdown.figures:
                 result.append((f"{breakdown.code}.{figure.key}", f"{breakdown.title} : {figure.label}", figure))
         return result
@@ -354,6 +370,9 @@ def build_dashboard(
         ),
     ]
 
+    if group == "mediator" and not user.is_director:
+        breakdowns.append(_followup_breakdown(user=user, teams=teams, comparison=comparison))
+
     # Trend over the last periods, by family: one query.
     length = TREND_LENGTH[kind]
     if kind == "week":
@@ -395,6 +414,48 @@ def build_dashboard(
         open_items=open_items(user=user, teams=teams, today=today),
         scope_filters=dict(scope_filters or {}),
     )
+
+
+FOLLOWUPS_URL = "mediation:followup_list"
+
+
+def _followup_breakdown(*, user, teams, comparison: periods.Comparison) -> Breakdown:
+    """Persons with a follow-up active in each period, by kind (the count the evaluation makes): one query. Each
+    figure opens the team's follow-ups active in that period. Not for the direction: follow-ups are personal data
+    it does not see."""
+    followups = FollowUp.objects.for_user(user)
+    if teams is not None:
+        followups = followups.filter(team__in=teams)
+    spans = {"cur": comparison.current, "prev": comparison.previous, "last": comparison.last_year}
+    earliest = min(span.start for span in spans.values())
+    latest = max(span.end for span in spans.values())
+    rows = {
+        row["kind"]: row
+        for row in followups.filter(active_between(earliest, latest))
+        .order_by()
+        .values("kind")
+        .annotate(
+            **{
+                name: Count("person_id", distinct=True, filter=active_between(span.start, span.end))
+                for name, span in spans.items()
+            }
+        )
+    }
+    figures = []
+    for kind, label in FollowUpKind.choices:
+        row = rows.get(kind, {})
+        figures.append(
+            Figure(
+                key=kind,
+                label=str(label),
+                filters={"kind": kind, "scope": "team"},
+                target=FOLLOWUPS_URL,
+                current=row.get("cur", 0),
+                previous=row.get("prev", 0),
+                last_year=row.get("last", 0),
+            )
+        )
+    return Breakdown("suivis", str(_("Suivis actifs (personnes)")), figures, has_total=False)
 
 
 OPEN_ITEMS_SHOWN = 8

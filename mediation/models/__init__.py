@@ -41,6 +41,7 @@ from mediation.models.persons import (
     Person,
     PersonQuerySet,
     PersonReadLog,
+    active_between,
 )
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "FollowUpContactQuerySet",
     "FollowUpKind",
     "FollowUpQuerySet",
+    "active_between",
     "Person",
     "PersonQuerySet",
     "PersonReadLog",

@@ -370,3 +370,60 @@ def test_follow_up_figures_stay_without_a_link_for_the_direction(client, world):
     row = re.search(r'<tr class="[^"]*" data-code="partnership.youth_followups"[^>]*>(.*?)</tr>', html, re.S).group(1)
     assert ">1<" in row and "<a " not in row
     assert client.get(reverse("mediation:followup_list")).status_code == 403
+
+
+def test_manager_dashboard_counts_persons_followed_and_opens_the_follow_ups_behind_them(
+    client, world, django_assert_num_queries
+):
+    from mediation.models import FollowUpKind
+    from reporting.dashboard import build_dashboard
+    from tests.mediation.factories import FollowUpFactory, PersonFactory
+
+    person = PersonFactory(territory=world.territory_a, team=world.team_a)
+    young = FollowUpKind.YOUNG_ADULT
+    for started, ended, kind, who in (
+        (date(2026, 11, 20), None, young, person),  # active on 1–2 December
+        (date(2026, 6, 1), date(2026, 12, 1), young, person),  # the same person again: counted once
+        (date(2026, 3, 1), date(2026, 11, 30), young, None),  # ended before 1 December: November only
+        (date(2025, 11, 1), None, FollowUpKind.ISOLATED, None),  # still active, and active last year
+    ):
+        FollowUpFactory(
+            person=who or PersonFactory(territory=world.territory_a, team=world.team_a),
+            team=world.team_a,
+            territory=world.territory_a,
+            mediator=world.mediator,
+            kind=kind,
+            started_on=started,
+            ended_on=ended,
+        )
+    FollowUpFactory(person__territory=world.territory_b, started_on=date(2026, 1, 1), kind=young)  # team B
+    client.force_login(world.manager)
+    response = client.get(reverse("reporting:team_dashboard"), {"period": "month"})
+    followed = breakdown(response.context["board"], "suivis")
+    assert (followed[young].current, followed[young].previous, followed[young].last_year) == (1, 2, 0)
+    isolated = followed[FollowUpKind.ISOLATED]
+    assert (isolated.current, isolated.previous, isolated.last_year) == (1, 1, 1)
+    html = response.content.decode()
+    block = html[html.index('id="breakdown-suivis"') :]
+    block = block[: block.index("</section>")]
+    links = re.findall(r'<a href="(/[^"]*suivis/\?[^"]+)"[^>]*>(\d+)</a>', block)
+    assert len(links) == 5
+    for url, figure in links:
+        page = client.get(unescape(url))
+        assert page.context["persons"] == int(figure), url
+        assert "personne distincte" in page.content.decode() or "personnes distinctes" in page.content.decode()
+
+    def run():
+        return build_dashboard(
+            user=world.manager, kind="month", anchor=TODAY, group="mediator", teams=[world.team_a], today=TODAY
+        )
+
+    run()  # the manager's teams are read once
+    # The three periods, the follow-ups, the trend, four open-item lists (referrals included).
+    with django_assert_num_queries(7):
+        run()
+    for _index in range(5):
+        FollowUpFactory(person__territory=world.territory_a, team=world.team_a, started_on=date(2026, 12, 1))
+    with django_assert_num_queries(7):
+        board = run()
+    assert breakdown(board, "suivis")[young].current == 6
