@@ -496,7 +496,10 @@ class PartnerEventFilterForm(forms.Form):
     start = forms.DateField(label=_("Du"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Au"), required=False, widget=DateInput())
     kind = forms.MultipleChoiceField(
-        label=_("Type"), required=False, choices=EventKind.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Type"),
+        required=False,
+        choices=EventKind.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def clean(self):

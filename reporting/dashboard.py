@@ -359,10 +359,11 @@ def build_dashboard(
         for row in sorted_rows
     ]
     breakdowns = [
+        # Two short tables side by side, then two long ones (the cards go two by two on a wide screen).
         Breakdown("mission", str(_("Par mission")), list(by_family.values())),
+        Breakdown("qpv", str(_("Politique de la ville")), [in_qpv, out_qpv]),
         Breakdown("activite", str(_("Par type d'activité")), _by_size(by_activity.values())),
         Breakdown("site", str(_("Par site")), _by_size(by_site.values())),
-        Breakdown("qpv", str(_("Politique de la ville")), [in_qpv, out_qpv]),
         Breakdown(
             "mediateur" if group == "mediator" else "equipe",
             str(_("Par médiateur")) if group == "mediator" else str(_("Par équipe")),
