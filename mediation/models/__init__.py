@@ -43,8 +43,13 @@ from mediation.models.persons import (
     PersonReadLog,
     active_between,
 )
+from mediation.models.totals import DailyTotal, LineTotal, MonthlyTotal, TotalQuerySet
 
 __all__ = [
+    "DailyTotal",
+    "LineTotal",
+    "MonthlyTotal",
+    "TotalQuerySet",
     "MAX_TALLY_ACTIVITIES",
     "ActivityPreference",
     "DailyReport",
