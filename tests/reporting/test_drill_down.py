@@ -275,13 +275,13 @@ def test_dashboard_query_count_does_not_grow_with_sites_and_qpvs(world, django_a
         return build_dashboard(user=world.director, kind="month", anchor=TODAY, group="team", today=TODAY)
 
     qpv_dataset(world)
-    # The three periods (QPV split included) in one aggregate, the trend, the open-item lists.
-    with django_assert_num_queries(5):
+    # The three periods (QPV split included) in one aggregate, the trend (two roll-ups), the open-item lists.
+    with django_assert_num_queries(6):
         run()
     for index in range(6):
         site = SiteFactory(territory=world.territory_b, name=f"Site {index}", qpv=QpvFactory())
         InterventionFactory(activity_type__code="referral", territory=world.territory_b, site=site, date=TODAY)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         board = run()
     assert breakdown(board, "qpv")["in"].current == 13
 
@@ -419,11 +419,11 @@ def test_manager_dashboard_counts_persons_followed_and_opens_the_follow_ups_behi
         )
 
     run()  # the manager's teams are read once
-    # The three periods, the follow-ups, the trend, four open-item lists (referrals included).
-    with django_assert_num_queries(7):
+    # The three periods, the follow-ups, the trend (two roll-ups), four open-item lists (referrals included).
+    with django_assert_num_queries(8):
         run()
     for _index in range(5):
         FollowUpFactory(person__territory=world.territory_a, team=world.team_a, started_on=date(2026, 12, 1))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         board = run()
     assert breakdown(board, "suivis")[young].current == 6
