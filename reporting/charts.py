@@ -1,200 +1,544 @@
-"""Server-side charts: matplotlib (Agg backend) to SVG with real text, embedded as the same data URI in the
-HTML page and in the PDF. Every chart comes with a text alternative that states its figures."""
+"""Server-side charts: SVG drawn from Django templates (templates/reporting/charts/), with the geometry computed here
+in plain Python. The same markup is inlined in the HTML page and in the PDF: text stays text (searchable, sharp,
+read by screen readers), and nothing but presentation attributes is used, so the page's CSP (no inline style) holds.
+Every chart comes with a text alternative that states its figures.
+
+Drawing a chart is a template render (well under a millisecond to a few milliseconds), so nothing is cached."""
 
 from __future__ import annotations
 
-import base64
-import functools
 import hashlib
-import io
 import json
-import textwrap
+import math
 from dataclasses import dataclass
-from pathlib import Path
 
-import matplotlib
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
-matplotlib.use("Agg")
-
-from django.core.cache import caches  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-
-from reporting.formatting import fr_int  # noqa: E402
+from reporting.formatting import NNBSP, fr_int
 
 PALETTE = ["#1f4e79", "#e07a1f", "#5b9bd5", "#70ad47", "#a5a5a5", "#7f3f98", "#c00000"]
 
-matplotlib.rcParams.update(
-    {
-        "svg.fonttype": "none",  # text stays text: searchable, sharp, readable by screen readers
-        "svg.hashsalt": "altm",  # stable ids: the same figures give the same file
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.edgecolor": "#888888",
-        "axes.titlesize": 10,
-        "axes.titleweight": "bold",
-        "legend.frameon": False,
-        "legend.fontsize": 8,
-    }
-)
+WIDTH = 600  # viewBox units; the figure scales to its column (and scrolls sideways below 30rem, see reporting.css)
+MARGIN = 8
+TITLE_SIZE = 16
+LABEL_SIZE = 13  # axis ticks, categories, legend
+VALUE_SIZE = 12  # figures written on the bars
+LEGEND_ROW = 19
+TEXT_COLOR = "#333333"
+
+# Advance widths of DejaVu Sans (the PDF's font, and the widest of the usual sans-serif fonts), in em: a label
+# measured with them fits in any browser's font too.
+_WIDTHS = {
+    0.2: NNBSP,
+    0.28: "'ijlîï",
+    0.3: "IJÎ",
+    0.32: " ,.’",
+    0.34: "/:;\\|",
+    0.36: "f-",
+    0.39: "()[]t",
+    0.41: "!r",
+    0.5: '"*_`',
+    0.53: "szç?c",
+    0.58: "LFk",
+    0.6: "vxyP",
+    0.61: "TYaoàâôö«»",
+    0.63: "eéèêëESbdghnpquùûüÉÈÊ$0123456789{}",
+    0.68: "KAVÀÂ",
+    0.7: "BRXZCÇ",
+    0.75: "UÙHN",
+    0.79: "DGOQÔ&",
+    0.84: "w#+<=>^~−",
+    0.86: "M",
+    0.97: "m%",
+    1.0: "W@…œ",
+    1.07: "Œ",
+}
+_CHAR_WIDTH = {char: width for width, chars in _WIDTHS.items() for char in chars}
+_BOLD = 1.1
 
 
 @dataclass
 class Chart:
     title: str
-    svg: str
+    svg: SafeString  # an <svg> element, inlined as is in the page and in the PDF
     description: str  # the text alternative: what the chart shows, with its figures
 
-    @property
-    def data_uri(self) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+# --- Measures, scales, labels -----------------------------------------------------------------------------------
 
 
-def _to_svg(figure: Figure) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(figure)
-    return buffer.getvalue()
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    width = sum(_CHAR_WIDTH.get(char, 0.65) for char in str(text)) * size
+    return width * _BOLD if bold else width
 
 
-CACHE_SECONDS = 7 * 24 * 60 * 60
-# The drawing code is part of the key: a new release draws again instead of serving the old style.
-DRAWING_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
+    """Words of `text` in lines no wider than `width` (a word longer than the line stays whole)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and text_width(f"{lines[-1]} {word}", size, bold=bold) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
-def cached(function):
-    """Drawing is the slow part of a report (50-140 ms): the same title and figures give the same SVG, kept a week
-    in the `charts` cache, which every worker of the machine shares (settings.CACHES: files on disk), so the
-    HTML page, the PDF made right after it and every other worker's requests draw it once."""
+def number(value) -> float:
+    """A plottable number: None, NaN and infinities are drawn as 0 (the text alternative says "—")."""
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return result if math.isfinite(result) else 0.0
 
-    @functools.wraps(function)
-    def wrapper(title, categories, series, **kwargs):
-        payload = json.dumps(
-            [DRAWING_VERSION, function.__name__, str(title), list(categories), series, kwargs], default=str
+
+def _fr(value) -> str:
+    """A figure in French typography; "—" when there is none (None, NaN)."""
+    try:
+        missing = not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        missing = True
+    return "—" if missing else fr_int(value)
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[int]:
+    """Integer ticks from below `low` to above `high` (0 always included) with a step of 1, 2, 2.5 or 5 × 10^k."""
+    low, high = min(low, 0.0), max(high, 0.0)
+    if high - low <= 0:
+        high = 1.0
+    rough = (high - low) / (count - 1)
+    magnitude = 10 ** math.floor(math.log10(rough))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough)
+    step = max(1, math.ceil(step))
+    first = math.floor(low / step) * step
+    last = math.ceil(high / step) * step
+    return list(range(int(first), int(last) + 1, int(step)))
+
+
+def _r(value: float) -> float:
+    return round(value, 1)
+
+
+class Linear:
+    """Maps values of [ticks[0], ticks[-1]] onto [start, end] pixels (end may be smaller: the y axis goes up)."""
+
+    def __init__(self, ticks: list[int], start: float, end: float):
+        self.low, self.high, self.start, self.end = ticks[0], ticks[-1], start, end
+
+    def __call__(self, value: float) -> float:
+        return self.start + (value - self.low) * (self.end - self.start) / (self.high - self.low)
+
+
+def _chart_id(kind: str, title, categories, series) -> str:
+    payload = json.dumps([kind, str(title), [str(c) for c in categories], series], default=str)
+    return "chart-" + hashlib.sha256(payload.encode()).hexdigest()[:10]
+
+
+def _title(title: str) -> tuple[list[dict], float]:
+    lines = wrap(title, WIDTH - 2 * MARGIN, TITLE_SIZE, bold=True)
+    items = [
+        {"x": MARGIN, "y": MARGIN + TITLE_SIZE + i * (TITLE_SIZE + 4), "text": line} for i, line in enumerate(lines)
+    ]
+    return items, MARGIN + len(lines) * (TITLE_SIZE + 4) + 4
+
+
+def _legend(names: list[str], top: float) -> tuple[list[dict], float]:
+    """Swatches and names flowing in rows under the title: the whole width stays for the plot (phones)."""
+    items, x, y = [], MARGIN, top + LABEL_SIZE
+    for index, name in enumerate(names):
+        width = 12 + 5 + text_width(name, LABEL_SIZE) + 16
+        if x > MARGIN and x + width > WIDTH - MARGIN:
+            x, y = MARGIN, y + LEGEND_ROW
+        items.append(
+            {
+                "x": _r(x),
+                "y": _r(y),
+                "text_x": _r(x + 17),
+                "swatch_y": _r(y - 10),
+                "color": PALETTE[index % len(PALETTE)],
+                "text": name,
+            }
         )
-        key = "altm-chart-" + hashlib.sha256(payload.encode()).hexdigest()
-        store = caches["charts"]
-        cached_svg = store.get(key)
-        if cached_svg is not None:
-            return Chart(**cached_svg)
-        chart = function(title, categories, series, **kwargs)
-        store.set(key, {"title": str(chart.title), "svg": chart.svg, "description": chart.description}, CACHE_SECONDS)
-        return chart
-
-    return wrapper
+        x += width
+    return items, (y + 8 if items else top)
 
 
-def _thousands(axis):
-    axis.set_major_formatter(FuncFormatter(lambda value, _pos: fr_int(value)))
-    axis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+SLANT = 40  # degrees
 
 
-@cached
+def _slanted(categories: list[str], slot: float) -> bool:
+    """Whether a category name has a word wider than its slot: the names are then written slanted."""
+    return any(text_width(line, LABEL_SIZE) > slot - 2 for c in categories for line in wrap(c, slot - 4, LABEL_SIZE))
+
+
+def _plot_left(categories: list[str], left: float) -> float:
+    """The plot's left edge, moved right when slanted names would run out of the figure on the left."""
+    slot = (WIDTH - MARGIN - left) / len(categories)
+    if not _slanted(categories, slot):
+        return left
+    cos = math.cos(math.radians(SLANT))
+    overflow = max(text_width(c, LABEL_SIZE) * cos - 4 - slot * (i + 0.5) for i, c in enumerate(categories))
+    return max(left, MARGIN + overflow * 1.1 + 4)
+
+
+def _x_labels(categories: list[str], centers: list[float], slot: float, top: float) -> tuple[list[dict], float]:
+    """Category names under the x axis: wrapped to their slot, or slanted when a word does not fit in it."""
+    wrapped = [wrap(c, slot - 4, LABEL_SIZE) for c in categories]
+    if not _slanted(categories, slot):
+        labels = [
+            {"x": _r(x), "y": _r(top + LABEL_SIZE + i * (LABEL_SIZE + 2)), "text": line, "anchor": "middle"}
+            for x, lines in zip(centers, wrapped, strict=True)
+            for i, line in enumerate(lines)
+        ]
+        return labels, top + max(len(lines) for lines in wrapped) * (LABEL_SIZE + 2) + 4
+    labels = []
+    for x, category in zip(centers, categories, strict=True):
+        lx, ly = _r(x + 4), _r(top + 8)
+        labels.append({"x": lx, "y": ly, "text": category, "anchor": "end", "rotate": f"rotate(-{SLANT} {lx} {ly})"})
+    longest = max(text_width(c, LABEL_SIZE) for c in categories)
+    return labels, top + 8 + longest * math.sin(math.radians(SLANT)) + LABEL_SIZE
+
+
+def _y_axis(values: list[float], top: float, bottom: float) -> tuple[Linear, list[dict], float]:
+    """The vertical scale, its gridlines and labels, and the plot's left edge (after the widest label)."""
+    ticks = nice_ticks(min(values, default=0), max(values, default=0))
+    left = MARGIN + max(text_width(_fr(t), LABEL_SIZE) for t in ticks) + 6
+    scale = Linear(ticks, bottom, top)
+    grid = [{"y": _r(scale(t)), "text_y": _r(scale(t) + 4), "text": _fr(t), "zero": t == 0} for t in ticks]
+    return scale, grid, left
+
+
+def _render(template: str, kind: str, title, categories, series, description: str, **geometry) -> Chart:
+    title = str(title)
+    chart_id = _chart_id(kind, title, categories, series)
+    sizes = {"title": TITLE_SIZE, "label": LABEL_SIZE, "value": VALUE_SIZE}
+    context = {"id": chart_id, "width": WIDTH, "sizes": sizes, "title": title, "description": description, **geometry}
+    return Chart(title=title, svg=render_to_string(f"reporting/charts/{template}", context), description=description)
+
+
+def _empty(kind: str, title, categories, series, description: str) -> Chart:
+    title_lines, top = _title(str(title))
+    return _render(
+        "empty.svg",
+        kind,
+        title,
+        categories,
+        series,
+        description,
+        height=_r(top + 50),
+        title_lines=title_lines,
+        message={"x": WIDTH / 2, "y": _r(top + 26), "text": _("Aucune donnée à représenter.")},
+    )
+
+
+# --- The four charts ----------------------------------------------------------------------------------------------
+
+
 def grouped_bars(title: str, categories: list[str], series: list[tuple[str, list[int]]], *, unit: str = "") -> Chart:
-    """Bars grouped by category (e.g. years), one colour per series."""
-    figure, axes = plt.subplots(figsize=(7.6, 3.0))
-    figure.subplots_adjust(left=0.08, right=0.66 if len(series) > 1 else 0.98, top=0.88, bottom=0.12)
-    count = max(len(series), 1)
-    width = 0.8 / count
-    for index, (name, values) in enumerate(series):
-        positions = [i - 0.4 + width * (index + 0.5) for i in range(len(categories))]
-        bars = axes.bar(positions, values, width=width * 0.92, label=name, color=PALETTE[index % len(PALETTE)])
-        if len(categories) * count <= 24:
-            axes.bar_label(bars, labels=[fr_int(v) for v in values], fontsize=7, padding=1.5, color="#333333")
-    axes.set_xticks(range(len(categories)), categories)
-    _thousands(axes.yaxis)
-    axes.set_title(title, loc="left")
-    axes.grid(axis="y", color="#e5e5e5", linewidth=0.6)
-    axes.set_axisbelow(True)
-    if len(series) > 1:
-        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    """Bars grouped by category (e.g. years), one colour per series, figures written on the bars."""
+    categories = [str(c) for c in categories]
+    series = [(str(name), list(values)) for name, values in series]
     description = "; ".join(
-        f"{name} : " + ", ".join(f"{cat} {fr_int(v)}{unit}" for cat, v in zip(categories, values, strict=True))
+        f"{name} : " + ", ".join(f"{cat} {_fr(v)}{unit}" for cat, v in zip(categories, values, strict=True))
         for name, values in series
     )
-    return Chart(title=title, svg=_to_svg(figure), description=f"{title}. {description}.")
+    description = f"{title}. {description}."
+    if not categories or not series:
+        return _empty("bars", title, categories, series, description)
+    title_lines, top = _title(str(title))
+    legend, top = _legend([name for name, _v in series], top) if len(series) > 1 else ([], top)
+    count = len(series)
+    all_values = [number(v) for _name, values in series for v in values]
+    # A first pass with a guessed left edge gives the slot width, which decides how the figures are written.
+    slot = (WIDTH - MARGIN - 60) / len(categories)
+    bar = slot * 0.8 / count
+    labelled = len(categories) * count <= 24
+    label_width = max(text_width(_fr(v), VALUE_SIZE) for v in all_values)
+    upright = labelled and label_width > bar - 1  # too wide to sit across the bar: written upwards
+    headroom = (label_width + 6 if upright else VALUE_SIZE + 6) if labelled else 6
+    plot_top = top + headroom
+    plot_bottom = plot_top + 200
+    negative = min(all_values) < 0
+    if negative and labelled:
+        plot_bottom -= headroom / 2
+    scale, grid, left = _y_axis(all_values, plot_top, plot_bottom)
+    if negative and labelled:
+        # room under the lowest bar for its figure: the scale ends a little above the x labels
+        plot_bottom += headroom / 2
+    left = _plot_left(categories, left)
+    slot = (WIDTH - MARGIN - left) / len(categories)
+    bar = slot * 0.8 / count
+    zero = scale(0)
+    bars = []
+    for index, (name, values) in enumerate(series):
+        for i, (category, value) in enumerate(zip(categories, values, strict=True)):
+            v = number(value)
+            x = left + slot * i + slot * 0.1 + bar * index
+            y_end = scale(v)
+            item = {
+                "x": _r(x + bar * 0.05),
+                "y": _r(min(zero, y_end)),
+                "width": _r(bar * 0.9),
+                "height": _r(abs(zero - y_end)),
+                "color": PALETTE[index % len(PALETTE)],
+                "tip": f"{category} · {name} : {_fr(value)}{unit}",
+            }
+            if labelled:
+                cx = x + bar / 2
+                if upright:
+                    ly = y_end - 4 if v >= 0 else y_end + 4
+                    item["label"] = {
+                        "x": _r(cx + VALUE_SIZE * 0.35),
+                        "y": _r(ly),
+                        "text": _fr(value),
+                        "anchor": "start" if v >= 0 else "end",
+                        "rotate": f"rotate(-90 {_r(cx + VALUE_SIZE * 0.35)} {_r(ly)})",
+                    }
+                else:
+                    ly = y_end - 4 if v >= 0 else y_end + VALUE_SIZE + 2
+                    item["label"] = {"x": _r(cx), "y": _r(ly), "text": _fr(value), "anchor": "middle"}
+            bars.append(item)
+    centers = [left + slot * (i + 0.5) for i in range(len(categories))]
+    x_labels, height = _x_labels(categories, centers, slot, plot_bottom)
+    return _render(
+        "bars.svg",
+        "bars",
+        title,
+        categories,
+        series,
+        description,
+        height=_r(height + MARGIN),
+        title_lines=title_lines,
+        legend=legend,
+        left=_r(left),
+        tick_x=_r(left - 6),
+        right=WIDTH - MARGIN,
+        grid=grid,
+        zero=_r(zero),
+        bars=bars,
+        x_labels=x_labels,
+    )
 
 
-@cached
 def stacked_share(title: str, categories: list[str], series: list[tuple[str, list[int]]]) -> Chart:
     """100 % horizontal bars: the share of each series in each category (e.g. activity mix per year)."""
-    height = 0.55 * max(len(categories), 1) + 1.4
-    figure, axes = plt.subplots(figsize=(7.6, height))
-    figure.subplots_adjust(left=0.09, right=0.95, top=1 - 0.4 / height, bottom=0.75 / height)
-    totals = [sum(values[i] for _name, values in series) for i in range(len(categories))]
-    left = [0.0] * len(categories)
-    parts = []
-    for index, (name, values) in enumerate(series):
-        shares = [(v * 100 / t) if t else 0 for v, t in zip(values, totals, strict=True)]
-        axes.barh(categories, shares, left=left, label=name, color=PALETTE[index % len(PALETTE)], height=0.6)
-        for i, share in enumerate(shares):
-            if share >= 7:
-                axes.text(
-                    left[i] + share / 2, i, f"{round(share)} %", ha="center", va="center", color="white", fontsize=7
-                )
-        left = [a + b for a, b in zip(left, shares, strict=True)]
-        parts.append((name, shares))
-    axes.set_xlim(0, 100)
-    axes.invert_yaxis()
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{int(value)} %"))
-    axes.set_title(title, loc="left")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 / (height - 1.15)), ncol=min(len(series), 4))
+    categories = [str(c) for c in categories]
+    series = [(str(name), list(values)) for name, values in series]
+    totals = [sum(number(values[i]) for _name, values in series) for i in range(len(categories))]
+    parts = [
+        (name, [(number(v) * 100 / t) if t > 0 else 0 for v, t in zip(values, totals, strict=True)])
+        for name, values in series
+    ]
     description = "; ".join(
         f"{cat} : "
         + ", ".join(f"{name} {round(shares[i])} %" for name, shares in parts)
-        + f" (total {fr_int(totals[i])} actes)"
+        + f" (total {_fr(totals[i])} actes)"
         for i, cat in enumerate(categories)
     )
-    return Chart(title=title, svg=_to_svg(figure), description=f"{title}. {description}.")
+    description = f"{title}. {description}."
+    if not categories or not series:
+        return _empty("share", title, categories, series, description)
+    title_lines, top = _title(str(title))
+    legend, top = _legend([name for name, _v in series], top)
+    label_lines = [wrap(c, 150, LABEL_SIZE) for c in categories]
+    left = MARGIN + max(text_width(line, LABEL_SIZE) for lines in label_lines for line in lines) + 10
+    right = WIDTH - MARGIN - 12  # room for the "100 %" under the axis end
+    row, bar_height = 40, 26
+    plot_top = top + 6
+    scale = Linear([0, 100], left, right)
+    rows = []
+    for i, (category, lines) in enumerate(zip(categories, label_lines, strict=True)):
+        y = plot_top + row * i + (row - bar_height) / 2
+        start, segments = 0.0, []
+        for index, (name, shares) in enumerate(parts):
+            share = shares[i]
+            if share <= 0:
+                continue
+            x, width = scale(start), scale(start + share) - scale(start)
+            color = PALETTE[index % len(PALETTE)]
+            segment = {
+                "x": _r(x),
+                "width": _r(width),
+                "color": color,
+                "tip": f"{category} · {name} : {round(share)} %",
+            }
+            text = f"{round(share)}{NNBSP}%"
+            if share >= 7 and text_width(text, VALUE_SIZE) <= width - 4:
+                segment["label"] = {"x": _r(x + width / 2), "text": text, "color": _ink(color)}
+            segments.append(segment)
+            start += share
+        first_line_y = y + bar_height / 2 + LABEL_SIZE * 0.35 - (len(lines) - 1) * (LABEL_SIZE + 2) / 2
+        rows.append(
+            {
+                "y": _r(y),
+                "height": bar_height,
+                "label_y": _r(y + bar_height / 2 + VALUE_SIZE * 0.35),
+                "segments": segments,
+                "labels": [
+                    {"x": _r(left - 8), "y": _r(first_line_y + j * (LABEL_SIZE + 2)), "text": line}
+                    for j, line in enumerate(lines)
+                ],
+            }
+        )
+    plot_bottom = plot_top + row * len(categories)
+    ticks = [{"x": _r(scale(t)), "text": f"{t}{NNBSP}%"} for t in range(0, 101, 20)]
+    return _render(
+        "share.svg",
+        "share",
+        title,
+        categories,
+        series,
+        description,
+        height=_r(plot_bottom + LABEL_SIZE + 8 + MARGIN),
+        title_lines=title_lines,
+        legend=legend,
+        plot_top=_r(plot_top),
+        plot_bottom=_r(plot_bottom),
+        tick_y=_r(plot_bottom + LABEL_SIZE + 4),
+        ticks=ticks,
+        rows=rows,
+    )
 
 
-@cached
+def _ink(color: str) -> str:
+    """Dark or white text, whichever reads better on `color` (WCAG relative luminance)."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#ffffff" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else "#1b1b1b"
+
+
 def line_trend(title: str, categories: list[str], series: list[tuple[str, list[int]]]) -> Chart:
     """Lines over time (weeks, months), one per series."""
-    figure, axes = plt.subplots(figsize=(7.6, 2.8))
-    figure.subplots_adjust(left=0.08, right=0.72 if len(series) > 1 else 0.98, top=0.88, bottom=0.25)
-    for index, (name, values) in enumerate(series):
-        axes.plot(categories, values, marker="o", markersize=3, label=name, color=PALETTE[index % len(PALETTE)])
-    _thousands(axes.yaxis)
-    axes.set_ylim(bottom=0)
-    axes.set_title(title, loc="left")
-    axes.grid(axis="y", color="#e5e5e5", linewidth=0.6)
-    if len(categories) > 8:
-        for label in axes.get_xticklabels():
-            label.set_rotation(45)
-            label.set_horizontalalignment("right")
-    if len(series) > 1:
-        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    categories = [str(c) for c in categories]
+    series = [(str(name), list(values)) for name, values in series]
     description = "; ".join(
-        f"{name} : " + ", ".join(f"{cat} {fr_int(v)}" for cat, v in zip(categories, values, strict=True))
+        f"{name} : " + ", ".join(f"{cat} {_fr(v)}" for cat, v in zip(categories, values, strict=True))
         for name, values in series
     )
-    return Chart(title=title, svg=_to_svg(figure), description=f"{title}. {description}.")
+    description = f"{title}. {description}."
+    if not categories or not series:
+        return _empty("line", title, categories, series, description)
+    title_lines, top = _title(str(title))
+    legend, top = _legend([name for name, _v in series], top) if len(series) > 1 else ([], top)
+    all_values = [number(v) for _name, values in series for v in values]
+    plot_top, plot_bottom = top + 8, top + 8 + 180
+    scale, grid, left = _y_axis(all_values, plot_top, plot_bottom)
+    left = _plot_left(categories, left)
+    slot = (WIDTH - MARGIN - left) / len(categories)
+    centers = [left + slot * (i + 0.5) for i in range(len(categories))]
+    lines = []
+    for index, (name, values) in enumerate(series):
+        points = [
+            {"x": _r(x), "y": _r(scale(number(v))), "tip": f"{category} · {name} : {_fr(v)}"}
+            for x, category, v in zip(centers, categories, values, strict=True)
+        ]
+        lines.append(
+            {
+                "color": PALETTE[index % len(PALETTE)],
+                "points": points,
+                "path": " ".join(f"{p['x']},{p['y']}" for p in points),
+            }
+        )
+    x_labels, height = _x_labels(categories, centers, slot, plot_bottom)
+    return _render(
+        "line.svg",
+        "line",
+        title,
+        categories,
+        series,
+        description,
+        height=_r(height + MARGIN),
+        title_lines=title_lines,
+        legend=legend,
+        left=_r(left),
+        tick_x=_r(left - 6),
+        right=WIDTH - MARGIN,
+        grid=grid,
+        zero=_r(scale(0)),
+        lines=lines,
+        x_labels=x_labels,
+    )
 
 
-@cached
 def paired_bars(title: str, categories: list[str], series: list[tuple[str, list[int]]]) -> Chart:
     """Horizontal bars, one group per (long-labelled) category: e.g. planned vs held per commitment."""
-    height = 0.5 * max(len(categories), 1) + 1.3
-    figure, axes = plt.subplots(figsize=(7.6, height))
-    figure.subplots_adjust(left=0.45, right=0.97, top=1 - 0.35 / height, bottom=0.85 / height)
-    count = max(len(series), 1)
-    width = 0.8 / count
-    for index, (name, values) in enumerate(series):
-        positions = [i - 0.4 + width * (index + 0.5) for i in range(len(categories))]
-        bars = axes.barh(positions, values, height=width * 0.9, label=name, color=PALETTE[index % len(PALETTE)])
-        axes.bar_label(bars, labels=[fr_int(v) for v in values], fontsize=7, padding=2, color="#333333")
-    axes.set_yticks(range(len(categories)), [textwrap.fill(c, 38) for c in categories], fontsize=8)
-    axes.invert_yaxis()
-    _thousands(axes.xaxis)
-    axes.set_title(title, loc="left")
-    # Below the axis, in the figure's corner: inside the plot, the legend would hide the longest bar.
-    figure.legend(loc="lower right", bbox_to_anchor=(0.97, 0.0), ncol=count)
+    categories = [str(c) for c in categories]
+    series = [(str(name), list(values)) for name, values in series]
     description = "; ".join(
-        f"{cat} : " + ", ".join(f"{name} {fr_int(values[i])}" for name, values in series)
+        f"{cat} : " + ", ".join(f"{name} {_fr(values[i])}" for name, values in series)
         for i, cat in enumerate(categories)
     )
-    return Chart(title=title, svg=_to_svg(figure), description=f"{title}. {description}.")
+    description = f"{title}. {description}."
+    if not categories or not series:
+        return _empty("paired", title, categories, series, description)
+    title_lines, top = _title(str(title))
+    legend, top = _legend([name for name, _v in series], top)
+    count = len(series)
+    all_values = [number(v) for _name, values in series for v in values]
+    label_lines = [wrap(c, 240, LABEL_SIZE) for c in categories]
+    left = MARGIN + max(text_width(line, LABEL_SIZE) for lines in label_lines for line in lines) + 10
+    value_room = max(text_width(_fr(v), VALUE_SIZE) for v in all_values) + 6
+    ticks = nice_ticks(min(all_values), max(all_values))
+    negative_room = value_room if min(all_values) < 0 else 0
+    scale = Linear(ticks, left + negative_room, WIDTH - MARGIN - value_room)
+    zero = scale(0)
+    bar_height = 14
+    plot_top = top + 6
+    y, groups = plot_top, []
+    for i, (category, lines) in enumerate(zip(categories, label_lines, strict=True)):
+        height = max(count * bar_height, len(lines) * (LABEL_SIZE + 2)) + 14
+        bars_top = y + (height - count * bar_height) / 2
+        bars = []
+        for index, (name, values) in enumerate(series):
+            v = number(values[i])
+            end = scale(v)
+            by = bars_top + bar_height * index
+            bars.append(
+                {
+                    "x": _r(min(zero, end)),
+                    "y": _r(by + 1),
+                    "width": _r(abs(end - zero)),
+                    "height": bar_height - 2,
+                    "color": PALETTE[index % len(PALETTE)],
+                    "tip": f"{category} · {name} : {_fr(values[i])}",
+                    "label": {
+                        "x": _r(end + 4 if v >= 0 else end - 4),
+                        "y": _r(by + bar_height / 2 + VALUE_SIZE * 0.35),
+                        "text": _fr(values[i]),
+                        "anchor": "start" if v >= 0 else "end",
+                    },
+                }
+            )
+        first_line_y = y + height / 2 + LABEL_SIZE * 0.35 - (len(lines) - 1) * (LABEL_SIZE + 2) / 2
+        groups.append(
+            {
+                "bars": bars,
+                "labels": [
+                    {"x": _r(left - 8), "y": _r(first_line_y + j * (LABEL_SIZE + 2)), "text": line}
+                    for j, line in enumerate(lines)
+                ],
+            }
+        )
+        y += height
+    plot_bottom = y
+    grid = [{"x": _r(scale(t)), "text": _fr(t), "zero": t == 0} for t in ticks]
+    return _render(
+        "paired.svg",
+        "paired",
+        title,
+        categories,
+        series,
+        description,
+        height=_r(plot_bottom + LABEL_SIZE + 8 + MARGIN),
+        title_lines=title_lines,
+        legend=legend,
+        plot_top=_r(plot_top),
+        plot_bottom=_r(plot_bottom),
+        tick_y=_r(plot_bottom + LABEL_SIZE + 4),
+        grid=grid,
+        zero=_r(zero),
+        groups=groups,
+    )
