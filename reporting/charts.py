@@ -20,7 +20,7 @@ from reporting.formatting import NNBSP, fr_int
 
 PALETTE = ["#1f4e79", "#e07a1f", "#5b9bd5", "#70ad47", "#a5a5a5", "#7f3f98", "#c00000"]
 
-WIDTH = 600  # viewBox units; the figure scales to its column (and scrolls sideways below 30rem, see reporting.css)
+WIDTH = 560  # viewBox units; the figure scales to its column (and scrolls sideways below 26rem, see reporting.css)
 MARGIN = 8
 TITLE_SIZE = 16
 LABEL_SIZE = 13  # axis ticks, categories, legend
@@ -173,26 +173,37 @@ def _slanted(categories: list[str], slot: float) -> bool:
     return any(text_width(line, LABEL_SIZE) > slot - 2 for c in categories for line in wrap(c, slot - 4, LABEL_SIZE))
 
 
-def _plot_left(categories: list[str], left: float) -> float:
+THIN = 3  # a time axis may name every 2nd or 3rd point rather than slant its labels
+
+
+def _plot_left(categories: list[str], left: float, *, thin: bool = False) -> float:
     """The plot's left edge, moved right when slanted names would run out of the figure on the left."""
     slot = (WIDTH - MARGIN - left) / len(categories)
-    if not _slanted(categories, slot):
+    if not _slanted(categories, slot * (THIN if thin else 1)):
         return left
     cos = math.cos(math.radians(SLANT))
     overflow = max(text_width(c, LABEL_SIZE) * cos - 4 - slot * (i + 0.5) for i, c in enumerate(categories))
     return max(left, MARGIN + overflow * 1.1 + 4)
 
 
-def _x_labels(categories: list[str], centers: list[float], slot: float, top: float) -> tuple[list[dict], float]:
-    """Category names under the x axis: wrapped to their slot, or slanted when a word does not fit in it."""
-    wrapped = [wrap(c, slot - 4, LABEL_SIZE) for c in categories]
-    if not _slanted(categories, slot):
+def _x_labels(
+    categories: list[str], centers: list[float], slot: float, top: float, *, thin: bool = False
+) -> tuple[list[dict], float]:
+    """Category names under the x axis, wrapped to their slot. When a word does not fit in it, a time axis (`thin`)
+    names every 2nd or 3rd point, counted from the last one (the current period); other names are slanted."""
+    for every in range(1, THIN + 1 if thin else 2):
+        if _slanted(categories, slot * every):
+            continue
+        last = len(categories) - 1
+        wrapped = {
+            i: wrap(c, slot * every - 4, LABEL_SIZE) for i, c in enumerate(categories) if (last - i) % every == 0
+        }
         labels = [
-            {"x": _r(x), "y": _r(top + LABEL_SIZE + i * (LABEL_SIZE + 2)), "text": line, "anchor": "middle"}
-            for x, lines in zip(centers, wrapped, strict=True)
-            for i, line in enumerate(lines)
+            {"x": _r(centers[i]), "y": _r(top + LABEL_SIZE + j * (LABEL_SIZE + 2)), "text": line, "anchor": "middle"}
+            for i, lines in wrapped.items()
+            for j, line in enumerate(lines)
         ]
-        return labels, top + max(len(lines) for lines in wrapped) * (LABEL_SIZE + 2) + 4
+        return labels, top + max(len(lines) for lines in wrapped.values()) * (LABEL_SIZE + 2) + 4
     labels = []
     for x, category in zip(centers, categories, strict=True):
         lx, ly = _r(x + 4), _r(top + 8)
@@ -426,7 +437,7 @@ def line_trend(title: str, categories: list[str], series: list[tuple[str, list[i
     all_values = [number(v) for _name, values in series for v in values]
     plot_top, plot_bottom = top + 8, top + 8 + 180
     scale, grid, left = _y_axis(all_values, plot_top, plot_bottom)
-    left = _plot_left(categories, left)
+    left = _plot_left(categories, left, thin=True)
     slot = (WIDTH - MARGIN - left) / len(categories)
     centers = [left + slot * (i + 0.5) for i in range(len(categories))]
     lines = []
@@ -442,7 +453,7 @@ def line_trend(title: str, categories: list[str], series: list[tuple[str, list[i
                 "path": " ".join(f"{p['x']},{p['y']}" for p in points),
             }
         )
-    x_labels, height = _x_labels(categories, centers, slot, plot_bottom)
+    x_labels, height = _x_labels(categories, centers, slot, plot_bottom, thin=True)
     return _render(
         "line.svg",
         "line",
