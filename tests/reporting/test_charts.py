@@ -158,3 +158,13 @@ def test_the_dashboard_inlines_its_trend_chart_with_its_text_alternative(world):
     root = ET.fromstring(svg)
     assert root.find(f"{SVG}title").text == "Actes par mois, par mission"
     assert "Description textuelle" in page and "Actes par mois, par mission. Gestion de conflits :" in page
+
+
+def test_a_crowded_time_axis_names_every_other_week_up_to_the_current_one():
+    weeks = [f"{day:02d}/10" for day in range(1, 20)] + ["au 02/12"]
+    root = parse(charts.line_trend("Actes par semaine", weeks, [("Actes", list(range(20)))]))
+    named = [text.text for text in root.iter(f"{SVG}text") if text.text in weeks or text.text in ("au", "02/12")]
+    assert named[-2:] == ["au", "02/12"]  # the current week, wrapped under its point
+    assert named[:-2] == weeks[1:-1:2]
+    assert not any(text.get("transform") for text in root.iter(f"{SVG}text"))
+    assert len(list(root.iter(f"{SVG}circle"))) == 20  # every week keeps its point
