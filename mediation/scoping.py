@@ -9,8 +9,8 @@ import operator
 from dataclasses import dataclass
 from functools import reduce
 
-from django.db import models
-from django.db.models import Q, Value
+from django.db import connection, models
+from django.db.models import Q
 
 from accounts.models import Role
 
@@ -22,12 +22,18 @@ def _memberships(user) -> dict[str, list[int]]:
     if not hasattr(user, "_altm_memberships"):
         found = {"works_in": [], "manages": []}
         if user.is_authenticated:
-            # The two membership tables in one query: user.teams (Team.mediators), user.managed_teams (Team.managers).
-            works_in = user.teams.through.objects.filter(user_id=user.pk).values_list("team_id", Value(False))
-            manages = user.managed_teams.through.objects.filter(user_id=user.pk).values_list("team_id", Value(True))
-            rows = works_in.union(manages, all=True)
-            for team_id, is_manager in rows:
-                found["manages" if is_manager else "works_in"].append(team_id)
+            # The two membership tables in one query: user.teams (Team.mediators), user.managed_teams
+            # (Team.managers). Plain SQL: this runs on nearly every request, and compiling a UNION of two
+            # querysets cost more CPU than the query itself.
+            works_in, manages = user.teams.through._meta.db_table, user.managed_teams.through._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT team_id, 0 FROM {works_in} WHERE user_id = %s "  # table names from the models
+                    f"UNION ALL SELECT team_id, 1 FROM {manages} WHERE user_id = %s",
+                    [user.pk, user.pk],
+                )
+                for team_id, is_manager in cursor.fetchall():
+                    found["manages" if is_manager else "works_in"].append(team_id)
         user._altm_memberships = found
     return user._altm_memberships
 
