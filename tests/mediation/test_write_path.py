@@ -5,6 +5,7 @@ is fresh (no refresh write) and whose process already holds the reference data, 
 
 import json
 import uuid
+from html import unescape
 
 import pytest
 from django.db import connection, transaction
@@ -15,6 +16,7 @@ from altm import reference
 from altm.models import AuditEntry
 from mediation import services
 from mediation.models import Intervention, InterventionSource, TallyTap
+from reporting.models import FrozenReport
 from tests.clock import TODAY, frozen
 from tests.mediation.factories import RecordedInterventionFactory, SiteFactory
 
@@ -181,3 +183,27 @@ def test_a_change_rolled_back_leaves_the_copies_right(warm, world):
         referral.save()
         raise RuntimeError
     assert f'value="{referral.pk}"' in warm.get(reverse("mediation:entry")).content.decode()
+
+
+def test_a_year_frozen_in_another_worker_is_closed_on_the_next_request(warm, world):
+    entry = reverse("mediation:entry")
+    data = body(world, date="2025-12-30")
+    assert post_json(warm, body(world, date="2025-12-29")).status_code == 201  # the closed years are in memory
+    other_workers_copies = dict(reference._copies)
+    FrozenReport.objects.create(
+        year=2025, figures={"territories": [], "values": {}}, pdf=b"", frozen_by=world.director
+    )
+    reference._copies.update(other_workers_copies)
+    response = warm.post(entry, data)
+    assert response.status_code == 200
+    assert "L'année 2025 est close" in unescape(response.content.decode())
+    assert not Intervention.objects.filter(uuid=data["uuid"]).exists()
+
+
+def test_a_day_validated_in_another_worker_is_locked_on_the_next_request(warm, world):
+    other_workers_copies = dict(reference._copies)
+    services.validate_day(actor=world.manager, team=world.team_a, day=TODAY)
+    reference._copies.update(other_workers_copies)
+    response = post_json(warm, body(world))
+    assert response.status_code == 400
+    assert "a été validée par votre responsable" in response.json()["errors"]["date"][0]
