@@ -53,11 +53,12 @@ def cached(name: str, build: Callable[[], T]) -> T:
     return value
 
 
-def changed() -> None:
+def changed(using: str = "default") -> None:
     """Reference data just changed (in the current transaction): every process builds its copies again."""
     new = random.getrandbits(62)
-    if not ReferenceVersion.objects.filter(pk=ReferenceVersion.SINGLE_ID).update(token=new):
-        ReferenceVersion.objects.update_or_create(pk=ReferenceVersion.SINGLE_ID, defaults={"token": new})
+    versions = ReferenceVersion.objects.using(using)
+    if not versions.filter(pk=ReferenceVersion.SINGLE_ID).update(token=new):
+        versions.update_or_create(pk=ReferenceVersion.SINGLE_ID, defaults={"token": new})
     if getattr(_request, "active", False):
         _request.token = new
 
@@ -70,11 +71,9 @@ def forget() -> None:
 
 
 def _on_change(sender, **kwargs):
-    if kwargs.get("raw"):  # loading fixtures: the rows are read as they are, nothing to announce
+    if kwargs.get("action", "post_").startswith("pre_"):  # a many-to-many change: announced once, after it
         return
-    if kwargs.get("action", "post_").startswith("pre_"):
-        return
-    changed()
+    changed(using=kwargs.get("using") or "default")
 
 
 def watch(*watched: type[models.Model]) -> None:
