@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from altm.decorators import role_required
 from altm.pwa import offline_page
-from mediation import services
+from mediation import reference, services
 from mediation.forms import InterventionForm
 from mediation.models import (
     MAX_TALLY_ACTIVITIES,
@@ -20,7 +20,6 @@ from mediation.models import (
     Intervention,
     InterventionSource,
     TallyTap,
-    Territory,
 )
 from mediation.scoping import team_ids
 from mediation.views.api import form_errors
@@ -50,9 +49,11 @@ def tally(request):
     today = timezone.localdate()
     if not team_ids(user):
         return render(request, "mediation/no_team.html", status=200)
-    place = last_place(user, Territory.objects.loggable_by(user).order_by("name"))
     if request.method == "POST":
-        place = {"territory": request.POST.get("territory") or place["territory"], "site": request.POST.get("site")}
+        if request.POST.get("territory"):  # the page sends its place: no need to look for the last one
+            place = {"territory": request.POST["territory"], "site": request.POST.get("site")}
+        else:
+            place = {"territory": _last_place(user)["territory"], "site": request.POST.get("site")}
         if request.POST.get("undo"):
             tap = (
                 TallyTap.objects.filter(
@@ -96,6 +97,7 @@ def tally(request):
             for error in errors:
                 messages.error(request, f"{form[field].label if field in form.fields else ''} {error}".strip())
         return redirect("mediation:tally")
+    place = _last_place(user)
     activities = tally_activities(user)
     taps = todays_taps(user, today)
     counts = {}
@@ -123,6 +125,10 @@ def tally(request):
             "today_locked": today_locked(user),
         },
     )
+
+
+def _last_place(user) -> dict:
+    return last_place(user, reference.current().territories_of(team_ids(user)))
 
 
 def _int_or_none(value):
