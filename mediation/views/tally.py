@@ -97,8 +97,9 @@ def tally(request):
                 messages.error(request, f"{form[field].label if field in form.fields else ''} {error}".strip())
         return redirect("mediation:tally")
     activities = tally_activities(user)
-    counts = todays_tally_counts(user, today)
-    taps = todays_taps(user, today)
+    taps, complete = todays_taps(user, today)
+    # A short day is summed from its taps; a long one in SQL (the page gets its last taps only).
+    counts = counts_of(taps) if complete else todays_tally_counts(user, today)
     # The counter: every act of the day on the server (quick entries too), the page's script adds what is pending.
     other_total = (
         Intervention.objects.filter(author=user, date=today)
@@ -172,17 +173,19 @@ def todays_tally_counts(user, today) -> dict[int, dict]:
     return counts
 
 
-def todays_taps(user, today, limit: int = LAST_TAPS) -> list[dict]:
+def todays_taps(user, today, limit: int = LAST_TAPS) -> tuple[list[dict], bool]:
     """The `limit` latest taps of today the server holds, oldest first, for the page's script (−1 after a reload,
-    the patrol counter); the older ones reach it only as sums (`earlier_counts`)."""
+    the patrol counter), and whether they are all of the day's (then no sum is needed); the older ones reach the
+    script only as sums (`earlier_counts`)."""
     fields = ("uuid", "activity_type_id", "count", "women", "men", "unknown", "created_at", "id")
     latest = [
         row
         for rows in _todays_tally_rows(user, today)
-        for row in rows.order_by("-created_at", "-id")[:limit].values(*fields)
+        for row in rows.order_by("-created_at", "-id")[: limit + 1].values(*fields)
     ]
+    complete = len(latest) <= limit
     rows = sorted(latest, key=lambda row: (row["created_at"], row["id"]))[-limit:]
-    return [
+    taps = [
         {
             "uuid": str(row["uuid"]),
             "activity": row["activity_type_id"],
@@ -194,6 +197,17 @@ def todays_taps(user, today, limit: int = LAST_TAPS) -> list[dict]:
         }
         for row in rows
     ]
+    return taps, complete
+
+
+def counts_of(taps: list[dict]) -> dict[int, dict]:
+    """The taps summed per activity, as `todays_tally_counts` does in SQL (when the page holds every tap)."""
+    counts: dict[int, dict] = {}
+    for tap in taps:
+        mine = counts.setdefault(tap["activity"], dict.fromkeys(TAP_FIELDS, 0))
+        for field in TAP_FIELDS:
+            mine[field] += tap[field]
+    return counts
 
 
 def earlier_counts(counts: dict[int, dict], taps: list[dict]) -> dict[int, dict]:
