@@ -4,6 +4,8 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.models import ModelChoiceIterator
 
 
 class DateInput(forms.DateInput):
@@ -58,3 +60,75 @@ def submit(form: forms.BaseForm, service, /, **kwargs):
     except ValidationError as exc:
         add_service_errors(form, exc)
         return None
+
+
+class _ObjectsIterator(ModelChoiceIterator):
+    def __init__(self, field):
+        self.field = field  # no queryset: the objects are in memory
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.objects)
+
+
+class ReferenceChoiceField(forms.ModelChoiceField):
+    """A choice among objects already in memory (reference data, `altm.reference`): drawing the options and
+    checking the chosen one cost no query. Set `objects` (in display order) after building the form; until then
+    the field offers nothing. `queryset` still answers with the same objects, read from the database."""
+
+    iterator = _ObjectsIterator
+
+    def __init__(self, queryset, **kwargs):
+        self.objects = []
+        super().__init__(queryset, **kwargs)
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)  # as ModelChoiceField does, without cloning a queryset
+        result.objects = self._objects
+        result.widget.choices = result.choices  # options drawn from the copy's objects
+        return result
+
+    @property
+    def objects(self) -> list:
+        return self._objects
+
+    @objects.setter
+    def objects(self, objects) -> None:
+        self._objects = list(objects)
+        self._by_pk = {obj.pk: obj for obj in self._objects}
+
+    def _get_queryset(self):
+        return self._model_queryset.filter(pk__in=list(self._by_pk))
+
+    def _set_queryset(self, queryset):
+        self._model_queryset = queryset.all() if queryset is not None else None
+        self.widget.choices = self.choices
+
+    queryset = property(_get_queryset, _set_queryset)
+
+    def get(self, value):
+        """The object whose key is `value` (text or number), or None."""
+        try:
+            return self._by_pk.get(int(value))
+        except (TypeError, ValueError):
+            return None
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, models.Model):
+            value = value.pk
+        obj = self.get(value)
+        if obj is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return obj

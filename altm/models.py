@@ -324,3 +324,19 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.kind} · {'oui' if self.enabled else 'non'}"
+
+
+class ReferenceVersion(models.Model):
+    """One row whose token changes, in the same transaction, whenever reference data change (`altm.reference`):
+    every process compares it with the token its copy of the reference data was read under."""
+
+    SINGLE_ID = 1
+
+    token = models.BigIntegerField(_("jeton"), default=0)
+
+    class Meta:
+        verbose_name = _("version des données de référence")
+        verbose_name_plural = _("versions des données de référence")
+
+    def __str__(self):
+        return str(self.token)

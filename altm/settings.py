@@ -6,7 +6,6 @@ every ``check --deploy`` setting and refuses to start with a default secret key 
 
 import os
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -190,15 +189,9 @@ AXES_VERBOSE = False
 
 # Sessions end after 2 hours without activity.
 # The default cache stays in each process (counters of the password-reset limits: see the README for a shared one
-# in production). Charts are kept in files every worker of the machine shares, keyed by their figures.
+# in production). Charts need none: they are drawn from templates on every request (reporting/charts.py).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "charts": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("ALTM_CHART_CACHE_DIR", str(Path(tempfile.gettempdir()) / "altm-charts")),
-        "TIMEOUT": 7 * 24 * 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
 }
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from altm import reference as reference_data
 from mediation.models import Qpv, Site, Team, Territory
 from partners.dates import add_months
 from partners.models import AdultRelayPost, Attribution, Convention, Dispositif, DispositifKind, Funder, FunderKind
@@ -50,7 +51,8 @@ def load(stdout=None) -> list:
     qpvs = {}
     for code, (name, site_names) in QPVS.items():
         qpvs[code], _created = Qpv.objects.get_or_create(code=code, defaults={"name": name, "is_demo": True})
-        Site.objects.filter(name__in=site_names, qpv__isnull=True).update(qpv=qpvs[code])
+        if Site.objects.filter(name__in=site_names, qpv__isnull=True).update(qpv=qpvs[code]):
+            reference_data.changed()  # a bulk update sends no signal: say it, or workers keep the sites as they were
     funders = {}
     for code, name, kind in FUNDERS:
         funders[code], _created = Funder.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})

@@ -10,6 +10,7 @@ class MediationConfig(AppConfig):
     def ready(self):
         # Services import the models, which need the app registry ready: hence this import here (Django's way).
         from altm.audit import ENTRY_READERS
+        from mediation import reference  # noqa: F401 (it watches the reference models for changes)
         from mediation.services import note_audit_entries_read
 
         if note_audit_entries_read not in ENTRY_READERS:

@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from altm.forms import DateInput, SubmissionForm, VersionedForm
-from mediation import rules
+from altm.forms import DateInput, ReferenceChoiceField, SubmissionForm, VersionedForm
+from mediation import reference, rules
 from mediation.models import (
     ActivityFamily,
     ActivityType,
@@ -13,12 +13,10 @@ from mediation.models import (
     ConflictStatus,
     Intervention,
     InterventionSource,
-    Landlord,
     Person,
     ReferralMode,
-    Site,
-    Territory,
 )
+from mediation.scoping import team_ids
 from mediation.widgets import SiteSelect
 
 # --- Interventions (quick entry, tally, JSON API, edit) -----------------------------------------------------
@@ -55,6 +53,13 @@ def _counter(attrs=None):
     return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "text-center", **(attrs or {})})
 
 
+def _reference_formfield(db_field, **kwargs):
+    """Territory, site, activity type and landlord: chosen among the reference data in memory."""
+    if db_field.name in ("territory", "site", "activity_type", "landlord"):
+        kwargs["form_class"] = ReferenceChoiceField
+    return db_field.formfield(**kwargs)
+
+
 class InterventionForm(SubmissionForm, VersionedForm, forms.ModelForm):
     """One intervention line, shared by the quick-entry page, the tally, the JSON API and the edit page."""
 
@@ -77,6 +82,7 @@ class InterventionForm(SubmissionForm, VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Intervention
+        formfield_callback = _reference_formfield
         fields = [
             "date",
             "territory",
@@ -114,35 +120,47 @@ class InterventionForm(SubmissionForm, VersionedForm, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        territories = Territory.objects.loggable_by(user)
-        if self.instance.pk:
+        # Territories, sites, activity types and landlords come from the reference data each process keeps
+        # (`mediation.reference`): drawing and checking them costs no query.
+        ref = reference.current()
+        territories = ref.territories_of(team_ids(user))
+        if self.instance.pk and self.instance.territory_id not in {territory.pk for territory in territories}:
             # A manager correcting a line keeps its territory even if their teams changed since.
-            territories = Territory.objects.filter(pk__in=territories.values("pk")) | Territory.objects.filter(
-                pk=self.instance.territory_id
-            )
-        self.fields["territory"].queryset = territories.order_by("name")
+            territories = sorted([*territories, ref.territories[self.instance.territory_id]], key=lambda t: t.name)
+        self.fields["territory"].objects = territories
         self.fields["territory"].empty_label = None
-        self.fields["site"].queryset = (
-            Site.objects.filter(territory__in=territories.values("pk"), is_active=True)
-            .select_related("territory")
-            .order_by("name")
-        )
+        loggable = {territory.pk for territory in territories}
+        self.fields["site"].objects = [
+            site for site in ref.sites.values() if site.is_active and site.territory_id in loggable
+        ]
         self.fields["site"].empty_label = _("Sans site précis")
-        activities = ActivityType.objects.active()
-        if self.instance.pk:
-            activities = activities | ActivityType.objects.filter(pk=self.instance.activity_type_id)
-        self.fields["activity_type"].queryset = activities
-        self.fields["mode"].choices = list(ReferralMode.choices)
-        self.fields["conflict_case"].queryset = ConflictCase.objects.for_user(user).exclude(
-            status=ConflictStatus.CLOSED
-        )
-        self.fields["conflict_case"].empty_label = _("Aucune")
-        self.fields["person"].queryset = Person.objects.workable_by(user)
-        self.fields["person"].empty_label = _("Aucune")
-        self.fields["landlord"].queryset = Landlord.objects.all()
+        self.fields["activity_type"].objects = [
+            activity
+            for activity in ref.activity_types.values()
+            if activity.is_active or activity.pk == self.instance.activity_type_id
+        ]
+        self.fields["landlord"].objects = ref.landlords.values()
         self.fields["landlord"].empty_label = _("Aucun")
+        self.fields["mode"].choices = list(ReferralMode.choices)
+        # Cases and persons are the user's own: their querysets are built only when the page draws them or a value
+        # was sent (an entry without them, the common case, reads nothing for them).
+        if self._needs_choices("conflict_case"):
+            self.fields["conflict_case"].queryset = ConflictCase.objects.for_user(user).exclude(
+                status=ConflictStatus.CLOSED
+            )
+        else:
+            self.fields["conflict_case"].queryset = ConflictCase.objects.none()
+        self.fields["conflict_case"].empty_label = _("Aucune")
+        if self._needs_choices("person"):
+            self.fields["person"].queryset = Person.objects.workable_by(user)
+        else:
+            self.fields["person"].queryset = Person.objects.none()
+        self.fields["person"].empty_label = _("Aucune")
         self.fields["theme"].widget.attrs["list"] = "themes"
         self.fields["partner_name"].widget.attrs["list"] = "partner-names"
+
+    def _needs_choices(self, name: str) -> bool:
+        return not self.is_bound or bool(self.data.get(self.add_prefix(name)))
 
     def clean(self):
         data = super().clean()
@@ -208,7 +226,7 @@ class InterventionForm(SubmissionForm, VersionedForm, forms.ModelForm):
         for name in ("territory", "site"):
             value = self[name].value()
             if value:
-                obj = self.fields[name].queryset.filter(pk=value).first() if str(value).isdigit() else None
+                obj = self.fields[name].get(value)
                 if obj is not None:
                     parts.append(obj.name)
         if not self["site"].value():
@@ -220,7 +238,9 @@ class InterventionForm(SubmissionForm, VersionedForm, forms.ModelForm):
         `mine` (the user's favourites and most used) first, as their own group, and not repeated below."""
         selected = str(self["activity_type"].value() or "")
         if activities is None:
-            activities = self.fields["activity_type"].queryset.order_by("order", "label")
+            activities = sorted(
+                self.fields["activity_type"].objects, key=lambda activity: (activity.order, activity.label)
+            )
         mine_ids = {activity.pk for activity in mine}
 
         def item(activity):

@@ -8,7 +8,13 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         # A frozen annual report closes its year to every entry path (mediation.rules, a floor below, asks here).
+        from altm import reference
         from mediation import rules
         from reporting.models import FrozenReport
 
-        rules.register_closed_years(lambda: FrozenReport.objects.values_list("year", flat=True))
+        def frozen_years() -> frozenset[int]:
+            return frozenset(FrozenReport.objects.values_list("year", flat=True))
+
+        # Kept in each process with the other reference data: a new frozen year reaches every worker at once.
+        rules.register_closed_years(lambda: reference.cached("closed-years", frozen_years))
+        reference.watch(FrozenReport)

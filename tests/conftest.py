@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from altm import models as altm_models
+from altm import reference
 from mediation.activity_types import ACTIVITY_TYPES
 from mediation.models import ActivityType
 from reporting.indicators import builtin as builtin_indicators
@@ -35,6 +36,15 @@ def _agency_cache():
     altm_models._agency_cache["agency"] = (math.inf, altm_models.Agency.default())
     yield
     altm_models._agency_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reference_copies():
+    """Each test starts as a fresh process: no reference data kept from an earlier test (whose rows, and the token
+    they were read under, were rolled back since)."""
+    reference.forget()
+    yield
+    reference.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -5,16 +5,15 @@ from datetime import date as date_type
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from altm.audit import log_change, snapshot
-from altm.idempotency import already_submitted, model_errors, save_once
+from altm.idempotency import model_errors
 from altm.models import AuditAction
 from altm.versions import check_version
-from mediation import rules
+from mediation import reference, rules
 from mediation.models import (
     ActivityType,
     Intervention,
@@ -24,6 +23,7 @@ from mediation.models import (
     Team,
     Territory,
 )
+from mediation.scoping import member_team_ids
 from mediation.services.common import derived_uuid, today
 
 EDITABLE_FIELDS = [
@@ -48,14 +48,11 @@ EDITABLE_FIELDS = [
 
 
 def team_for(user, territory: Territory) -> Team | None:
-    """The team owning what `user` records in `territory` (`rules.choose_team`); `user` may be None."""
-    members = Q(mediators=user) | Q(managers=user) if user is not None and user.pk else Q(pk__in=[])
-    covering = list(
-        Team.objects.filter(territories=territory)
-        .annotate(is_member=Exists(Team.objects.filter(members, pk=OuterRef("pk"))))
-        .order_by("name")
-    )
-    team_id = rules.choose_team([(team.pk, team.is_member) for team in covering])
+    """The team owning what `user` records in `territory` (`rules.choose_team`); `user` may be None. The teams
+    covering the territory come from the reference data, the user's memberships from one query (kept on the user)."""
+    covering = reference.current().teams_covering(territory.pk)
+    members = member_team_ids(user) if covering else set()
+    team_id = rules.choose_team([(team.pk, team.pk in members) for team in covering])
     return next((team for team in covering if team.pk == team_id), None)
 
 
@@ -73,11 +70,13 @@ def validate_intervention(
     previous_mode: str | None = None,
     actor=None,
     closed_years=None,
+    validated=None,
 ) -> None:
     """The model's field checks plus the line rules of `mediation.rules`; raises ValidationError in French.
 
     `previous_mode` is the line's mode before an edit (None for a new line). The line's year must be open to
-    `actor` (`rules.closed_years`); `closed_years` when the caller already has them.
+    `actor` (`rules.closed_years`); `closed_years` when the caller already has them. Its day must not be validated
+    (`rules.validated_days`); `validated` when the caller already read them.
     """
     if closed_years is None:
         closed_years = rules.closed_years(actor)
@@ -111,7 +110,8 @@ def validate_intervention(
         # The rule's message replaces the model's generic one for the same field (e.g. "Modalité inconnue").
         errors[name] = messages
     if actor is not None:
-        validated = rules.validated_days(actor, team_ids=[intervention.team_id], days=[intervention.date])
+        if validated is None:
+            validated = rules.validated_days(actor, team_ids=[intervention.team_id], days=[intervention.date])
         if messages := rules.validated_day_errors(intervention.date, intervention.team_id, validated=validated):
             errors.setdefault("date", []).extend(messages)
     if errors:
@@ -131,7 +131,6 @@ def check_year_open(intervention: Intervention, closed_years) -> None:
         raise ValidationError({"date": messages})
 
 
-@transaction.atomic
 def record_intervention(
     *,
     actor,
@@ -147,7 +146,12 @@ def record_intervention(
 ) -> tuple[Intervention, bool]:
     """Record one intervention line. The same `uuid` sent twice returns the first line (created=False).
 
-    A tally tap (source TALLY) adds to the day's tally line instead (`record_tally_tap`)."""
+    A tally tap (source TALLY) adds to the day's tally line instead (`record_tally_tap`).
+
+    Everything is read and checked first; then one short transaction inserts the line and its audit entry. The
+    UUID is looked up only when it was already used: the insert then fails on the unique UUID (a double tap, a
+    retry, a racing copy) and the first line is answered; a line refused by a rule is answered the same way when
+    it turns out to be a retry (a day validated, an activity withdrawn since the first copy was saved)."""
     if source == InterventionSource.TALLY:
         return record_tally_tap(
             actor=actor,
@@ -160,8 +164,6 @@ def record_intervention(
             site=site,
             **fields,
         )
-    if (existing := already_submitted(Intervention, uuid)) is not None:
-        return existing, False
     author = author if author is not None else actor
     intervention = Intervention(
         uuid=uuid or uuid_module.uuid4(),
@@ -176,12 +178,26 @@ def record_intervention(
         updated_by=actor,
         **fields,
     )
-    validate_intervention(intervention, actor=actor)
-    intervention, created = save_once(intervention)
-    if not created:
-        return intervention, False  # a retry racing the first submission: the first one won
-    log_change(actor=actor, instance=intervention, action=AuditAction.CREATE)
+    try:
+        validate_intervention(intervention, actor=actor)
+    except ValidationError:
+        if uuid is not None and (existing := _submitted(uuid)) is not None:
+            return existing, False
+        raise
+    try:
+        with transaction.atomic():
+            intervention.save(force_insert=True)
+            log_change(actor=actor, instance=intervention, action=AuditAction.CREATE)
+    except IntegrityError:
+        if (existing := _submitted(intervention.uuid)) is None:
+            raise
+        return existing, False  # a retry, or a copy racing the first submission: the first one won
     return intervention, True
+
+
+def _submitted(uuid) -> Intervention | None:
+    """The line an earlier submission with this UUID recorded, with what its confirmation shows."""
+    return Intervention.objects.select_related("territory", "site", "activity_type").filter(uuid=uuid).first()
 
 
 @transaction.atomic
@@ -251,7 +267,7 @@ def _lock_author(author) -> None:
 def _tally_line(*, author, date: date_type, activity_type, territory, site, team, age_band) -> Intervention | None:
     """The author's tally line of that day for that activity, place and age band (the latest, for days recorded
     one line per tap before taps were added up)."""
-    return (
+    line = (
         Intervention.objects.select_for_update()
         .filter(
             author=author,
@@ -266,6 +282,15 @@ def _tally_line(*, author, date: date_type, activity_type, territory, site, team
         .order_by("-created_at", "-id")
         .first()
     )
+    if line is not None:  # the objects it was found by are its own: checking it reads nothing more
+        line.author, line.activity_type, line.territory, line.site, line.team = (
+            author,
+            activity_type,
+            territory,
+            site,
+            team,
+        )
+    return line
 
 
 def _answer_replay(tap: TallyTap, *, author) -> Intervention:
@@ -277,7 +302,6 @@ def _answer_replay(tap: TallyTap, *, author) -> Intervention:
     return Intervention(uuid=tap.uuid, date=tap.date, activity_type=tap.activity_type, author=author, count=0)
 
 
-@transaction.atomic
 def record_tally_tap(
     *,
     actor,
@@ -309,59 +333,61 @@ def record_tally_tap(
         )
     author = author if author is not None else actor
     uuid = uuid or uuid_module.uuid4()
-    if (tap := TallyTap.objects.select_related("line").filter(uuid=uuid).first()) is not None:
-        return _answer_replay(tap, author=author), False
-    _lock_author(author)
-    # A copy of this tap may have been applied while we waited for the lock.
-    if (tap := TallyTap.objects.select_related("line").filter(uuid=uuid).first()) is not None:
-        return _answer_replay(tap, author=author), False
     team = team or team_for(author, territory)
     public = {"women": women or 0, "men": men or 0, "unknown": unknown or 0}
-    line = _tally_line(
-        author=author,
-        date=date,
-        activity_type=activity_type,
-        territory=territory,
-        site=site,
-        team=team,
-        age_band=age_band or "",
-    )
-    created = line is None
-    if created:
-        line = Intervention(
-            uuid=derived_uuid(uuid, "tally-line"),
+    # Read before the transaction: the day's validation (the closed years are reference data, kept in memory).
+    validated = rules.validated_days(actor, team_ids=[team.pk if team else None], days=[date])
+    with transaction.atomic():
+        _lock_author(author)
+        # After the lock: a copy of this tap applied by a racing request is seen here.
+        if (tap := TallyTap.objects.select_related("line").filter(uuid=uuid).first()) is not None:
+            return _answer_replay(tap, author=author), False
+        line = _tally_line(
+            author=author,
             date=date,
+            activity_type=activity_type,
             territory=territory,
             site=site,
-            activity_type=activity_type,
-            author=author,
             team=team,
-            source=InterventionSource.TALLY,
-            count=count,
             age_band=age_band or "",
-            created_by=actor,
-            updated_by=actor,
+        )
+        created = line is None
+        if created:
+            line = Intervention(
+                uuid=derived_uuid(uuid, "tally-line"),
+                date=date,
+                territory=territory,
+                site=site,
+                activity_type=activity_type,
+                author=author,
+                team=team,
+                source=InterventionSource.TALLY,
+                count=count,
+                age_band=age_band or "",
+                created_by=actor,
+                updated_by=actor,
+                **public,
+            )
+            before = None
+        else:
+            before = snapshot(line)
+            line.count += count
+            for name in PUBLIC:
+                setattr(line, name, getattr(line, name) + public[name])
+            line.updated_by = actor
+        validate_intervention(line, actor=actor, validated=validated)
+        line.save()
+        action = AuditAction.CREATE if created else AuditAction.UPDATE
+        log_change(actor=actor, instance=line, action=action, before=before)
+        TallyTap.objects.create(
+            uuid=uuid,
+            line=line,
+            author=author,
+            date=date,
+            activity_type=activity_type,
+            count=count,
             **public,
         )
-        before = None
-    else:
-        before = snapshot(line)
-        line.count += count
-        for name in PUBLIC:
-            setattr(line, name, getattr(line, name) + public[name])
-        line.updated_by = actor
-    validate_intervention(line, actor=actor)
-    line.save()
-    log_change(actor=actor, instance=line, action=AuditAction.CREATE if created else AuditAction.UPDATE, before=before)
-    TallyTap.objects.create(
-        uuid=uuid,
-        line=line,
-        author=author,
-        date=date,
-        activity_type=activity_type,
-        count=count,
-        **public,
-    )
     return line, True
 
 

@@ -93,11 +93,42 @@ def api_intervention(request):
     if not data.get("uuid"):
         return json_errors({"uuid": [_("Identifiant de saisie manquant.")]})
     form = InterventionForm(data, user=request.user)
-    uuid_field = form.fields["uuid"]
     try:
-        key = uuid_field.clean(data["uuid"])
+        key = form.fields["uuid"].clean(data["uuid"])
     except ValidationError:
         return json_errors({"uuid": [_("Identifiant de saisie invalide.")]})
+    # A new line is checked and recorded with no look-up of its UUID: the service finds the first copy of a retry
+    # only when its insert meets it (one query, on that path alone).
+    if not form.is_valid():
+        # A resent payload that no longer validates (a rule or the reference data changed since): a retry all
+        # the same when its UUID is known.
+        replay = _replay(request, key, form, sent=payload.keys())
+        return replay if replay is not None else json_errors(form_errors(form))
+    line, created = record_from_form(request, form, source=InterventionSource.ENTRY)
+    if line is None:
+        replay = _replay(request, key, form, sent=payload.keys())
+        return replay if replay is not None else json_errors(form_errors(form))
+    if form.cleaned_data.get("source") == InterventionSource.TALLY:
+        tap = TallyTap.objects.filter(uuid=key).first()
+        if tap is not None:
+            return JsonResponse(tap_json(tap, line if line.pk else None), status=201 if created else 200)
+    if not created:
+        changed = changed_fields(form, line, sent=payload.keys())
+        if changed:
+            return _reused_uuid(changed)
+    return JsonResponse(line_json(line), status=201 if created else 200)
+
+
+def _reused_uuid(changed: list[str]) -> JsonResponse:
+    message = _(
+        "Cet identifiant de saisie a déjà servi pour une autre saisie (champs différents : %(fields)s). "
+        "Rien n'a été enregistré : envoyez cette saisie avec un nouvel identifiant."
+    ) % {"fields": ", ".join(changed)}
+    return json_errors({NON_FIELD_ERRORS: [message]}, 409)
+
+
+def _replay(request, key, form, *, sent) -> JsonResponse | None:
+    """The answer to a copy of an earlier submission that this one could not record, or None when it is new."""
     tap = TallyTap.objects.filter(uuid=key).select_related("line__activity_type").first()
     if tap is not None:
         # A tally tap sent again (a replay of the outbox): already added to its line, even if undone since.
@@ -105,29 +136,15 @@ def api_intervention(request):
             return json_errors({"uuid": [_("Cet identifiant de saisie est déjà utilisé.")]})
         return JsonResponse(tap_json(tap, tap.line), status=200)
     existing = Intervention.objects.filter(uuid=key).select_related("activity_type").first()
-    if existing is not None:
-        # A retry or a double tap: the first submission won. Answer it as a success, unless the same identifier
-        # now comes with other content: that is not a retry, and saying "saved" would lose the new content.
-        if existing.author_id != request.user.pk:
-            return json_errors({"uuid": [_("Cet identifiant de saisie est déjà utilisé.")]})
-        changed = changed_fields(form, existing, sent=payload.keys())
-        if changed:
-            message = _(
-                "Cet identifiant de saisie a déjà servi pour une autre saisie (champs différents : %(fields)s). "
-                "Rien n'a été enregistré : envoyez cette saisie avec un nouvel identifiant."
-            ) % {"fields": ", ".join(changed)}
-            return json_errors({NON_FIELD_ERRORS: [message]}, 409)
-        return JsonResponse(line_json(existing), status=200)
-    if not form.is_valid():
-        return json_errors(form_errors(form))
-    line, created = record_from_form(request, form, source=InterventionSource.ENTRY)
-    if line is None:
-        return json_errors(form_errors(form))
-    if form.cleaned_data.get("source") == InterventionSource.TALLY:
-        tap = TallyTap.objects.filter(uuid=key).first()
-        if tap is not None:
-            return JsonResponse(tap_json(tap, line if line.pk else None), status=201 if created else 200)
-    return JsonResponse(line_json(line), status=201 if created else 200)
+    if existing is None:
+        return None
+    # A retry or a double tap: the first submission won. Answer it as a success, unless the same identifier now
+    # comes with other content: that is not a retry, and saying "saved" would lose the new content.
+    if existing.author_id != request.user.pk:
+        return json_errors({"uuid": [_("Cet identifiant de saisie est déjà utilisé.")]})
+    if changed := changed_fields(form, existing, sent=sent):
+        return _reused_uuid(changed)
+    return JsonResponse(line_json(existing), status=200)
 
 
 def tap_json(tap: TallyTap, line: Intervention | None) -> dict:

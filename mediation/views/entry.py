@@ -12,10 +12,10 @@ from accounts.models import Role
 from altm.decorators import role_required
 from altm.forms import submit
 from altm.pwa import offline_page
-from mediation import rules, services
+from mediation import reference, rules, services
 from mediation.extensions import partner_name_suggestions
 from mediation.forms import InterventionForm
-from mediation.models import ActivityPreference, Intervention, InterventionSource, Territory
+from mediation.models import ActivityPreference, Intervention, InterventionSource
 from mediation.scoping import team_ids
 
 THEMES = ["Tri des déchets", "Encombrants", "Jets d'objets", "Nuisances sonores", "Propreté", "Stationnement"]
@@ -101,8 +101,7 @@ def today_locked(user) -> bool:
 
 
 def entry_context(request, form, **extra) -> dict:
-    # Sites and activities are drawn from the querysets; evaluate each once.
-    activities = list(form.fields["activity_type"].queryset.order_by("order", "label"))
+    activities = sorted(form.fields["activity_type"].objects, key=lambda activity: (activity.order, activity.label))
     return {
         "form": form,
         "activity_groups": form.activity_groups(activities, mine=my_activities(request.user, activities)),
@@ -130,7 +129,7 @@ def entry(request):
                 messages.success(request, _("Enregistré ✓ %(line)s") % {"line": line_summary(line)})
                 return redirect("mediation:entry")
     else:
-        territories = Territory.objects.loggable_by(request.user).order_by("name")
+        territories = reference.current().territories_of(team_ids(request.user))
         initial = {"date": timezone.localdate(), "count": 1, **last_place(request.user, territories)}
         form = InterventionForm(initial=initial, user=request.user)  # the form draws the client UUID
     if not team_ids(request.user):

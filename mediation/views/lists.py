@@ -12,6 +12,7 @@ from altm.decorators import role_required
 from altm.pwa import offline_page
 from mediation import perms, rules
 from mediation.filters import duration_label, filtered_interventions, intervention_totals
+from mediation.models import InterventionSource
 from mediation.views.entry import LOGGING_ROLES
 
 PAGE_SIZE = 50
@@ -75,9 +76,12 @@ def intervention_list(request, *, mine: bool, title: str):
     locked = rules.validated_days(
         request.user, team_ids={line.team_id for line in lines}, days={line.date for line in lines}
     )
+    # Labels resolved once per page, not once per row (get_FOO_display resolves every choice's lazy label).
+    sources = {value: str(label) for value, label in InterventionSource.choices}
     rows = [
         {
             "line": line,
+            "source": sources.get(line.source, line.source),
             "editable": perms.can_edit_intervention(request.user, line) and (line.team_id, line.date) not in locked,
             "locked": (line.team_id, line.date) in locked,
             "history_referral": rules.is_history_referral(line.note),

@@ -299,7 +299,8 @@ def register_page(request, register):
             "register": config,
             "year": year,
             "headers": headers,
-            "rows": rows_of(request.user, year),
+            # Each cell with its column's header: the table's rows become cards on a phone (one rendering).
+            "rows": [list(zip(headers, row, strict=True)) for row in rows_of(request.user, year)],
             "form": form,
             "bodies": TerritorialBody.objects.order_by("name") if register == "instances" else None,
         },

@@ -2,6 +2,8 @@
  * Tally ("tournée"): each +1 is one tap with its own UUID, queued in the outbox and sent as soon as the network
  * allows; the server adds the day's taps of an activity up on one line (count n) and keeps each tap's UUID. −1 takes back the last tap of that activity: dropped from the queue if not sent yet,
  * undone on the server if it was. Counts shown = today's lines on the server + taps still waiting.
+ * The page hands over the day's last taps one by one and the older ones as sums per activity ("earlier"), so it
+ * stays the same size however long the day; a −1 reaching past the listed taps goes through the server's form.
  */
 (function () {
   "use strict";
@@ -18,11 +20,14 @@
   let sent = ALTM.readJson("tally-taps") || [];
   // Today's other acts on the server (quick entries…): the day's counter shows them too, not only the taps.
   let otherTotal = Number(ALTM.readJson("tally-other-total") || 0);
+  // Today's older taps, summed per activity: {activity id: {count, women, men, unknown}}.
+  let earlier = ALTM.readJson("tally-earlier") || {};
   if (today !== ALTM.localToday()) {
     // A copy of the page kept on the phone from an earlier day (opened without network): today starts empty.
     today = ALTM.localToday();
     sent = [];
     otherTotal = 0;
+    earlier = {};
   }
 
   function isTallyToday(item) {
@@ -56,7 +61,7 @@
     const counts = {};
     let total = 0;
     const pub = { women: 0, men: 0, unknown: 0 };
-    list.forEach((tap) => {
+    Object.keys(earlier).map((activity) => Object.assign({ activity: Number(activity) }, earlier[activity])).concat(list).forEach((tap) => {
       counts[tap.activity] = (counts[tap.activity] || 0) + tap.count;
       total += tap.count;
       pub.women += tap.women;
@@ -69,8 +74,11 @@
       row.querySelector("[data-tally-minus]").disabled = n === 0;
     });
     document.querySelector("[data-tally-total]").textContent = String(total + otherTotal);
-    const since = patrolStart();
-    const patrolTotal = list.filter((tap) => !since || new Date(tap.at) >= since).reduce((n, tap) => n + tap.count, 0);
+    const patrol = savedPatrol();
+    const since = patrol ? new Date(patrol.start) : null;
+    let patrolTotal = total;
+    if (patrol && typeof patrol.offset === "number") patrolTotal = Math.max(0, total - patrol.offset);
+    else if (since) patrolTotal = list.filter((tap) => new Date(tap.at) >= since).reduce((n, tap) => n + tap.count, 0);
     document.querySelector("[data-patrol-total]").textContent = String(patrolTotal);
     document.querySelector("[data-patrol-since]").textContent = since
       ? `(depuis ${since.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" })})`
@@ -85,17 +93,27 @@
   // A patrol starts when the mediator says so ("Nouvelle tournée"); by default it is the whole day.
   const patrolKey = `altm-patrol-${ALTM.readJson("outbox-config").userId}`;
 
-  function patrolStart() {
+  // The patrol counter = the day's taps less those counted when it started ("offset"), so it needs no tap older
+  // than the page lists.
+  function savedPatrol() {
     try {
       const saved = JSON.parse(window.localStorage.getItem(patrolKey) || "null");
-      return saved && saved.date === today ? new Date(saved.start) : null;
+      return saved && saved.date === today ? saved : null;
     } catch (e) {
       return null;
     }
   }
 
+  function dayTapTotal() {
+    let total = 0;
+    Object.keys(earlier).forEach((activity) => (total += earlier[activity].count));
+    taps().forEach((tap) => (total += tap.count));
+    return total;
+  }
+
   document.querySelector("[data-new-patrol]").addEventListener("click", () => {
-    window.localStorage.setItem(patrolKey, JSON.stringify({ date: today, start: new Date().toISOString() }));
+    const patrol = { date: today, start: new Date().toISOString(), offset: dayTapTotal() };
+    window.localStorage.setItem(patrolKey, JSON.stringify(patrol));
     render();
     ALTM.toast("Nouvelle tournée : compteur remis à zéro ✓", "success");
   });
@@ -146,7 +164,31 @@
     const activity = Number(row.dataset.tallyRow);
     const mine = taps().filter((tap) => tap.activity === activity);
     const last = mine[mine.length - 1];
-    if (!last) return;
+    if (!last) {
+      // Only older taps left for this activity (not listed on the page): the server takes back its last one.
+      if (earlier[activity] && earlier[activity].count > 0) {
+        // Older than every listed tap: before the patrol if the patrol began after the oldest listed one.
+        const patrol = savedPatrol();
+        const oldest = sent.length ? new Date(sent[0].at) : null;
+        if (patrol && typeof patrol.offset === "number" && oldest && oldest <= new Date(patrol.start)) {
+          patrol.offset = Math.max(0, patrol.offset - 1);
+          window.localStorage.setItem(patrolKey, JSON.stringify(patrol));
+        }
+        const undo = document.createElement("input");
+        undo.type = "hidden";
+        undo.name = "undo";
+        undo.value = String(activity);
+        form.appendChild(undo);
+        form.submit();
+      }
+      return;
+    }
+    const patrol = savedPatrol();
+    if (patrol && typeof patrol.offset === "number" && new Date(last.at) < new Date(patrol.start)) {
+      // A tap from before the patrol: it leaves the day's count and the patrol's starting point alike.
+      patrol.offset = Math.max(0, patrol.offset - last.count);
+      window.localStorage.setItem(patrolKey, JSON.stringify(patrol));
+    }
     outbox.cancel(last.uuid, `${row.dataset.label} −1`);
     render();
     ALTM.toast(`${row.dataset.label} −1`, "secondary");

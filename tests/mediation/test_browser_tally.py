@@ -2,13 +2,16 @@
 the mediator taps while the network is cut, and send each line exactly once when it comes back."""
 
 import os
+import uuid
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from mediation import services
 from mediation.models import Intervention, InterventionSource, TallyTap
+from mediation.views.tally import LAST_TAPS
 from tests.browser import PHONE, log_in
 from tests.mediation.factories import RecordedInterventionFactory
 
@@ -193,3 +196,43 @@ def test_an_entry_refused_later_stays_pending_with_its_french_error(page, contex
     expect(page.locator("[data-confirm-toast]")).to_contain_text("Enregistré ✓ Rappel à la règle × 2")
     line = Intervention.objects.get()
     assert (line.count, line.note) == (2, "Groupe devant le collège")
+
+
+def test_a_long_day_counts_every_tap_and_minus_reaches_the_older_ones(page, live_server, world):
+    """The page lists the day's last taps and sums the older ones: counts, public and −1 still cover the day."""
+
+    def tap(code, **extra):
+        services.record_tally_tap(
+            actor=world.mediator,
+            uuid=uuid.uuid4(),
+            date=timezone.localdate(),
+            territory=world.territory_a,
+            site=world.site_a,
+            activity_type=world.activity(code),
+            **extra,
+        )
+
+    tap("active_listening", women=1)  # older than every listed tap
+    for _ in range(LAST_TAPS):
+        tap("rule_reminder")
+    log_in(page, live_server, world.mediator)
+    page.goto(live_server.url + reverse("mediation:tally"))
+    listening, reminder = row(page, world, "active_listening"), row(page, world, "rule_reminder")
+    expect(listening.locator("[data-tally-count]")).to_have_text("1")
+    expect(reminder.locator("[data-tally-count]")).to_have_text(str(LAST_TAPS))
+    expect(page.locator("[data-tally-total]")).to_have_text(str(LAST_TAPS + 1))
+    expect(page.locator("[data-tally-public]")).to_have_text("(1 F)")
+    expect(page.locator("[data-patrol-total]")).to_have_text(str(LAST_TAPS + 1))
+
+    page.locator("[data-new-patrol]").click()
+    expect(page.locator("[data-patrol-total]")).to_have_text("0")
+    # The older tap is not on the page: −1 goes through the server's form, which takes it back.
+    listening.locator("[data-tally-minus]").click()
+    expect(page.locator(".alert, .toast").filter(has_text="Annulé")).to_have_count(1)
+    expect(listening.locator("[data-tally-count]")).to_have_text("0")
+    expect(page.locator("[data-tally-total]")).to_have_text(str(LAST_TAPS))
+    assert TallyTap.objects.filter(undone_at__isnull=False).count() == 1
+    # The patrol counter survives the reload and still starts from where it was.
+    expect(page.locator("[data-patrol-total]")).to_have_text("0")
+    reminder.locator("[data-tally-plus]").click()
+    expect(page.locator("[data-patrol-total]")).to_have_text("1")

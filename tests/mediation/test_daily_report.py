@@ -59,11 +59,21 @@ def test_report_groups_by_activity_and_mediator_with_totals(client, world, day_o
     assert set(mediators) == {"Amina Benali", "Sophie Lambert"}
     amina = mediators["Amina Benali"]
     assert amina["totals"]["acts"] == 5
-    assert {t["activity_type__label"]: t["acts"] for t in amina["tallies"]} == {
+    # Tallies and entries alike, summed by activity: one row per activity however many lines.
+    assert {a["activity_type__label"]: a["acts"] for a in amina["activities"]} == {
         "Écoute active": 3,
         "Rappel à la règle": 1,
+        "Mise en relation": 1,
     }
-    assert [e.activity_type.code for e in amina["entries"]] == ["referral"]
+    by_site = {row["site__name"]: row["acts"] for row in response.context["by_site"]}
+    assert by_site == {None: 5, world.site_a.name: 2}
+    # The last lines of the day, newest first, whoever recorded them.
+    assert [line.activity_type.code for line in response.context["last_lines"]] == [
+        "partner_meeting",
+        "referral",
+        "rule_reminder",
+        "active_listening",
+    ]
     html = unescape(response.content.decode())
     assert "Compte rendu du lundi 2 novembre 2026 · Équipe Lyon 8" in html
     assert "Mise en relation × 1</strong> (Téléphonique) · Mission Locale" in html and "Jeune de 19 ans" in html
@@ -107,9 +117,9 @@ def test_query_count_does_not_grow(client, world, django_assert_num_queries, rep
         LineFactory(author=world.manager, activity_type__code="presence")
     assert Intervention.objects.count() == 1 + 2 * repeat  # the taps add up on one tally line
     client.force_login(world.manager)
-    # session and user (2), teams (1), by activity, by mediator, tallies, entries (4), the day's report and the
-    # manager's teams (2), session save (3)
-    with django_assert_num_queries(12):
+    # session and user (2), teams (1), by activity, by mediator, by mediator and activity, by site, last lines (5),
+    # the day's report and the manager's teams (2), session save (3)
+    with django_assert_num_queries(13):
         client.get(reverse("mediation:daily_report"), {"date": DAY.isoformat()})
 
 
@@ -118,3 +128,32 @@ def test_the_report_is_computed_outside_the_view(world, day_of_team_a):
     assert report["totals"] == {"lines": 4, "acts": 7, "women": 3, "men": 1, "unknown": 0}
     assert [m["name"] for m in report["mediators"]] == ["Amina Benali", "Sophie Lambert"]
     assert daily_report(world.team_b, DAY)["totals"]["acts"] == 50
+
+
+def test_a_busy_day_shows_figures_and_the_last_lines_with_a_link_to_all_of_them(
+    client, world, django_assert_num_queries
+):
+    """200 lines in the day: the same queries as for one, 20 lines shown one by one, the rest one link away."""
+    LineFactory.create_batch(200, activity_type__code="referral", mode="simple", note="Ligne du jour")
+    client.force_login(world.manager)
+    with django_assert_num_queries(13):
+        response = client.get(reverse("mediation:daily_report"), {"date": DAY.isoformat()})
+    html = unescape(response.content.decode())
+    assert response.context["totals"]["lines"] == 200
+    assert "Mise en relation : <strong>200</strong>" in html  # the mediator's figure covers every line
+    assert html.count("Ligne du jour") == 20
+    assert "Les 20 plus récentes sur 200" in html
+    day = DAY.isoformat()
+    link = f"{reverse('mediation:team_interventions')}?start={day}&end={day}&team={world.team_a.pk}"
+    assert f'href="{link}" data-all-lines' in html
+    listed = client.get(link)
+    assert listed.context["totals"]["lines"] == 200
+
+
+def test_the_page_does_not_grow_with_the_lines_of_the_day(client, world):
+    client.force_login(world.manager)
+    LineFactory.create_batch(25, activity_type__code="referral", mode="simple")
+    few = len(client.get(reverse("mediation:daily_report"), {"date": DAY.isoformat()}).content)
+    LineFactory.create_batch(175, activity_type__code="referral", mode="simple")
+    many = len(client.get(reverse("mediation:daily_report"), {"date": DAY.isoformat()}).content)
+    assert many - few < 100  # only the figures change (a few digits), not the number of rows

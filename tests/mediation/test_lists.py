@@ -129,8 +129,9 @@ def test_my_list_query_count_does_not_grow(client, world, django_assert_num_quer
     url = reverse("mediation:my_interventions")
     activity = world.activity("rule_reminder").pk
     # Session and user (2), team ids (1), the activity filter's value (1), totals (1), page rows (1), the page's
-    # validated days (1), the filter form's choices (territories, sites, activities: 3), session save (3).
-    with django_assert_num_queries(13):
+    # validated days (2 in a fresh process: the reference data's token and the recent validations; the token alone
+    # once the worker holds them), the filter form's choices (territories, sites, activities: 3), session save (3).
+    with django_assert_num_queries(14):
         client.get(url, {"activity": activity})
 
 
@@ -186,3 +187,21 @@ def test_an_unreadable_filter_is_refused_in_french_and_the_others_still_apply(cl
     export = client.get(reverse("mediation:intervention_export"), {**params, "format": "csv"})
     assert export.status_code == 200
     assert len(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()) == 2  # header and one line
+
+
+@pytest.mark.parametrize("url_name", ["mediation:team_interventions", "mediation:my_interventions"])
+def test_each_line_is_rendered_once_with_its_edit_link(client, world, url_name):
+    """One rendering per line (a table whose rows become cards on a phone), not a card list plus a table."""
+    bulk_lines(world, 60)
+    client.force_login(world.manager if url_name == "mediation:team_interventions" else world.mediator)
+    response = client.get(reverse(url_name), {"start": "2026-10-01"})
+    html = response.content.decode()
+    rows = response.context["rows"]
+    assert len(rows) == 50
+    for row in rows:
+        assert html.count(f'href="{row["line"].get_absolute_url()}"') == int(row["editable"])
+        assert html.count(f'data-line="{row["line"].pk}"') == 1
+    if url_name == "mediation:team_interventions":
+        assert all(row["editable"] for row in rows)  # the manager corrects the team's lines
+        assert html.count("<tr") == 51  # the header and one row per line
+        assert '<th scope="col">Médiateur</th>' in html and 'data-label="Actes"' in html

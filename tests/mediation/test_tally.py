@@ -6,12 +6,15 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from altm.models import AuditAction, AuditEntry
 from mediation import services
 from mediation.models import Intervention, InterventionSource, TallyTap
+from mediation.views.tally import LAST_TAPS
 from tests.clock import frozen
 from tests.mediation.factories import RecordedInterventionFactory
 
@@ -193,3 +196,70 @@ def test_a_tap_with_a_detail_is_refused_not_folded_into_the_shared_line(world):
         )
     assert "saisie rapide" in refused.value.message_dict["note"][0]
     assert not Intervention.objects.exists() and not TallyTap.objects.exists()
+
+
+def tap_directly(world, code, **extra):
+    return services.record_tally_tap(
+        actor=world.mediator,
+        uuid=uuid.uuid4(),
+        date=timezone.localdate(),
+        territory=world.territory_a,
+        site=world.site_a,
+        activity_type=world.activity(code),
+        **extra,
+    )
+
+
+def tally_page_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("mediation:tally"))
+    return response, len(queries)
+
+
+def test_a_long_day_hands_the_script_its_last_taps_and_the_older_ones_as_sums(client, world):
+    client.force_login(world.mediator)
+    for _i in range(3):
+        tap_directly(world, "active_listening")
+    client.get(reverse("mediation:tally"))  # the first visit of the session does a little more
+    _, few_queries = tally_page_queries(client)
+    for i in range(LAST_TAPS + 27):
+        tap_directly(world, "rule_reminder" if i % 2 else "active_listening", women=int(i % 4 == 0))
+    response, many_queries = tally_page_queries(client)
+    # Beyond the listed taps, two sums (receipts, older one-line-per-tap lines); then nothing more, however many.
+    assert many_queries == few_queries + 2
+    for _i in range(LAST_TAPS):
+        tap_directly(world, "presence")
+    assert tally_page_queries(client)[1] == many_queries
+    response, _ = tally_page_queries(client)
+    rows = {row["activity"].code: row["count"] for row in response.context["activities"]}
+    assert rows["active_listening"] == 3 + 39 and rows["rule_reminder"] == 38 and rows["presence"] == LAST_TAPS
+    assert response.context["total"] == 80 + LAST_TAPS
+    taps = response.context["taps"]
+    assert len(taps) == LAST_TAPS
+    assert [t["at"] for t in taps] == sorted(t["at"] for t in taps)  # oldest first, the latest ones
+    # What the page lists one by one plus the sums of the older taps give the day back, public included.
+    earlier = response.context["earlier_counts"]
+    for code in ("active_listening", "rule_reminder", "presence"):
+        pk = world.activity(code).pk
+        listed = sum(t["count"] for t in taps if t["activity"] == pk)
+        assert listed + earlier.get(str(pk), {}).get("count", 0) == rows[code]
+    women = sum(t["women"] for t in taps) + sum(sums["women"] for sums in earlier.values())
+    assert women == 20
+    html = response.content.decode()
+    assert 'id="tally-earlier" type="application/json"' in html
+    assert html.count('"uuid": ') == LAST_TAPS  # the taps' JSON, not the form's field
+
+
+def test_the_no_script_minus_takes_back_a_tap_older_than_those_listed(client, world):
+    client.force_login(world.mediator)
+    for _ in range(LAST_TAPS + 2):
+        tap_directly(world, "presence")
+    tap_directly(world, "active_listening")  # the only one of its activity, older than the listed presence taps
+    for _ in range(LAST_TAPS):
+        tap_directly(world, "presence")
+    response = client.get(reverse("mediation:tally"))
+    listed = {t["activity"] for t in response.context["taps"]}
+    assert world.activity("active_listening").pk not in listed
+    client.post(reverse("mediation:tally"), {"undo": world.activity("active_listening").pk})
+    rows = {row["activity"].code: row["count"] for row in client.get(reverse("mediation:tally")).context["activities"]}
+    assert rows["active_listening"] == 0 and rows["presence"] == 2 * LAST_TAPS + 2

@@ -127,10 +127,12 @@ def test_html_and_pdf_show_the_same_figures(world, tmp_path):
                 matching,
             )
             assert f'data-code="{row.code}"' in page
-    # same chart images, embedded in both
+    # the same charts (inline SVG), in both
     context = exports.context(report)
     for chart in context["charts"]:
-        assert chart.data_uri in page
+        assert chart.svg in page
+        assert normalise(chart.title) in normalise(text)  # drawn as text in the PDF: searchable
+    assert "Principaux indicateurs par année" in text
     assert "Sommaire" in text and "Page 3 sur" in text
 
 
