@@ -20,6 +20,10 @@ from mediation import totals
 from mediation.daily import sums
 from mediation.models import ActivityFamily, ActivityType, Intervention, Site, Team, Territory
 
+# The value of the site and mediator filters selecting the lines without one ("Sans site précisé", "Sans médiateur").
+NONE = "aucun"
+QPV_CHOICES = [("in", _("En quartier prioritaire")), ("out", _("Hors quartier prioritaire"))]
+
 
 def _activity_codes():
     return list(ActivityType.objects.order_by("label").values_list("code", "label"))
@@ -44,16 +48,33 @@ class InterventionFilter(django_filters.FilterSet):
     territory = django_filters.ModelChoiceFilter(
         label=_("Secteur"), queryset=Territory.objects.none(), empty_label=_("Tous")
     )
-    site = django_filters.ModelChoiceFilter(label=_("Site"), queryset=Site.objects.none(), empty_label=_("Tous"))
+    site = django_filters.ModelChoiceFilter(
+        label=_("Site"),
+        queryset=Site.objects.none(),
+        empty_label=_("Tous"),
+        null_label=_("Aucun site précisé"),
+        null_value=NONE,
+    )
     activity = django_filters.ModelChoiceFilter(
         field_name="activity_type", label=_("Activité"), queryset=ActivityType.objects.all(), empty_label=_("Toutes")
     )
     mediator = django_filters.ModelChoiceFilter(
-        field_name="author", label=_("Médiateur"), queryset=User.objects.none(), empty_label=_("Tous")
+        field_name="author",
+        label=_("Médiateur"),
+        queryset=User.objects.none(),
+        empty_label=_("Tous"),
+        null_label=_("Aucun médiateur"),
+        null_value=NONE,
     )
     team = django_filters.ModelChoiceFilter(label=_("Équipe"), queryset=Team.objects.none(), empty_label=_("Toutes"))
     family = django_filters.ChoiceFilter(
         field_name="activity_type__family", label=_("Mission"), choices=ActivityFamily.choices, empty_label=_("Toutes")
+    )
+    qpv = django_filters.ChoiceFilter(
+        label=_("Quartier prioritaire"),
+        choices=QPV_CHOICES,
+        empty_label=_("Tous"),
+        method="filter_qpv",
     )
     # The activities of an indicator (several codes), set by the links of the reports' figures.
     activities = django_filters.MultipleChoiceFilter(
@@ -62,7 +83,7 @@ class InterventionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Intervention
-        fields = ["start", "end", "territory", "site", "activity", "mediator", "team", "family", "activities"]
+        fields = ["start", "end", "territory", "site", "activity", "mediator", "team", "family", "qpv", "activities"]
         form = InterventionFilterForm
 
     def __init__(self, data=None, queryset=None, *, user, mine: bool = False, **kwargs):
@@ -81,6 +102,9 @@ class InterventionFilter(django_filters.FilterSet):
             self.filters["mediator"].queryset = User.objects.filter(
                 Q(teams__in=teams) | Q(managed_teams__in=teams)
             ).distinct()
+
+    def filter_qpv(self, queryset, name, value):
+        return queryset.in_qpv(value == "in") if value in ("in", "out") else queryset
 
 
 def filtered_interventions(request, *, mine: bool = False, data=None) -> tuple[InterventionFilterForm, QuerySet]:
@@ -101,12 +125,20 @@ def filtered_interventions(request, *, mine: bool = False, data=None) -> tuple[I
 
 
 # The filters a roll-up row answers exactly (its dimensions); any other filter is counted on the lines.
-ROLLUP_FILTERS = {"start", "end", "territory", "site", "activity", "mediator", "team", "family", "activities"}
-TOTAL_NAMES = {"lines": "lines", "acts": "count", "women": "women", "men": "men", "unknown": "unknown"}
+ROLLUP_FILTERS = {"start", "end", "territory", "site", "activity", "mediator", "team", "family", "activities", "qpv"}
+TOTAL_NAMES = {
+    "lines": "lines",
+    "acts": "count",
+    "women": "women",
+    "men": "men",
+    "unknown": "unknown",
+    "minutes": "duration_minutes",
+}
 
 
 def intervention_totals(form, queryset: QuerySet, *, user, mine: bool = False) -> dict:
-    """Lines, acts and beneficiaries of a filtered list (`form` and `queryset` from `filtered_interventions`).
+    """Lines, acts, beneficiaries and duration (minutes) of a filtered list (`form` and `queryset` from
+    `filtered_interventions`).
 
     Read from the roll-ups (`mediation.totals`) when every active filter is one of their dimensions, so a list of
     a whole history costs a few hundred roll-up rows instead of a million lines; from the lines otherwise."""
@@ -114,7 +146,7 @@ def intervention_totals(form, queryset: QuerySet, *, user, mine: bool = False) -
     cleaned = getattr(form, "cleaned_data", None) or {}
     active = {name for name, value in cleaned.items() if value not in (None, "", [], ())}
     if filterset is None or active - ROLLUP_FILTERS:
-        return queryset.order_by().aggregate(**sums())
+        return queryset.order_by().aggregate(**sums(minutes=Coalesce(Sum("duration_minutes"), 0)))
     result = dict.fromkeys(TOTAL_NAMES, 0)
     start, end = cleaned.get("start") or date.min, cleaned.get("end") or date.max
     for model, first, last in totals.pieces(start, end):
@@ -127,3 +159,8 @@ def intervention_totals(form, queryset: QuerySet, *, user, mine: bool = False) -
         for key in result:
             result[key] += found[key]
     return result
+
+
+def duration_label(minutes: int) -> str:
+    """ "12 h 05" """
+    return f"{minutes // 60} h {minutes % 60:02d}"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("conventions/<int:pk>/avenant/", conventions.amendment_create, name="amendment_create"),
     path("conventions/<int:pk>/engagement/", conventions.commitment_create, name="commitment_create"),
     path("conventions/<int:pk>/action/", conventions.event_create, name="event_create"),
+    path("actions-partenariales/", conventions.event_list, name="event_list"),
     path("registres/<slug:register>/", registers.register_page, name="register_page"),
     path("mises-en-relation/", referrals.referral_list, name="referral_list"),
     path("mises-en-relation/nouvelle/", referrals.referral_create, name="referral_create"),

@@ -1,6 +1,7 @@
 """Team dashboard (manager) and agency overview (director): activity of a week or a month compared like with like
 (the same days of the previous period and of the same period last year, `reporting.periods`), by mission, by
-activity type, by site and by person (or team); a trend over the last periods; open items.
+activity type, by site, in or outside a quartier prioritaire (QPV) and by person (or team); a trend over the last
+periods; open items.
 
 Every figure knows the intervention-list filters that select its lines (`lines_url`), so each one opens its lines.
 Query count is fixed: one aggregate for the three periods, one for the trend, one per open-item list.
@@ -20,14 +21,18 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from mediation import totals as line_totals
+from mediation.filters import NONE
 from mediation.models import (
     ActivityFamily,
     ConflictCase,
     DailyTotal,
     FollowUp,
+    FollowUpKind,
     TechnicalReport,
     TechnicalReportStatus,
+    active_between,
 )
+from mediation.models.interventions import QPV_LOOKUP
 from partners.models import Referral
 from reporting import charts, periods
 from reporting.periods import Span
@@ -43,11 +48,37 @@ def period_span(kind: str, anchor: date, *, today: date | None = None) -> tuple[
     return comparison.current, comparison.previous
 
 
-def lines_url(span: Span, **filters) -> str:
-    """The intervention list holding exactly the lines behind a figure: same period, same filters."""
+def lines_url(span: Span, target: str = LINES_URL, **filters) -> str:
+    """The list (intervention lines by default) holding exactly the lines behind a figure: same period, same
+    filters."""
     query = {"start": span.start.isoformat(), "end": span.end.isoformat()}
     query.update({name: value for name, value in filters.items() if value not in (None, "")})
-    return reverse(LINES_URL) + "?" + urlencode(query, doseq=True)
+    return reverse(target) + "?" + urlencode(query, doseq=True)
+
+
+LINKED_MEASURES = ("count", "beneficiaries", "women", "men", "unknown", "hours")
+
+
+def indicator_lines_url(
+    indicator, span: Span, *, territory=None, qpv: str = "", whole_agency: bool = True
+) -> str | None:
+    """The list of the lines behind a registry indicator's figure over `span`: the intervention lines it sums (with
+    the territory and QPV scope of the report), or the partner events it counts; None when no list holds exactly
+    them. Follow-ups count persons and their list is the teams' own (personal data the direction does not see);
+    conventions signed and register counts have no list of lines."""
+    if indicator.is_partner:
+        kinds = [kind for kind in indicator.partner_records if kind != "conventions_signed"]
+        if not whole_agency or len(kinds) != len(indicator.partner_records):
+            return None  # partner events are counted agency-wide
+        query = {"start": span.start.isoformat(), "end": span.end.isoformat(), "kind": kinds}
+        return reverse("partners:event_list") + "?" + urlencode(query, doseq=True)
+    if indicator.is_followup or indicator.is_register or indicator.measure not in LINKED_MEASURES:
+        return None
+    if indicator.mode or indicator.age_band:
+        return None  # the list has no such filter: no link rather than a link to other lines
+    if indicator.qpv and qpv and indicator.qpv != qpv:
+        return None  # zero by construction
+    return lines_url(span, activities=list(indicator.activities), qpv=indicator.qpv or qpv, territory=territory)
 
 
 @dataclass
@@ -56,8 +87,9 @@ class Figure:
 
     key: object
     label: str
-    filters: dict = field(default_factory=dict)  # intervention-list filters selecting its lines
+    filters: dict = field(default_factory=dict)  # filters of the list (`target`) selecting its lines
     linkable: bool = True
+    target: str = LINES_URL  # the list of its lines: intervention lines, or follow-ups
     current: int = 0
     previous: int = 0
     last_year: int = 0
@@ -107,6 +139,7 @@ class Breakdown:
     code: str
     title: str
     figures: list[Figure]
+    has_total: bool = True  # False when the figures overlap (a person followed under two kinds)
 
     @property
     def total(self) -> Figure:
@@ -142,14 +175,25 @@ class Dashboard:
     def last_year(self) -> Span:
         return self.comparison.last_year
 
-    def url(self, span: Span, filters: dict) -> str:
-        return lines_url(span, **self.scope_filters, **filters)
+    def url(self, span: Span, filters: dict, target: str = LINES_URL) -> str:
+        return lines_url(span, target, **self.scope_filters, **filters)
+
+    @property
+    def cards(self) -> list[Breakdown]:
+        """The breakdowns shown as cards (the person or team one is the main table): those of the intervention
+        lines when there are any, the follow-ups always."""
+        return [
+            breakdown
+            for breakdown in self.breakdowns
+            if breakdown.code not in ("mediateur", "equipe") and (self.rows or breakdown.code == "suivis")
+        ]
 
     def figures(self) -> list[tuple[str, str, Figure]]:
         """Every figure of the board as (indicator code, label, figure), for the CSV/XLSX download."""
         result = []
         for breakdown in self.breakdowns:
-            result.append((f"{breakdown.code}.total", f"{breakdown.title} : {_('total')}", breakdown.total))
+            if breakdown.has_total:
+                result.append((f"{breakdown.code}.total", f"{breakdown.title} : {_('total')}", breakdown.total))
             for figure in breakdown.figures:
                 result.append((f"{breakdown.code}.{figure.key}", f"{breakdown.title} : {figure.label}", figure))
         return result
@@ -250,6 +294,9 @@ def build_dashboard(
             cur=Sum("count", filter=_span_q(current)),
             prev=Sum("count", filter=_span_q(previous)),
             last=Sum("count", filter=_span_q(last_year)),
+            cur_qpv=Sum("count", filter=_span_q(current) & QPV_LOOKUP),
+            prev_qpv=Sum("count", filter=_span_q(previous) & QPV_LOOKUP),
+            last_qpv=Sum("count", filter=_span_q(last_year) & QPV_LOOKUP),
         )
     )
     rows: dict[object, ActivityRow] = {}
@@ -260,15 +307,18 @@ def build_dashboard(
     }
     by_activity: dict[object, Figure] = {}
     by_site: dict[object, Figure] = {}
+    in_qpv = Figure(key="in", label=str(_("En quartier prioritaire")), filters={"qpv": "in"})
+    out_qpv = Figure(key="out", label=str(_("Hors quartier prioritaire")), filters={"qpv": "out"})
     for item in grouped:
         key = item[keys[0]]
         if key not in rows:
             if group == "mediator":
-                rows[key] = ActivityRow(key=key, label=_person_label(item), filters={"mediator": key})
+                mediator = key if key is not None else NONE
+                rows[key] = ActivityRow(key=key, label=_person_label(item), filters={"mediator": mediator})
             else:
                 label = item["team__name"] or str(_("Sans équipe"))
                 rows[key] = ActivityRow(key=key, label=label, filters={"team": key})
-            rows[key].linkable = key is not None
+                rows[key].linkable = key is not None  # a line always has a team
         family = item["activity_type__family"]
         cur, prev, last = item["cur"] or 0, item["prev"] or 0, item["last"] or 0
         for target in (rows[key], totals):
@@ -285,8 +335,7 @@ def build_dashboard(
             by_site[site] = Figure(
                 key=site if site is not None else "sans-site",
                 label=item["site__name"] or str(_("Sans site précisé")),
-                filters={"site": site},
-                linkable=site is not None,
+                filters={"site": site if site is not None else NONE},
             )
         if family not in by_family:
             by_family[family] = Figure(key=family, label=family, filters={"family": family})
@@ -294,6 +343,13 @@ def build_dashboard(
             figure.current += cur
             figure.previous += prev
             figure.last_year += last
+        qpv_cur, qpv_prev, qpv_last = item["cur_qpv"] or 0, item["prev_qpv"] or 0, item["last_qpv"] or 0
+        in_qpv.current += qpv_cur
+        in_qpv.previous += qpv_prev
+        in_qpv.last_year += qpv_last
+        out_qpv.current += cur - qpv_cur
+        out_qpv.previous += prev - qpv_prev
+        out_qpv.last_year += last - qpv_last
 
     sorted_rows = sorted(rows.values(), key=lambda row: row.label.lower())
     group_figures = [
@@ -309,7 +365,9 @@ def build_dashboard(
         for row in sorted_rows
     ]
     breakdowns = [
+        # Two short tables side by side, then two long ones (the cards go two by two on a wide screen).
         Breakdown("mission", str(_("Par mission")), list(by_family.values())),
+        Breakdown("qpv", str(_("Politique de la ville")), [in_qpv, out_qpv]),
         Breakdown("activite", str(_("Par type d'activité")), _by_size(by_activity.values())),
         Breakdown("site", str(_("Par site")), _by_size(by_site.values())),
         Breakdown(
@@ -318,6 +376,9 @@ def build_dashboard(
             group_figures,
         ),
     ]
+
+    if group == "mediator" and not user.is_director:
+        breakdowns.append(_followup_breakdown(user=user, teams=teams, comparison=comparison))
 
     # Trend over the last periods, by family: one query.
     length = TREND_LENGTH[kind]
@@ -367,6 +428,48 @@ def build_dashboard(
         open_items=open_items(user=user, teams=teams, today=today),
         scope_filters=dict(scope_filters or {}),
     )
+
+
+FOLLOWUPS_URL = "mediation:followup_list"
+
+
+def _followup_breakdown(*, user, teams, comparison: periods.Comparison) -> Breakdown:
+    """Persons with a follow-up active in each period, by kind (the count the evaluation makes): one query. Each
+    figure opens the team's follow-ups active in that period. Not for the direction: follow-ups are personal data
+    it does not see."""
+    followups = FollowUp.objects.for_user(user)
+    if teams is not None:
+        followups = followups.filter(team__in=teams)
+    spans = {"cur": comparison.current, "prev": comparison.previous, "last": comparison.last_year}
+    earliest = min(span.start for span in spans.values())
+    latest = max(span.end for span in spans.values())
+    rows = {
+        row["kind"]: row
+        for row in followups.filter(active_between(earliest, latest))
+        .order_by()
+        .values("kind")
+        .annotate(
+            **{
+                name: Count("person_id", distinct=True, filter=active_between(span.start, span.end))
+                for name, span in spans.items()
+            }
+        )
+    }
+    figures = []
+    for kind, label in FollowUpKind.choices:
+        row = rows.get(kind, {})
+        figures.append(
+            Figure(
+                key=kind,
+                label=str(label),
+                filters={"kind": kind, "scope": "team"},
+                target=FOLLOWUPS_URL,
+                current=row.get("cur", 0),
+                previous=row.get("prev", 0),
+                last_year=row.get("last", 0),
+            )
+        )
+    return Breakdown("suivis", str(_("Suivis actifs (personnes)")), figures, has_total=False)
 
 
 OPEN_ITEMS_SHOWN = 8

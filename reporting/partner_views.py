@@ -49,5 +49,6 @@ def partner_review(request, pk: int, year: int):
 def partner_review_pdf(request, pk: int, year: int):
     convention = get_partner_convention_or_404(request.user, pk)
     context = review_context(convention, year, partner_version=True, calendar=request.GET.get("periode") == "civile")
+    context["generated_by"] = request.user
     pdf = render_pdf("reporting/convention_review_pdf.html", context)
     return pdf_response(pdf, _("bilan-convention-%(pk)s-%(year)s-partenaire.pdf") % {"pk": pk, "year": year})

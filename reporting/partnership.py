@@ -53,6 +53,18 @@ class ConventionReview:
         return sum(1 for item in self.commitments if item.is_met)
 
     @property
+    def is_empty(self) -> bool:
+        """Nothing recorded in the period (no action, referral, information share, commitment progress nor
+        comment): the PDF is one short page that says so."""
+        return not (
+            self.events
+            or any(row["total"] for row in self.referrals)
+            or self.shares_total
+            or any(item.realised for item in self.commitments)
+            or (self.note and (self.note.comments or self.note.perspectives))
+        )
+
+    @property
     def statuses_shown(self) -> list[tuple[int, str]]:
         """The referral statuses that have at least one referral (no empty column): (index, label)."""
         return [

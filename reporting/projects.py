@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from reporting import indicators, periods
+from reporting.dashboard import indicator_lines_url
 from reporting.indicators import ALL, REGISTRY, Period
 from reporting.models import IndicatorTarget, IndicatorValue, ProjectIndicator, ServiceProject
 
@@ -22,6 +23,7 @@ class Cell:
     target: Decimal | None
     is_future: bool
     elapsed: float = 1.0  # share of the year gone by: below 1 for the current year of a counted indicator
+    url: str = ""  # the list of the lines behind a computed value, on the page (`link_cells`)
 
     @property
     def is_partial(self) -> bool:
@@ -138,4 +140,30 @@ def summary(parts: list[dict]) -> dict:
     return counts
 
 
-__all__ = ["ALL", "build_project_report", "summary", "project_indicators"]
+def link_cells(parts: list[dict], *, today: date | None = None) -> None:
+    """Give each computed value of the page the URL of its lines (intervention lines, partner events), if any."""
+    today = today or date.today()
+    for line in _lines(parts):
+        code = line.indicator.registry_code
+        if not line.indicator.is_computed or code not in REGISTRY:
+            continue
+        for cell in line.cells:
+            if cell.value:
+                span = periods.year_status(cell.year, today=today)
+                cell.url = indicator_lines_url(REGISTRY[code], span) or ""
+
+
+def _lines(parts: list[dict]):
+    for part in parts:
+        for stake in part["stakes"]:
+            for axis in stake["axes"]:
+                yield from axis["lines"]
+
+
+def has_figures(parts: list[dict]) -> bool:
+    """Whether any indicator has a value (other than zero) or a target in any year: without either, the PDF is one
+    short page that says so (with targets only, it is the grid of objectives a new project starts from)."""
+    return any(cell.value or cell.target for line in _lines(parts) for cell in line.cells)
+
+
+__all__ = ["ALL", "build_project_report", "has_figures", "link_cells", "summary", "project_indicators"]

@@ -26,7 +26,7 @@ from reporting.evaluation import EvaluationReport, build_evaluation, compare_fig
 from reporting.forms import EvaluationForm, FreezeForm, IndicatorEntryForm, ReviewNoteForm, default_years
 from reporting.models import FrozenReport, IndicatorTarget, IndicatorValue, ServiceProject
 from reporting.partnership import build_convention_review
-from reporting.projects import build_project_report, project_indicators, summary
+from reporting.projects import build_project_report, has_figures, link_cells, project_indicators, summary
 
 # --- Evaluation ---------------------------------------------------------------------------------------------
 
@@ -57,23 +57,20 @@ def evaluation(request):
     return render(request, "reporting/evaluation.html", context)
 
 
-LINKED_MEASURES = ("count", "beneficiaries", "women", "men")
-
-
 def _evaluation_link(report: EvaluationReport):
-    """The URL of the lines behind an evaluation figure (sums of intervention lines only; follow-ups count
-    persons and have no lines)."""
+    """The URL of the lines behind an evaluation figure (same period, territory and QPV scope), or None."""
     territory_ids = dict(Territory.objects.values_list("code", "pk"))
+    report_qpv = {True: "in", False: "out", None: ""}[report.qpv]
 
     def link(code: str, territory: str, span) -> str | None:
-        indicator = indicators.REGISTRY[code]
-        if indicator.is_followup or indicator.is_partner or indicator.measure not in LINKED_MEASURES:
-            return None
-        filters = {"activities": list(indicator.activities)}
         scope = territory if territory != indicators.ALL else (report.territory[0] if report.territory else None)
-        if scope is not None:
-            filters["territory"] = territory_ids.get(scope)
-        return dashboards.lines_url(span, **filters)
+        return dashboards.indicator_lines_url(
+            indicators.REGISTRY[code],
+            span,
+            territory=territory_ids.get(scope) if scope else None,
+            qpv=report_qpv,
+            whole_agency=territory == indicators.ALL,
+        )
 
     return link
 
@@ -176,19 +173,29 @@ def project_list(request):
 def _project_context(project: ServiceProject) -> dict:
     parts = build_project_report(project)
     spans = [periods.year_status(year, today=date.today()) for year in project.years]
-    return {"project": project, "parts": parts, "summary": summary(parts), "years": project.years, "spans": spans}
+    return {
+        "project": project,
+        "parts": parts,
+        "summary": summary(parts),
+        "years": project.years,
+        "spans": spans,
+        "partial_span": next((span for span in spans if span.partial), None),
+        "is_empty": not has_figures(parts),
+    }
 
 
 @role_required(Role.DIRECTOR)
 def project_detail(request, pk: int):
     project = get_object_or_404(ServiceProject, pk=pk)
-    return render(request, "reporting/project_detail.html", _project_context(project))
+    context = _project_context(project)
+    link_cells(context["parts"])
+    return render(request, "reporting/project_detail.html", context)
 
 
 @role_required(Role.DIRECTOR)
 def project_pdf(request, pk: int):
     project = get_object_or_404(ServiceProject, pk=pk)
-    context = {**_project_context(project), "generated_at": date.today()}
+    context = {**_project_context(project), "generated_at": date.today(), "generated_by": request.user}
     pdf = render_pdf("reporting/project_pdf.html", context)
     return pdf_response(pdf, f"projet-de-service-{project.start_year}-{project.end_year}.pdf")
 
@@ -451,7 +458,7 @@ def convention_review(request, pk: int, year: int):
 
 @role_required(Role.MANAGER, Role.DIRECTOR)
 def convention_review_pdf(request, pk: int, year: int):
-    context = _review_context(request, pk, year)
+    context = {**_review_context(request, pk, year), "generated_by": request.user}
     pdf = render_pdf("reporting/convention_review_pdf.html", context)
     return pdf_response(pdf, f"bilan-convention-{pk}-{year}.pdf")
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from partners.models import EventKind
 from reporting.models import ServiceProject
 from tests.clock import TODAY, frozen
-from tests.mediation.factories import FollowUpFactory, InterventionFactory, QpvFactory
+from tests.mediation.factories import FollowUpFactory, InterventionFactory, QpvFactory, TechnicalReportFactory
 from tests.partners.factories import (
     AdultRelayPostFactory,
     AttributionFactory,
@@ -100,6 +100,17 @@ def documents(world):
     make_referral(world, date=date(year - 1, 7, 1))
     person = make_person(world)
     consent = make_consent(world, person)
+    for index in range(14):
+        TechnicalReportFactory(
+            landlord=world.landlord,
+            territory=world.territory_a,
+            site=world.site_a,
+            place=f"Résidence Santy, allée {index + 1}, hall B, 3e étage, local poubelles côté parking souterrain",
+            equipment="Porte d'accès au parking souterrain et interphone",
+            problem="Porte de hall forcée, la serrure ne ferme plus ; ampoules grillées dans la cage d'escalier. " * 3,
+            is_danger=index % 3 == 0,
+            reported_on=TODAY - timedelta(days=index % 3),
+        )
     project = ServiceProject.objects.get(start_year=2017)
     director = world.director
     evaluation = reverse("reporting:evaluation_export", args=["pdf"])
@@ -120,6 +131,11 @@ def documents(world):
         ("poste adulte-relais", reverse("reporting:post_summary_pdf", args=[post.pk, year - 1]), director),
         ("mandat", reverse("partners:consent_mandate_pdf", args=[consent.pk]), world.mediator),
         ("droit d'accès", reverse("partners:person_access_pdf", args=[person.pk]), director),
+        (
+            "synthèse de veille technique",
+            reverse("mediation:technical_synthesis") + f"?landlord={world.landlord.pk}&format=pdf",
+            director,
+        ),
     ]
 
 

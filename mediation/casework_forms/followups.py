@@ -1,9 +1,11 @@
 """Forms of the follow-ups and person records: creating, editing, the contact log, search."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from altm.forms import SubmissionForm, VersionedForm
+from altm.forms import DateInput, SubmissionForm, VersionedForm
 from mediation.casework_forms.common import (
     CaseworkForm,
     CaseworkSubmissionForm,
@@ -19,6 +21,7 @@ from mediation.models import (
     Gender,
     Person,
     Site,
+    Team,
     Territory,
 )
 
@@ -143,6 +146,36 @@ class FollowUpFilterForm(FilterForm):
         choices=[("mine", _("Mes suivis")), ("team", _("Toute l'équipe"))],
     )
     ended = forms.BooleanField(label=_("Inclure les suivis terminés"), required=False)
+    # The follow-ups active at some point of a period (ended since or not), set by the dashboards' figures.
+    start = forms.DateField(label=_("Actifs du"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("au"), required=False, widget=DateInput())
+    territory = forms.ModelChoiceField(
+        label=_("Secteur"), required=False, queryset=Territory.objects.none(), empty_label=_("Tous")
+    )
+    team = forms.ModelChoiceField(
+        label=_("Équipe"), required=False, queryset=Team.objects.none(), empty_label=_("Toutes")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.for_user(user).order_by("name")
+        self.fields["team"].queryset = teams
+        self.fields["territory"].queryset = Territory.objects.filter(teams__in=teams).distinct().order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("La fin de période précède le début."))
+        return data
+
+    @property
+    def period(self) -> tuple | None:
+        """(start, end) when the list is limited to the follow-ups active in a period."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if not (data.get("start") or data.get("end")):
+            return None
+        return data.get("start") or date.min, data.get("end") or date.max
 
 
 class PersonSearchForm(FilterForm):

@@ -41,6 +41,7 @@ from mediation.models.persons import (
     Person,
     PersonQuerySet,
     PersonReadLog,
+    active_between,
 )
 from mediation.models.totals import DailyTotal, LineTotal, MonthlyTotal, TotalQuerySet
 
@@ -77,6 +78,7 @@ __all__ = [
     "FollowUpContactQuerySet",
     "FollowUpKind",
     "FollowUpQuerySet",
+    "active_between",
     "Person",
     "PersonQuerySet",
     "PersonReadLog",

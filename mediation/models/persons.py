@@ -98,9 +98,18 @@ class FollowUpKind(models.TextChoices):
     RESIDENT_REFERENT = "resident_referent", _("Habitant référent")
 
 
+def active_between(start, end) -> Q:
+    """The one definition of a follow-up active in [start, end] (the reports count it, the list shows it): started
+    on or before `end`, not ended before `start`."""
+    return Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+
+
 class FollowUpQuerySet(ScopedQuerySet):
     # Follow-ups hold personal data: only the owning team's mediators and managers see them, not the director.
     scope = Scope(seen_whole_by=())
+
+    def active_during(self, start, end):
+        return self.filter(active_between(start, end))
 
     def active(self):
         return self.filter(ended_on__isnull=True)

@@ -32,17 +32,23 @@ WORKERS = (Role.MEDIATOR, Role.MANAGER)
 def followup_list(request):
     """Mediators see their own follow-ups by default (or their team's); managers their teams'. Due ones first."""
     user = request.user
-    form = FollowUpFilterForm(request.GET or None)
+    form = FollowUpFilterForm(request.GET or None, user=user)
     data = form.cleaned_data if form.is_valid() else {}
     scope = data.get("scope") or ("mine" if user.role == Role.MEDIATOR else "team")
     today = timezone.localdate()
     followups = FollowUp.objects.for_user(user).select_related("person", "mediator", "territory")
     if scope == "mine":
         followups = followups.filter(mediator=user)
-    if not data.get("ended"):
+    period = form.period
+    if period:
+        # Those a report counts over the period: active at some point of it, ended since or not.
+        followups = followups.active_during(*period)
+    elif not data.get("ended"):
         followups = followups.active()
-    if data.get("kind"):
-        followups = followups.filter(kind=data["kind"])
+    for name in ("kind", "territory", "team"):
+        if data.get(name):
+            followups = followups.filter(**{name: data[name]})
+    persons = followups.values("person_id").distinct().count() if period else None
     due_first = Case(
         When(ended_on__isnull=True, next_action_on__lte=today, then=0),
         When(next_action_on__isnull=False, then=1),
@@ -65,6 +71,8 @@ def followup_list(request):
             "today": today,
             "scope": scope,
             "due_count": due_count.due_by(today).count(),
+            "period": period,
+            "persons": persons,
             "query": query.urlencode(),
         },
     )

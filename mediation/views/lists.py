@@ -11,14 +11,26 @@ from accounts.models import Role
 from altm.decorators import role_required
 from altm.pwa import offline_page
 from mediation import perms, rules
-from mediation.filters import filtered_interventions, intervention_totals
+from mediation.filters import duration_label, filtered_interventions, intervention_totals
 from mediation.models import InterventionSource
 from mediation.views.entry import LOGGING_ROLES
 
 PAGE_SIZE = 50
 
 
-FILTER_PARAMS = ("start", "end", "territory", "site", "activity", "activities", "family", "team", "mediator", "page")
+FILTER_PARAMS = (
+    "start",
+    "end",
+    "territory",
+    "site",
+    "activity",
+    "activities",
+    "family",
+    "team",
+    "mediator",
+    "qpv",
+    "page",
+)
 
 
 def my_periods(today) -> list[dict]:
@@ -90,6 +102,7 @@ def intervention_list(request, *, mine: bool, title: str):
         "page": page,
         "rows": rows,
         "totals": totals,
+        "duration": duration_label(totals["minutes"]) if totals["minutes"] else "",
         "mine": mine,
         "title": title,
         "periods": periods,

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,11 +16,12 @@ from altm.versions import current_version
 from partners import perms
 from partners.alerts import alerts_for
 from partners.commitments import progress_by_convention
-from partners.forms import AmendmentForm, CommitmentForm, ConventionForm, PartnerEventForm
+from partners.forms import AmendmentForm, CommitmentForm, ConventionForm, PartnerEventFilterForm, PartnerEventForm
 from partners.models import (
     CONVENTION_READERS,
     Convention,
     InformationShare,
+    PartnerEvent,
     PartnerOrganisation,
     Referral,
     ReferralDirection,
@@ -246,4 +248,31 @@ def event_create(request, pk):
         raise PermissionDenied
     return _child_form_view(
         request, pk, PartnerEventForm, title=_("Action partenariale"), success=_("Action partenariale enregistrée.")
+    )
+
+
+EVENTS_PER_PAGE = 50
+
+
+@role_required(*CONVENTION_READERS)
+def event_list(request):
+    """The partner events of the conventions the user may see, filtered on a period and kinds: the lines behind a
+    report's partner figure (the evaluation links here with the same period and kinds)."""
+    form = PartnerEventFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    events = PartnerEvent.objects.filter(convention__in=Convention.objects.for_user(request.user))
+    if data.get("start"):
+        events = events.filter(date__gte=data["start"])
+    if data.get("end"):
+        events = events.filter(date__lte=data["end"])
+    if data.get("kind"):
+        events = events.filter(kind__in=data["kind"])
+    events = events.select_related("convention__organisation", "site").order_by("-date", "-id")
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partners/event_list.html",
+        {"form": form, "page": page, "total": page.paginator.count, "query": query.urlencode()},
     )

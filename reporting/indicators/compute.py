@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth
 
 from mediation import totals
-from mediation.models import ActivityType, DailyTotal, FollowUp, Intervention, Territory
+from mediation.models import ActivityType, DailyTotal, FollowUp, Intervention, Territory, active_between
 from partners.models import Convention, PartnerEvent
 from reporting.indicators.registers import register_counts
 from reporting.indicators.registry import (
@@ -102,9 +102,6 @@ def _followup_counts(queryset, period: Period, by: tuple[str, ...], kinds: list[
     Active in [start, end]: started_on ≤ end and (ended_on is null or ended_on ≥ start).
     """
 
-    def active(start: date, end: date) -> Q:
-        return Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-
     windows = {
         year: Period(max(period.start, date(year, 1, 1)), min(period.end, date(year, 12, 31))) for year in years
     }
@@ -114,9 +111,9 @@ def _followup_counts(queryset, period: Period, by: tuple[str, ...], kinds: list[
     for kind in kinds:
         for year, window in windows.items():
             aggregates[f"c_{kind}_{year}"] = Count(
-                "person_id", distinct=True, filter=Q(kind=kind) & active(window.start, window.end)
+                "person_id", distinct=True, filter=Q(kind=kind) & active_between(window.start, window.end)
             )
-    base = queryset.filter(kind__in=kinds).filter(active(period.start, period.end)).order_by()
+    base = queryset.filter(kind__in=kinds).filter(active_between(period.start, period.end)).order_by()
     rows = []
     if "territory" in by:
         rows.extend(base.values("territory_id").annotate(**aggregates))

@@ -48,6 +48,9 @@ def signed_fr_int(value):
 
 
 @register.simple_tag
-def lines_url(board, span, filters=None, **extra):
-    """The intervention list behind a figure of `board`: the span's dates, the board's scope, the figure's filters."""
+def lines_url(board, span, filters=None, target=None, **extra):
+    """The list behind a figure of `board` (intervention lines unless `target` names another): the span's dates, the
+    board's scope, the figure's filters."""
+    if target:
+        return board.url(span, {**(filters or {}), **extra}, target)
     return board.url(span, {**(filters or {}), **extra})

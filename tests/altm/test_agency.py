@@ -12,8 +12,10 @@ from django.urls import reverse
 from PIL import Image
 
 from altm.models import Agency
+from reporting.models import ProjectIndicator
 from reporting.service_projects import PROJECT_2017_2019, load_definition
 from tests.partners.factories import make_consent, make_person
+from tests.reporting.factories import IndicatorTargetFactory
 
 AGENCY_FORM = {
     "name": "Agence Grenoble Médiation",
@@ -81,6 +83,8 @@ def test_the_admin_page_sets_the_agency_of_the_header_and_of_the_pdf_covers(worl
 
     assert brand("AGM") in page_text(client_for(world.mediator), reverse("mediation:entry"))
     project = load_definition(PROJECT_2017_2019)
+    # A target: a project with neither value nor target is one short page without signature (tests/reporting).
+    IndicatorTargetFactory(indicator=ProjectIndicator.objects.filter(axis__stake__part__project=project).first())
     pdf = client_for(world.director).get(reverse("reporting:project_pdf", args=[project.pk]))
     text = pdf_text(pdf.content, tmp_path)
     assert "AGENCE GRENOBLE MÉDIATION" in text  # the cover prints it in capitals

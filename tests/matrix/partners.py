@@ -34,6 +34,7 @@ ROUTES = [
     Route("partners:amendment_create", expect(director=200), kwargs=obj("convention")),
     Route("partners:commitment_create", expect(director=200), kwargs=obj("convention")),
     Route("partners:event_create", expect(**READERS), kwargs=obj("convention")),
+    Route("partners:event_list", expect(**READERS)),
     Route("partners:referral_list", expect(**STAFF)),
     Route("partners:referral_create", expect(**FIELD)),
     Route(

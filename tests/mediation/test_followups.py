@@ -183,9 +183,43 @@ def test_list_query_count_does_not_grow_with_rows(world, client, django_assert_n
     for n in range(2):
         start_followup(world, alias=f"P{n}", next_action_on=date(2026, 11, 1))
     client.get(url)
-    with django_assert_num_queries(6) as few:
+    with django_assert_num_queries(8) as few:  # 6, and the options of the territory and team filters
         client.get(url)
     for n in range(15):
         start_followup(world, alias=f"Q{n}", next_action_on=date(2026, 12, n + 1))
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_the_list_shows_the_follow_ups_active_in_a_period_with_the_persons_they_concern(client, world):
+    from tests.mediation.factories import FollowUpFactory, SiteFactory
+
+    other_territory = SiteFactory(territory__code="L7", territory__name="Lyon 7").territory
+    world.team_a.territories.add(other_territory)
+    in_a = dict(team=world.team_a, territory=world.territory_a, mediator=world.mediator)
+    FollowUpFactory(
+        person__territory=world.territory_a, started_on=date(2026, 3, 1), ended_on=date(2026, 4, 30), **in_a
+    )
+    FollowUpFactory(person__territory=world.territory_a, started_on=date(2026, 5, 2), **in_a)  # after the period
+    FollowUpFactory(
+        person__territory=world.territory_a, started_on=date(2025, 1, 1), ended_on=date(2026, 2, 1), **in_a
+    )
+    FollowUpFactory(
+        person__territory=other_territory,
+        team=world.team_a,
+        territory=other_territory,
+        mediator=world.mediator,
+        started_on=date(2026, 4, 1),
+    )
+    client.force_login(world.manager)
+    url = reverse("mediation:followup_list")
+    page = client.get(url, {"start": "2026-04-01", "end": "2026-04-30", "scope": "team"})
+    assert page.context["persons"] == 2 and page.context["page"].paginator.count == 2
+    assert "2 suivis actifs sur la période" in " ".join(page.content.decode().split())
+    page = client.get(url, {"start": "2026-04-01", "end": "2026-04-30", "territory": world.territory_a.pk})
+    assert page.context["persons"] == 1
+    assert "1 suivi actif sur la période, pour <strong>1</strong> personne distincte." in page.content.decode()
+    page = client.get(url, {"start": "2026-04-30", "end": "2026-04-01"})
+    assert page.status_code == 200 and "La fin de période précède le début." in page.content.decode()
+    # Without a period, the list is what it was: the follow-ups in progress.
+    assert client.get(url).context["page"].paginator.count == 2

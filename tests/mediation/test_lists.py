@@ -46,7 +46,7 @@ def test_my_list_shows_only_my_lines_with_totals(client, world):
     response = client.get(reverse("mediation:my_interventions"), {"periode": "all"})
     assert response.status_code == 200
     assert len(response.context["rows"]) == 2
-    assert response.context["totals"] == {"lines": 2, "acts": 5, "women": 1, "men": 2, "unknown": 4}
+    assert response.context["totals"] == {"lines": 2, "acts": 5, "women": 1, "men": 2, "unknown": 4, "minutes": 0}
     assert "mediator" not in response.context["form"].fields  # it is me
 
 

@@ -59,7 +59,8 @@ def test_review_counts_commitments_referrals_immersions_and_shares(world):
 def test_review_html_and_pdf(world, tmp_path):
     year = timezone.localdate().year
     convention = make_convention(world, signed_on=date(year - 1, 5, 15), partner_signatory="Mme la directrice")
-    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(year, 1, 10), site=world.site_a)
+    # In the convention year begun on 15 May (a year without any activity is one short page: test_pdf_words).
+    PartnerEventFactory(convention=convention, kind=EventKind.MEETING, date=date(year, 6, 10), site=world.site_a)
     client = Client()
     client.force_login(world.manager)
     page = client.get(f"/bilans/conventions/{convention.pk}/bilan/{year}/")

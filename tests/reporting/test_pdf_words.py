@@ -120,3 +120,68 @@ def test_french_plurals_come_from_the_compiled_catalogue():
         "1 engagement tenu sur 6.",
         "2 engagements tenus sur 6.",
     ]
+
+
+def test_a_convention_year_without_data_gives_one_page_that_says_so(client, world, tmp_path):
+    convention = make_convention(world, signed_on=date(2020, 5, 15))
+    client.force_login(world.director)
+    content = client.get(reverse("reporting:convention_review_pdf", args=[convention.pk, 2021])).content
+    text, pages = pdf_text(tmp_path, content, "review-empty")
+    text = " ".join(text.split())
+    assert pages == 1
+    assert "Bilan annuel 2021 de la convention" in text
+    assert "du 15/05/2021 au 14/05/2022" in text
+    assert "Aucune activité enregistrée sur cette période." in text
+    assert f"Document établi le {TODAY:%d/%m/%Y} par {world.director}." in text
+    assert "Sommaire" not in text and "Engagements" not in text
+
+
+def test_a_convention_year_with_activity_is_not_cut_short_and_a_current_year_says_until_when(client, world, tmp_path):
+    convention = make_convention(world, signed_on=date(2025, 5, 15))
+    PartnerEventFactory(convention=convention, kind=EventKind.SHARED_ACTION, date=date(2026, 2, 3))
+    client.force_login(world.director)
+    content = client.get(reverse("reporting:convention_review_pdf", args=[convention.pk, 2025])).content
+    text, pages = pdf_text(tmp_path, content, "review-partial")
+    cover = " ".join(text[: text.index("Sommaire")].split())
+    assert pages > 1 and "Aucune activité enregistrée" not in text
+    assert "du 15/05/2025 au 14/05/2026" in cover
+
+    content = client.get(reverse("reporting:convention_review_pdf", args=[convention.pk, 2026])).content
+    text, pages = pdf_text(tmp_path, content, "review-current")
+    text = " ".join(text.split())
+    # Nothing yet in the convention year begun on 15 May 2026: one page, which says the year is not over.
+    assert pages == 1 and "Aucune activité enregistrée sur cette période." in text
+    assert f"année en cours, chiffres au {TODAY:%d/%m/%Y}" in text
+
+
+def test_a_service_project_without_values_gives_one_page_that_says_so(client, world, tmp_path):
+    from reporting.models import ServiceProject
+
+    project = ServiceProject.objects.get(start_year=2017)
+    client.force_login(world.director)
+    content = client.get(reverse("reporting:project_pdf", args=[project.pk])).content
+    text, pages = pdf_text(tmp_path, content, "project-empty")
+    text = " ".join(text.split())
+    assert pages == 1
+    assert project.name in text and "2017–2019" in text
+    assert "Aucune activité enregistrée sur cette période." in text
+    assert f"par {world.director}" in text
+
+
+def test_a_service_project_over_the_current_year_says_until_when_on_its_cover(client, world, tmp_path):
+    from reporting import services
+    from reporting.models import ServiceProject
+    from tests.mediation.factories import InterventionFactory
+
+    source = ServiceProject.objects.get(start_year=2017)
+    services.copy_project_structure(
+        actor=world.director, source=source, name="Projet 2025-2027", start_year=2025, end_year=2027
+    )
+    project = ServiceProject.objects.get(start_year=2025)
+    InterventionFactory(activity_type__code="awareness", territory=world.territory_a, date=date(2026, 3, 2), count=3)
+    client.force_login(world.director)
+    content = client.get(reverse("reporting:project_pdf", args=[project.pk])).content
+    text, pages = pdf_text(tmp_path, content, "project-partial")
+    cover = " ".join(text[: text.index("Sommaire")].split())
+    assert pages > 1
+    assert f"2025–2027 — année 2026 en cours, chiffres au {TODAY:%d/%m/%Y}" in cover

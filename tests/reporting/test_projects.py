@@ -144,6 +144,7 @@ def test_a_new_project_needs_no_code(world, project):
 def test_project_pdf(world, project, tmp_path):
     import subprocess
 
+    IndicatorTargetFactory()  # a project with neither value nor target is one short page (test_pdf_words)
     client = director_client(world)
     response = client.get(f"/bilans/projets/{project.pk}/bilan.pdf")
     assert response["Content-Type"] == "application/pdf"
