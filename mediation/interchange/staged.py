@@ -173,13 +173,11 @@ def _changed(current: str) -> str:
     )
 
 
-def counts() -> tuple[int, int, int]:
-    """(created, unchanged, without team) of the staged rows."""
+def counts() -> tuple[int, int]:
+    """(created, updated): what `create_lines` and `update_lines` would write (a dry run)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FILTER (WHERE s.target_id IS NULL), "
-            f"count(*) FILTER (WHERE i.id IS NOT NULL AND NOT {_changed('i')}), "
-            f"count(*) FILTER (WHERE s.team_id IS NULL) "
+            f"SELECT count(*) FILTER (WHERE s.target_id IS NULL), count(DISTINCT i.id) FILTER (WHERE {_changed('i')}) "
             f"FROM {_q(STAGE)} s LEFT JOIN {TABLE} i ON i.id = s.target_id"
         )
         return cursor.fetchone()
@@ -225,7 +223,7 @@ def create_lines(*, actor, now) -> int:
         f"WITH c AS (INSERT INTO {TABLE} ({', '.join(column for column, _value in values)}) "
         f"SELECT {', '.join(value for _column_name, value in values)} FROM {_q(STAGE)} s "
         f"WHERE s.target_id IS NULL ORDER BY s.line RETURNING *) "
-        f"{audit} FROM c {_activity_join('c')} ORDER BY c.id"
+        f"{audit} FROM c {_activity_join('c')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [now, actor_id, now, actor_id, *audit_params])
@@ -254,7 +252,7 @@ def update_lines(*, actor, now) -> int:
         f"WHERE i.id = s.target_id AND {_changed('o')} "
         f"RETURNING i.id, i.{_column('date')}, i.{_column('count')}, i.{_column('activity_type_id')}, "
         f"{snapshot_sql(Intervention, 'o')} AS before_values, {snapshot_sql(Intervention, 'i')} AS after_values) "
-        f"{audit} FROM u {_activity_join('u')} ORDER BY u.id"
+        f"{audit} FROM u {_activity_join('u')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [now, actor_id, *audit_params])

@@ -343,13 +343,15 @@ def write_staged(
     report = ImportReport(total=len(rows), dry_run=dry_run)
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     now = timezone.now()
-    report.created, report.unchanged, report.without_team = staged.counts()
-    report.updated = report.total - report.created - report.unchanged
+    report.without_team = sum(1 for row in rows if row.team_id is None)
     if preview_size:
         report.preview = _preview(rows[:preview_size], lookups=lookups, now=now, actor_id=actor_id)
-    if not dry_run:
+    if dry_run:
+        report.created, report.updated = staged.counts()
+    else:
         report.created = staged.create_lines(actor=actor, now=now)
         report.updated = staged.update_lines(actor=actor, now=now)
+    report.unchanged = report.total - report.created - report.updated
     return report
 
 
