@@ -155,3 +155,10 @@ def test_a_second_import_in_the_same_transaction_stages_again(world, stored):
         second = import_interventions(actor=world.admin, table=read_table(text.encode(), "csv"), set_based=True)
     assert (first.created, second.unchanged) == (1, 1)
     assert Intervention.objects.filter(external_id="T-1").count() == 1
+
+
+def test_a_file_of_headers_only_imports_nothing_on_either_path(world, stored):
+    assert outcome(world, f"{HEADER}\n", set_based=True) == outcome(world, f"{HEADER}\n", set_based=False)
+    summary, errors, _preview, written, journal, _uuids = outcome(world, f"{HEADER}\n", set_based=True)
+    assert summary == (0, 0, 0, 0, 0, False) and errors == [] and journal == []
+    assert len(written) == len(stored)
