@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,11 @@ class MediationConfig(AppConfig):
 
         if note_audit_entries_read not in ENTRY_READERS:
             ENTRY_READERS.append(note_audit_entries_read)
+        post_migrate.connect(_roll_up_triggers, sender=self)
+
+
+def _roll_up_triggers(sender, using, **kwargs):
+    """The roll-ups' triggers survive every migration (SQLite drops a table's triggers when it alters it)."""
+    from mediation import totals
+
+    totals.ensure_installed(using)

@@ -6,13 +6,17 @@ export always holds exactly the lines the page shows. A filter whose value is un
 reach is ignored and its French error shown next to it; the others still apply.
 """
 
+from datetime import date
+
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from altm.forms import DateInput
+from mediation import totals
 from mediation.daily import sums
 from mediation.models import ActivityFamily, ActivityType, Intervention, Site, Team, Territory
 
@@ -91,9 +95,35 @@ def filtered_interventions(request, *, mine: bool = False, data=None) -> tuple[I
     if mine:
         queryset = queryset.filter(author=user)
     filterset = InterventionFilter(data if data is not None else request.GET or None, queryset, user=user, mine=mine)
-    return filterset.form, filterset.qs
+    queryset = filterset.qs
+    filterset.form.filterset = filterset  # for `intervention_totals`, which applies the same filters to roll-ups
+    return filterset.form, queryset
 
 
-def intervention_totals(queryset: QuerySet) -> dict:
-    """Lines, acts and beneficiaries of a filtered set, in one aggregate query."""
-    return queryset.order_by().aggregate(**sums())
+# The filters a roll-up row answers exactly (its dimensions); any other filter is counted on the lines.
+ROLLUP_FILTERS = {"start", "end", "territory", "site", "activity", "mediator", "team", "family", "activities"}
+TOTAL_NAMES = {"lines": "lines", "acts": "count", "women": "women", "men": "men", "unknown": "unknown"}
+
+
+def intervention_totals(form, queryset: QuerySet, *, user, mine: bool = False) -> dict:
+    """Lines, acts and beneficiaries of a filtered list (`form` and `queryset` from `filtered_interventions`).
+
+    Read from the roll-ups (`mediation.totals`) when every active filter is one of their dimensions, so a list of
+    a whole history costs a few hundred roll-up rows instead of a million lines; from the lines otherwise."""
+    filterset = getattr(form, "filterset", None)
+    cleaned = getattr(form, "cleaned_data", None) or {}
+    active = {name for name, value in cleaned.items() if value not in (None, "", [], ())}
+    if filterset is None or active - ROLLUP_FILTERS:
+        return queryset.order_by().aggregate(**sums())
+    result = dict.fromkeys(TOTAL_NAMES, 0)
+    start, end = cleaned.get("start") or date.min, cleaned.get("end") or date.max
+    for model, first, last in totals.pieces(start, end):
+        rows = model.objects.for_user(user).filter(date__gte=first, date__lte=last)
+        if mine:
+            rows = rows.filter(author=user)
+        for name in active - {"start", "end"}:
+            rows = filterset.filters[name].filter(rows, cleaned[name])
+        found = rows.order_by().aggregate(**{key: Coalesce(Sum(field), 0) for key, field in TOTAL_NAMES.items()})
+        for key in result:
+            result[key] += found[key]
+    return result

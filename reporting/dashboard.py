@@ -19,11 +19,12 @@ from django.utils.dates import MONTHS_AP
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from mediation import totals as line_totals
 from mediation.models import (
     ActivityFamily,
     ConflictCase,
+    DailyTotal,
     FollowUp,
-    Intervention,
     TechnicalReport,
     TechnicalReportStatus,
 )
@@ -220,9 +221,14 @@ def build_dashboard(
     today = today or date.today()
     comparison = periods.compare(kind, anchor, today=today)
     current, previous, last_year = comparison.current, comparison.previous, comparison.last_year
-    interventions = Intervention.objects.for_user(user)
-    if teams is not None:
-        interventions = interventions.filter(team__in=teams)
+
+    def scoped(model):
+        """The reader's rows of a roll-up (same fields and same scoping as the lines)."""
+        queryset = model.objects.for_user(user)
+        return queryset.filter(team__in=teams) if teams is not None else queryset
+
+    # The three spans are partial months or weeks: the daily roll-up.
+    interventions = scoped(DailyTotal)
 
     if group == "mediator":
         keys = ["author_id", "author__first_name", "author__last_name", "author__username"]
@@ -327,18 +333,25 @@ def build_dashboard(
         bucket_label = [f"{MONTHS_AP[b.month]} {str(b.year)[2:]}" for b in buckets]
     if current.partial:
         bucket_label[-1] = str(_("au %(day)s")) % {"day": f"{current.end:%d/%m}"}  # short: the axis is tight
-    trend_rows = (
-        interventions.filter(date__gte=trend_start, date__lte=current.end)
-        .order_by()
-        .annotate(bucket=trunc)
-        .values("bucket", "activity_type__family")
-        .annotate(total=Sum("count"))
+    # Whole months from the monthly roll-up, the current partial month (or weeks) from the daily one.
+    sources = (
+        line_totals.pieces(trend_start, current.end) if kind != "week" else [(DailyTotal, trend_start, current.end)]
     )
     trend: dict[str, dict[date, int]] = {}
-    for item in trend_rows:
-        bucket = item["bucket"]
-        bucket = bucket.date() if hasattr(bucket, "date") and callable(bucket.date) else bucket
-        trend.setdefault(item["activity_type__family"], {})[bucket] = item["total"] or 0
+    for model, start, end in sources:
+        trend_rows = (
+            scoped(model)
+            .filter(date__gte=start, date__lte=end)
+            .order_by()
+            .annotate(bucket=trunc)
+            .values("bucket", "activity_type__family")
+            .annotate(total=Sum("count"))
+        )
+        for item in trend_rows:
+            bucket = item["bucket"]
+            bucket = bucket.date() if hasattr(bucket, "date") and callable(bucket.date) else bucket
+            family = trend.setdefault(item["activity_type__family"], {})
+            family[bucket] = family.get(bucket, 0) + (item["total"] or 0)
     series = [(str(label), [trend.get(code, {}).get(b, 0) for b in buckets]) for code, label in FAMILIES]
     series = [s for s in series if any(s[1])]
     title = _("Actes par semaine, par mission") if kind == "week" else _("Actes par mois, par mission")

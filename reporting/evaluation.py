@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mediation.models import FollowUp, Intervention, Territory
+from mediation.models import FollowUp, Territory
+from mediation.models.interventions import QPV_LOOKUP
 from reporting import indicators, periods
 from reporting.indicators import ALL, EVALUATION_CODES, REGISTRY, SECTIONS, Period
 
@@ -221,13 +223,13 @@ def build_evaluation(
     """Compute the evaluation for the years (both included), whole agency or one territory; with `qpv`, only the
     activity in quartiers prioritaires (True) or outside them (False). Follow-ups have no site: they count in QPV
     when their whole territory is one."""
-    interventions = Intervention.objects.all()
+    where = Q()
     followups = FollowUp.objects.all()
     if qpv is not None:
-        interventions = interventions.in_qpv(qpv)
+        where &= QPV_LOOKUP if qpv else ~QPV_LOOKUP
         followups = followups.filter(territory__qpv__isnull=not qpv)
     if territory is not None:
-        interventions = interventions.filter(territory=territory)
+        where &= Q(territory=territory)
         followups = followups.filter(territory=territory)
         territories = [(territory.code, territory.name)]
     else:
@@ -236,7 +238,7 @@ def build_evaluation(
         EVALUATION_CODES,
         period=Period(date(first_year, 1, 1), date(last_year, 12, 31)),
         by=("territory", "year"),
-        interventions=interventions,
+        where=where,
         followups=followups,
     )
     values = {(code, t_code, year): value for (code, t_code, year), value in table.values.items()}

@@ -13,11 +13,11 @@ from datetime import date
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mediation.models import ActivityType, FollowUp, Intervention, Qpv, Territory
+from mediation.models import ActivityType, DailyTotal, FollowUp, Qpv, Territory
 from mediation.models.interventions import qpv_of_line
 from partners.models import AdultRelayPost, Attribution, Funder
 from reporting import indicators
@@ -83,7 +83,8 @@ def scoped_activity(where: Q, period: Period, *, followups_where: Q = NOWHERE) -
     Follow-ups count persons and have no site: `followups_where` says which count (a funder's whole territories,
     a post holder's own follow-ups), none by default.
     """
-    interventions = Intervention.objects.filter(where)
+    # The funder's scope holds date ranges (an attribution from the 10th): the daily roll-up is exact for them.
+    interventions = DailyTotal.objects.filter(where)
     followups = FollowUp.objects.filter(followups_where)
     territory_ids = set(interventions.in_period(period.start, period.end).values_list("territory_id", flat=True))
     if followups_where is not NOWHERE:
@@ -92,9 +93,7 @@ def scoped_activity(where: Q, period: Period, *, followups_where: Q = NOWHERE) -
         )
         territory_ids |= set(active.values_list("territory_id", flat=True).distinct())
     territories = list(Territory.objects.filter(id__in=territory_ids).order_by("name").values_list("code", "name"))
-    table = indicators.compute(
-        EVALUATION_CODES, period=period, by=("territory",), interventions=interventions, followups=followups
-    )
+    table = indicators.compute(EVALUATION_CODES, period=period, by=("territory",), where=where, followups=followups)
     year = period.start.year
     values = {(code, territory, year): value for (code, territory), value in table.values.items()}
     evaluation = EvaluationReport(
@@ -116,7 +115,7 @@ def scoped_activity(where: Q, period: Period, *, followups_where: Q = NOWHERE) -
             women=Sum("women"),
             men=Sum("men"),
             unknown=Sum("unknown"),
-            n=Count("id"),
+            n=Sum("lines"),
         )
     )
     qpvs = {qpv.pk: qpv for qpv in Qpv.objects.all()}

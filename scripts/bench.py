@@ -23,7 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/altm_bench"
 FIRST_YEAR, LAST_YEAR = 2023, 2025
 LAST_CPU = [0.0]
-GOALS = {"html": (1.0, 3.0), "pdf": (5.0, None), "csv": (None, None)}
+# Goals of issue #14 (seconds, and at most this many times the raw SQL): the pages read roll-ups, so they hold at
+# 1M lines and, a little slower, at 10M.
+GOALS_1M = {"html": (0.1, None), "overview": (0.1, None), "pdf": (1.5, None), "csv": (None, None)}
+GOALS_10M = {"html": (0.3, None), "overview": (0.3, None), "pdf": (1.5, None), "csv": (None, None)}
 
 
 def parse_args():
@@ -86,10 +89,10 @@ def generate(rows: int) -> float:
             f"""
             INSERT INTO mediation_intervention
                 (uuid, date, territory_id, team_id, author_id, activity_type_id, mode, count, women, men, unknown,
-                 duration_minutes, theme, partner_name, note, source, created_at, updated_at)
+                 duration_minutes, theme, partner_name, note, source, created_at, updated_at, age_band)
             SELECT gen_random_uuid(), DATE '{FIRST_YEAR}-01-01' + (g %% {days}), t.territory_id, t.team_id,
                    t.author_id, a.id, '', 1 + (g %% 3), g %% 3, (g / 7) %% 2, 0,
-                   CASE WHEN g %% 5 = 0 THEN 30 + g %% 90 END, '', '', '', 'demo', now(), now()
+                   CASE WHEN g %% 5 = 0 THEN 30 + g %% 90 END, '', '', '', 'demo', now(), now(), ''
             FROM generate_series(1, %s) AS g
             JOIN bench_team t ON t.n = (g / 11) %% {teams}
             JOIN bench_activity a ON a.n = (g * 7 + g / 13) %% {activities}
@@ -97,6 +100,11 @@ def generate(rows: int) -> float:
             [rows],
         )
         cursor.execute("ALTER TABLE mediation_intervention ENABLE TRIGGER ALL")
+    # The roll-up triggers were off with the others: the roll-ups are rebuilt from the lines in one pass.
+    from mediation import totals
+
+    totals.rebuild()
+    with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO mediation_person (alias, age_band, gender, territory_id, team_id, contact, created_at)
@@ -190,6 +198,11 @@ def main():
         assert response.status_code == 200, response.status_code
         return len(response.content)
 
+    def overview():
+        response = client.get("/bilans/vue-d-ensemble/")
+        assert response.status_code == 200, response.status_code
+        return len(response.content)
+
     def pdf():
         response = client.get("/bilans/evaluation/export.pdf", {"years": years})
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
@@ -232,12 +245,13 @@ def main():
     )
     for name, label, function in [
         ("html", "Page HTML évaluation", html),
+        ("overview", "Vue d'ensemble (direction)", overview),
         ("pdf", "PDF évaluation", pdf),
         ("csv", "Export CSV (commande)", csv_export),
     ]:
         cold, results[name], size = timed(function, args.repeat)
         ratio = results[name] / results["sql"] if results["sql"] else float("inf")
-        limit, factor = GOALS[name]
+        limit, factor = (GOALS_10M if total > 3_000_000 else GOALS_1M)[name]
         goal = ""
         if limit is not None:
             ok = results[name] <= limit and (factor is None or ratio <= factor)

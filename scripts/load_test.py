@@ -98,11 +98,11 @@ def prepare(url: str, rows: int, env: dict) -> None:
                 INSERT INTO mediation_intervention
                     (uuid, date, territory_id, team_id, author_id, activity_type_id, mode, count, women, men,
                      unknown, duration_minutes, theme, partner_name, note, source, created_at, updated_at,
-                     created_by_id, updated_by_id)
+                     created_by_id, updated_by_id, age_band)
                 SELECT gen_random_uuid(), CURRENT_DATE - (g % 1095), a.territory_id, a.team_id, a.author_id,
                        t.id, '', 1 + (g % 3), g % 3, (g / 7) % 2, 0,
                        CASE WHEN g % 5 = 0 THEN 30 + g % 90 END, '', '', '', 'import', now(), now(),
-                       a.author_id, a.author_id
+                       a.author_id, a.author_id, ''
                 FROM generate_series(1, {missing}) AS g
                 JOIN load_author a ON a.n = (g / 11) % {authors}
                 JOIN load_activity t ON t.n = (g * 7 + g / 13) % {activities}

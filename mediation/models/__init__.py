@@ -42,8 +42,13 @@ from mediation.models.persons import (
     PersonQuerySet,
     PersonReadLog,
 )
+from mediation.models.totals import DailyTotal, LineTotal, MonthlyTotal, TotalQuerySet
 
 __all__ = [
+    "DailyTotal",
+    "LineTotal",
+    "MonthlyTotal",
+    "TotalQuerySet",
     "MAX_TALLY_ACTIVITIES",
     "ActivityPreference",
     "DailyReport",

@@ -62,7 +62,8 @@ class Intervention(models.Model):
     """One line of logged activity: a number of acts of one type, on one day, in one territory."""
 
     uuid = models.UUIDField(_("identifiant de saisie"), default=uuid.uuid4, unique=True, editable=False)
-    external_id = models.CharField(_("identifiant externe"), max_length=100, null=True, blank=True, unique=True)
+    # Unique through a constraint (below), not `unique=True`: PostgreSQL would get a second, LIKE-pattern index too.
+    external_id = models.CharField(_("identifiant externe"), max_length=100, null=True, blank=True)  # noqa: DJ001 - many lines have none
     date = models.DateField(_("date"))
     # The foreign keys leading a composite index below (territory, team, author) need no index of their own.
     territory = models.ForeignKey(
@@ -93,8 +94,14 @@ class Intervention(models.Model):
         verbose_name=_("équipe"),
         db_index=False,
     )
+    # Lines are read by date, place or person, never by activity alone (reports read the roll-ups): no index of its
+    # own, nor for the landlord and the created_by / updated_by users below (each costs every insert).
     activity_type = models.ForeignKey(
-        ActivityType, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("activité")
+        ActivityType,
+        on_delete=models.PROTECT,
+        related_name="interventions",
+        verbose_name=_("activité"),
+        db_index=False,
     )
     mode = models.CharField(_("modalité"), max_length=10, choices=ReferralMode.choices, blank=True)
     count = models.PositiveIntegerField(_("nombre d'actes"), default=1)
@@ -114,7 +121,13 @@ class Intervention(models.Model):
     theme = models.CharField(_("thème"), max_length=100, blank=True)
     partner_name = models.CharField(_("partenaire"), max_length=150, blank=True)
     landlord = models.ForeignKey(
-        Landlord, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("bailleur")
+        Landlord,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bailleur"),
+        db_index=False,
     )
     conflict_case = models.ForeignKey(
         ConflictCase,
@@ -138,11 +151,11 @@ class Intervention(models.Model):
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
 
     objects = InterventionQuerySet.as_manager()
@@ -152,6 +165,7 @@ class Intervention(models.Model):
         verbose_name_plural = _("interventions")
         ordering = ["-date", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["external_id"], name="intervention_external_id_unique"),
             models.CheckConstraint(
                 condition=Q(count__gte=1),
                 name="intervention_count_at_least_one",

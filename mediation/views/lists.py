@@ -51,7 +51,7 @@ def intervention_list(request, *, mine: bool, title: str):
                 data.pop("start", None)
                 data.pop("end", None)
     form, queryset = filtered_interventions(request, mine=mine, data=data)
-    totals = intervention_totals(queryset)
+    totals = intervention_totals(form, queryset, user=request.user, mine=mine)
     order = ("-date", "-created_at", "-id") if mine else ("-date", "-id")
     paginator = Paginator(
         queryset.select_related("activity_type", "territory", "site", "author").order_by(*order), PAGE_SIZE

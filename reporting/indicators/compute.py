@@ -11,7 +11,8 @@ from datetime import date
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth
 
-from mediation.models import ActivityType, FollowUp, Intervention, Territory
+from mediation import totals
+from mediation.models import ActivityType, DailyTotal, FollowUp, Intervention, Territory
 from partners.models import Convention, PartnerEvent
 from reporting.indicators.registers import register_counts
 from reporting.indicators.registry import (
@@ -182,8 +183,9 @@ def filtered(interventions, mode: str = "", age_band: str = "", qpv: str = ""):
     return interventions
 
 
-def _sum_into(values, sum_indicators, interventions, period, by, with_totals, territory_codes) -> None:
-    """Add the sums of `sum_indicators` (same filters) over `interventions` into `values`."""
+def _sum_into(values, sum_indicators, sources, by, with_totals, territory_codes) -> None:
+    """Add the sums of `sum_indicators` (same filters) over each (queryset, period) of `sources` into `values`.
+    The sources are the lines themselves or their roll-ups (same field names), whose pieces add up."""
     activity_ids = dict(ActivityType.objects.values_list("code", "id"))
     wanted = {}
     for indicator in sum_indicators:
@@ -198,34 +200,65 @@ def _sum_into(values, sum_indicators, interventions, period, by, with_totals, te
             )
         )
     measures = sorted(measures)
-    rows, years = _intervention_rows(interventions.filter(activity_type_id__in=wanted), period, by, measures)
-    for row in rows:
-        for year in years:
-            key = []
-            for name in by:
-                if name == "year":
-                    value = year
-                else:
-                    value = row[f"k_{name}"]
-                    if name == "territory":
-                        value = territory_codes.get(value, value)
-                    elif name == "month" and value is not None:
-                        value = int(value)
-                key.append(value)
-            sums = {measure: row[f"s_{measure}_{year}"] or 0 for measure in measures}
-            if not any(sums.values()):
-                continue
-            sums["beneficiaries"] = sums.get("women", 0) + sums.get("men", 0) + sums.get("unknown", 0)
-            for indicator in wanted[row["activity_type_id"]]:
-                amount = sums["minutes"] if indicator.measure == "hours" else sums[indicator.measure]
-                values[(indicator.code, *key)] += amount
-                if with_totals and "territory" in by:
-                    total_key = tuple(ALL if name == "territory" else k for name, k in zip(by, key, strict=True))
-                    values[(indicator.code, *total_key)] += amount
-    for indicator in sum_indicators:
-        if indicator.measure == "hours":
-            for key in [k for k in values if k[0] == indicator.code]:
-                values[key] = round(values[key] / 60)
+    minutes: dict[tuple, int] = defaultdict(int)
+    for queryset, period in sources:
+        rows, years = _intervention_rows(queryset.filter(activity_type_id__in=wanted), period, by, measures)
+        for row in rows:
+            for year in years:
+                key = []
+                for name in by:
+                    if name == "year":
+                        value = year
+                    else:
+                        value = row[f"k_{name}"]
+                        if name == "territory":
+                            value = territory_codes.get(value, value)
+                        elif name == "month" and value is not None:
+                            value = int(value)
+                    key.append(value)
+                sums = {measure: row[f"s_{measure}_{year}"] or 0 for measure in measures}
+                if not any(sums.values()):
+                    continue
+                sums["beneficiaries"] = sums.get("women", 0) + sums.get("men", 0) + sums.get("unknown", 0)
+                for indicator in wanted[row["activity_type_id"]]:
+                    target = minutes if indicator.measure == "hours" else values
+                    amount = sums["minutes"] if indicator.measure == "hours" else sums[indicator.measure]
+                    target[(indicator.code, *key)] += amount
+                    if with_totals and "territory" in by:
+                        total_key = tuple(ALL if name == "territory" else k for name, k in zip(by, key, strict=True))
+                        target[(indicator.code, *total_key)] += amount
+    # Hours are rounded once, on the sum of every piece's minutes.
+    for key, total in minutes.items():
+        values[key] += round(total / 60)
+
+
+def _mentions(where: Q, prefix: str) -> bool:
+    """Whether a condition looks up a field starting with `prefix` (e.g. a date range inside a funder's scope)."""
+    for child in where.children:
+        if isinstance(child, Q):
+            if _mentions(child, prefix):
+                return True
+        elif child[0] == prefix or child[0].startswith(f"{prefix}__"):
+            return True
+    return False
+
+
+def line_sources(period: Period, *, where: Q | None = None, filters=("", "", "")) -> list[tuple]:
+    """Where to read the lines matching `where` in `period`: [(queryset, sub-period)] whose sums add up.
+
+    The roll-ups serve every condition on a line's dimensions (date, territory, site, team, author, activity,
+    mode, QPV): whole months from the monthly one and the edge days from the daily one. A condition on dates
+    inside `where` (an attribution from the 10th) is only exact by day: daily roll-up. A filter on the person's
+    age band needs the lines themselves."""
+    where = where if where is not None else Q()
+    mode, age_band, qpv = filters
+    if age_band:
+        return [(filtered(Intervention.objects.filter(where), *filters), period)]
+    if _mentions(where, "date"):
+        pieces = [(DailyTotal, period.start, period.end)]
+    else:
+        pieces = totals.pieces(period.start, period.end)
+    return [(filtered(model.objects.filter(where), mode, "", qpv), Period(start, end)) for model, start, end in pieces]
 
 
 def compute(
@@ -234,17 +267,19 @@ def compute(
     period: Period,
     by: tuple[str, ...] = ("year", "territory"),
     interventions=None,
+    where: Q | None = None,
     followups=None,
     with_totals: bool = True,
 ) -> IndicatorTable:
     """Compute `codes` for `period`, split by `by` (a subset of year, month, territory, team, mediator).
 
-    `interventions` / `followups` are the base querysets (already limited to what the reader may see);
-    with `with_totals`, rows with territory `ALL` hold the whole-agency totals.
+    The lines counted are those matching `where` (a condition on a line's dimensions, valid on the lines and on
+    their roll-ups), read from the roll-ups; `interventions`, a queryset of lines, reads the lines themselves
+    instead (the exactness tests compare both). `followups` is the base queryset of follow-ups. Both are already
+    limited to what the reader may see; with `with_totals`, rows with territory `ALL` hold the whole-agency totals.
     """
     codes = list(codes or EVALUATION_CODES)
     indicators = [REGISTRY[code] for code in codes]
-    interventions = Intervention.objects.all() if interventions is None else interventions
     followups = FollowUp.objects.all() if followups is None else followups
     by = tuple(by)
     table = IndicatorTable(by=by, codes=codes)
@@ -259,7 +294,11 @@ def compute(
     # One grouped query per distinct set of filters (the built-in indicators have none: one query).
     for filters in sorted({indicator.filters for indicator in sum_indicators}):
         group = [indicator for indicator in sum_indicators if indicator.filters == filters]
-        _sum_into(values, group, filtered(interventions, *filters), period, by, with_totals, territory_codes)
+        if interventions is not None:
+            sources = [(filtered(interventions.filter(where or Q()), *filters), period)]
+        else:
+            sources = line_sources(period, where=where, filters=filters)
+        _sum_into(values, group, sources, by, with_totals, territory_codes)
 
     followup_indicators = [indicator for indicator in indicators if indicator.is_followup]
     if followup_indicators:
