@@ -15,7 +15,7 @@ from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import formats, timezone
@@ -160,6 +160,57 @@ def log_bulk(
     if rows:
         BulkWriter(AuditEntry, AUDIT_COLUMNS).insert(rows)
     return len(rows)
+
+
+def snapshot_sql(model: type[models.Model], alias: str) -> str:
+    """PostgreSQL: the JSON of a row of `model` (table alias `alias`), equal to what `snapshot_values` gives for it.
+
+    Dates, UUIDs, numbers and text are as `to_jsonb` writes them; timestamps as `DjangoJSONEncoder` does
+    (UTC, milliseconds cut, `Z`). Used by set-based writes that journal in the same statement (`log_bulk_sql`).
+    """
+    quote = _quote
+    pairs = []
+    for field in model._meta.concrete_fields:
+        column = f"{alias}.{quote(field.column)}"
+        if isinstance(field, models.DateTimeField):
+            utc = f"({column} AT TIME ZONE 'UTC')"
+            microseconds = f"mod(date_part('microseconds', {column})::bigint, 1000000)"
+            column = (
+                f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+                f"|| CASE WHEN {microseconds} <> 0 THEN to_char({utc}, '.MS') ELSE '' END || 'Z'"
+            )
+        elif (
+            not isinstance(
+                field, models.DateField | models.UUIDField | models.IntegerField | models.CharField | models.TextField
+            )
+            and not field.is_relation
+        ):
+            raise TypeError(f"colonne non prévue pour le journal en SQL : {field.name}")
+        pairs.append(f"'{field.attname}', {column}")
+    # jsonb_build_object takes at most 100 arguments: join objects of 40 pairs.
+    objects = [f"jsonb_build_object({', '.join(pairs[start : start + 40])})" for start in range(0, len(pairs), 40)]
+    return " || ".join(objects)
+
+
+def log_bulk_sql(
+    *, actor, model: type[models.Model], at, action: str, object_id: str, object_repr: str, before: str, after: str
+) -> tuple[str, list]:
+    """PostgreSQL: `INSERT INTO` the journal `SELECT` one entry per row of a query, as `log_bulk` writes them.
+
+    The caller appends its `FROM …` to the returned SQL; `object_id`, `object_repr`, `before` and `after` are SQL
+    expressions over that FROM (`snapshot_sql` for the values). Returns (SQL, parameters).
+    """
+    columns = ", ".join(_quote(AuditEntry._meta.get_field(name).column) for name in AUDIT_COLUMNS)
+    sql = (
+        f"INSERT INTO {_quote(AuditEntry._meta.db_table)} ({columns}) "
+        f"SELECT %s, ({object_id})::text, left({object_repr}, 255), %s, %s, %s, %s, {before}, {after}"
+    )
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    return sql, [content_type_id, action, _actor_id(actor), _actor_name(actor), at]
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 # --- Reading ------------------------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ One row = one intervention line. The admin (through `mediation.resources.Interve
 - `read`: a CSV or XLSX file into headers + rows, keeping spreadsheet line numbers;
 - `validate`: the headers, then each row, against lookups preloaded into dicts (no query per row); a row's rules
   are `mediation.rules`, as on every other path;
-- `write`: all or nothing: every row validated first, then creates and updates in batches inside one transaction,
-  with one audit entry per changed line (`altm.audit.log_bulk`);
+- `write`: all or nothing: every row validated first, then creates and updates inside one transaction, with one
+  audit entry per changed line; on PostgreSQL set-based (`staged`: the rows COPYed into a temporary table, the
+  targeted lines found by joins, one INSERT … SELECT and one UPDATE … FROM journaled by `altm.audit.log_bulk_sql`),
+  elsewhere in batches (`altm.audit.log_bulk`);
 - `export`: the same columns from a queryset, so export -> import round-trips.
 """
 

@@ -3,7 +3,7 @@
 import uuid as uuid_module
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -13,6 +13,7 @@ from altm.audit import log_bulk, snapshot_values
 from altm.bulk import BulkWriter
 from altm.models import AuditAction
 from mediation import rules
+from mediation.interchange import staged
 from mediation.interchange.columns import BATCH_SIZE, RowError, Table, export_external_id
 from mediation.interchange.validate import CleanRow, Lookups, validate_table
 from mediation.models import ActivityType, Intervention, InterventionSource
@@ -89,22 +90,61 @@ OWNED_LINE = (
 )
 
 
-def target_errors(rows: list[CleanRow], *, closed_years=frozenset()) -> list[RowError]:
+def _naming_rows(queryset, external_ids: list[str], uuids: list[str], *, staged_rows: bool):
+    """`queryset` narrowed to the lines the rows name, as querysets: one indexed lookup per way of naming a line
+    (an OR of both would keep the database from using either index), by batches or against the staged rows."""
+    if staged_rows:
+        return [
+            queryset.filter(external_id__in=staged.staged_external_ids()),
+            queryset.filter(uuid__in=staged.staged_uuids()),
+        ]
+    chunk = 900
+    return [
+        *(
+            queryset.filter(external_id__in=external_ids[start : start + chunk])
+            for start in range(0, len(external_ids), chunk)
+        ),
+        *(queryset.filter(uuid__in=uuids[start : start + chunk]) for start in range(0, len(uuids), chunk)),
+    ]
+
+
+def _other_case_external_ids(external_ids: list[str], by_lowered: dict[str, str]) -> list[tuple[str, str]]:
+    """(stored, given) external ids equal but for case, for ids not stored as the file gives them."""
+    chunk = 900
+    # Only ids not stored as they are can be stored under another case (a re-import finds them all as they are).
+    stored_as_given = set()
+    for start in range(0, len(external_ids), chunk):
+        stored_as_given.update(
+            Intervention.objects.filter(external_id__in=external_ids[start : start + chunk]).values_list(
+                "external_id", flat=True
+            )
+        )
+    lowered = [key for key, given in by_lowered.items() if given not in stored_as_given]
+    found = []
+    for start in range(0, len(lowered), chunk):
+        stored = (
+            Intervention.objects.annotate(lowered=Lower("external_id"))
+            .filter(lowered__in=lowered[start : start + chunk])
+            .values_list("external_id", "lowered")
+        )
+        found += [(external_id, by_lowered[key]) for external_id, key in stored if external_id != by_lowered[key]]
+    return found
+
+
+def target_errors(rows: list[CleanRow], *, closed_years=frozenset(), staged_rows: bool = False) -> list[RowError]:
     """Rows that would change a line owned by a workflow or a line dated in a closed year (`rules.closed_years`),
-    or reuse a stored external id under another case."""
+    or reuse a stored external id under another case.
+
+    `staged_rows`: the rows are in the stage table of `staged` (PostgreSQL), looked up by joins to it."""
     by_external_id = {row.external_id: row.line for row in rows if row.external_id}
     by_uuid = {row.match_uuid: row.line for row in rows if row.match_uuid}
-    by_lowered = {external_id.lower(): external_id for external_id in by_external_id}
     errors = []
-    chunk = 900
     external_ids, uuids = list(by_external_id), list(by_uuid)
-    owned = Intervention.objects.filter(OWNED_LINE)
-    # One indexed lookup per column (an OR of both would keep the database from using either index).
     found = []
-    for start in range(0, len(external_ids), chunk):
-        found += owned.filter(external_id__in=external_ids[start : start + chunk]).values_list("external_id", "uuid")
-    for start in range(0, len(uuids), chunk):
-        found += owned.filter(uuid__in=uuids[start : start + chunk]).values_list("external_id", "uuid")
+    for queryset in _naming_rows(
+        Intervention.objects.filter(OWNED_LINE), external_ids, uuids, staged_rows=staged_rows
+    ):
+        found += queryset.values_list("external_id", "uuid")
     for external_id, key in found:
         line = by_external_id.get(external_id) or by_uuid.get(str(key))
         errors.append(
@@ -121,44 +161,28 @@ def target_errors(rows: list[CleanRow], *, closed_years=frozenset()) -> list[Row
         # A line of a closed year may not leave it either: its year's frozen figures would change.
         in_closed = Intervention.objects.filter(date__year__in=list(closed_years))
         dated = []
-        for start in range(0, len(external_ids), chunk):
-            dated += in_closed.filter(external_id__in=external_ids[start : start + chunk]).values_list(
-                "external_id", "uuid", "date"
-            )
-        for start in range(0, len(uuids), chunk):
-            dated += in_closed.filter(uuid__in=uuids[start : start + chunk]).values_list("external_id", "uuid", "date")
+        for queryset in _naming_rows(in_closed, external_ids, uuids, staged_rows=staged_rows):
+            dated += queryset.values_list("external_id", "uuid", "date")
         for external_id, key, day in dated:
             line = by_external_id.get(external_id) or by_uuid.get(str(key))
             errors += [
                 RowError(line, "date", message) for message in rules.closed_year_errors(day, closed_years=closed_years)
             ]
-    # Only ids not stored as they are can be stored under another case (a re-import finds them all as they are).
-    stored_as_given = set()
-    for start in range(0, len(external_ids), chunk):
-        stored_as_given.update(
-            Intervention.objects.filter(external_id__in=external_ids[start : start + chunk]).values_list(
-                "external_id", flat=True
+    if staged_rows:
+        other_case = staged.other_case_external_ids()
+    else:
+        other_case = _other_case_external_ids(
+            external_ids, {external_id.lower(): external_id for external_id in by_external_id}
+        )
+    for external_id, given in other_case:
+        errors.append(
+            RowError(
+                by_external_id[given],
+                "external_id",
+                _("identifiant externe « %(value)s » déjà enregistré sous la forme « %(stored)s »")
+                % {"value": given, "stored": external_id},
             )
         )
-    lowered = [key for key, given in by_lowered.items() if given not in stored_as_given]
-    for start in range(0, len(lowered), chunk):
-        stored = (
-            Intervention.objects.annotate(lowered=Lower("external_id"))
-            .filter(lowered__in=lowered[start : start + chunk])
-            .values_list("external_id", "lowered")
-        )
-        for external_id, key in stored:
-            given = by_lowered[key]
-            if external_id == given:
-                continue
-            errors.append(
-                RowError(
-                    by_external_id[given],
-                    "external_id",
-                    _("identifiant externe « %(value)s » déjà enregistré sous la forme « %(stored)s »")
-                    % {"value": given, "stored": external_id},
-                )
-            )
     return sorted(errors, key=lambda error: error.line)
 
 
@@ -189,6 +213,41 @@ def _preview_row(values: dict, row: CleanRow, lookups: Lookups) -> list:
     ]
 
 
+def _planned(row: CleanRow, current: dict | None, *, now, actor_id) -> tuple[str, dict]:
+    """("new" | "update" | "unchanged", the line's values once written) for a row and the line it names."""
+    written = _written_values(row, current)
+    if current is None:
+        values = (
+            {name: None for name in SNAPSHOT_FIELDS}
+            | {
+                "uuid": uuid_module.UUID(row.match_uuid) if row.match_uuid else uuid_module.uuid4(),
+                "external_id": row.external_id,
+                "theme": "",
+                "partner_name": "",
+                "source": InterventionSource.IMPORT.value,
+                "created_at": now,
+                "created_by_id": actor_id,
+                "updated_at": now,
+                "updated_by_id": actor_id,
+            }
+            | written
+        )
+        return "new", values
+    if all(current[name] == value for name, value in written.items()):
+        return "unchanged", current
+    return "update", current | written | {"updated_at": now, "updated_by_id": actor_id}
+
+
+def _preview(rows: list[CleanRow], *, lookups: Lookups, now, actor_id) -> list[tuple[str, list, str]]:
+    by_external_id, by_uuid = _existing_lines(rows)
+    preview = []
+    for row in rows:
+        current = by_external_id.get(row.external_id) if row.external_id else by_uuid.get(row.match_uuid)
+        kind, values = _planned(row, current, now=now, actor_id=actor_id)
+        preview.append((kind, _preview_row(values, row, lookups), _describe(values, row.activity_type)))
+    return preview
+
+
 @transaction.atomic
 def write_rows(
     *, actor, rows: list[CleanRow], lookups: Lookups, dry_run: bool = False, preview_size: int = 0
@@ -209,34 +268,15 @@ def write_rows(
         updated: list[tuple[dict, dict, CleanRow]] = []
         for row in rows[start : start + BATCH_SIZE]:
             current = by_external_id.get(row.external_id) if row.external_id else by_uuid.get(row.match_uuid)
-            written = _written_values(row, current)
+            kind, values = _planned(row, current, now=now, actor_id=actor_id)
             if row.team_id is None:
                 report.without_team += 1
-            if current is None:
-                values = (
-                    {name: None for name in SNAPSHOT_FIELDS}
-                    | {
-                        "uuid": uuid_module.UUID(row.match_uuid) if row.match_uuid else uuid_module.uuid4(),
-                        "external_id": row.external_id,
-                        "theme": "",
-                        "partner_name": "",
-                        "source": InterventionSource.IMPORT.value,
-                        "created_at": now,
-                        "created_by_id": actor_id,
-                        "updated_at": now,
-                        "updated_by_id": actor_id,
-                    }
-                    | written
-                )
+            if kind == "new":
                 created.append((values, row))
-                kind = "new"
-            elif all(current[name] == value for name, value in written.items()):
+            elif kind == "unchanged":
                 report.unchanged += 1
-                values, kind = current, "unchanged"
             else:
-                values = current | written | {"updated_at": now, "updated_by_id": actor_id}
                 updated.append((current, values, row))
-                kind = "update"
             if len(report.preview) < preview_size:
                 report.preview.append((kind, _preview_row(values, row, lookups), _describe(values, row.activity_type)))
         report.created += len(created)
@@ -296,15 +336,50 @@ def validated_day_row_errors(rows: list[CleanRow], *, actor) -> list[RowError]:
     ]
 
 
-def import_interventions(*, actor, table: Table, dry_run: bool = False, preview_size: int = 0) -> ImportReport:
+def write_staged(
+    *, actor, rows: list[CleanRow], lookups: Lookups, dry_run: bool = False, preview_size: int = 0
+) -> ImportReport:
+    """`write_rows` over the rows staged by `staged.staged_rows`: one INSERT and one UPDATE, journaled in SQL."""
+    report = ImportReport(total=len(rows), dry_run=dry_run)
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    report.without_team = sum(1 for row in rows if row.team_id is None)
+    if preview_size:
+        report.preview = _preview(rows[:preview_size], lookups=lookups, now=now, actor_id=actor_id)
+    if dry_run:
+        report.created, report.updated = staged.counts()
+    else:
+        report.created = staged.create_lines(actor=actor, now=now)
+        report.updated = staged.update_lines(actor=actor, now=now)
+    report.unchanged = report.total - report.created - report.updated
+    return report
+
+
+def import_interventions(
+    *, actor, table: Table, dry_run: bool = False, preview_size: int = 0, set_based: bool | None = None
+) -> ImportReport:
     """All or nothing: validate every row first; any bad row means nothing is written and every error is reported.
 
-    `dry_run` validates and reports what would be created or updated, and writes nothing.
+    `dry_run` validates and reports what would be created or updated, and writes nothing. `set_based` (the
+    default on PostgreSQL, its only database) stages the valid rows with COPY and checks and writes them in SQL
+    (`staged`); otherwise rows are looked up in batches and written row by row. Both give the same outcome.
     """
     lookups = Lookups()
     closed = rules.closed_years(actor)
     rows, errors, total = validate_table(table, lookups=lookups, closed_years=closed)
-    errors = errors or target_errors(rows, closed_years=closed) or validated_day_row_errors(rows, actor=actor)
     if errors:
         return ImportReport(total=total, errors=errors, dry_run=dry_run)
-    return write_rows(actor=actor, rows=rows, lookups=lookups, dry_run=dry_run, preview_size=preview_size)
+    if set_based is None:
+        set_based = connection.vendor == "postgresql"
+    if not set_based:
+        errors = target_errors(rows, closed_years=closed) or validated_day_row_errors(rows, actor=actor)
+        if errors:
+            return ImportReport(total=total, errors=errors, dry_run=dry_run)
+        return write_rows(actor=actor, rows=rows, lookups=lookups, dry_run=dry_run, preview_size=preview_size)
+    with transaction.atomic(), staged.staged_rows(rows):
+        errors = target_errors(rows, closed_years=closed, staged_rows=True) or validated_day_row_errors(
+            rows, actor=actor
+        )
+        if errors:
+            return ImportReport(total=total, errors=errors, dry_run=dry_run)
+        return write_staged(actor=actor, rows=rows, lookups=lookups, dry_run=dry_run, preview_size=preview_size)
