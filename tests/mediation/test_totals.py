@@ -400,3 +400,22 @@ def test_the_triggers_survive_every_migration(db):
     assert totals.ensure_installed() is True
     assert len(totals.installed_triggers(connection)) == 3
     assert totals.ensure_installed() is False
+
+
+def test_the_check_command_finds_a_drift_and_rebuild_repairs_it(world):
+    writer = Writer(world, 13, None)
+    for _ in range(10):
+        try:
+            writer.entry()
+        except ValidationError:
+            pass
+    out = io.StringIO()
+    call_command("check_line_totals", stdout=out)
+    assert "Totaux exacts" in out.getvalue()
+    MonthlyTotal.objects.update(count=0)  # what a load with the triggers off would leave
+    with pytest.raises(CommandError, match="ne correspondent pas.*--rebuild"):
+        call_command("check_line_totals", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("check_line_totals", "--rebuild", stdout=out)
+    assert "Totaux recalculés" in out.getvalue() and "Totaux exacts" in out.getvalue()
+    assert_exact()
