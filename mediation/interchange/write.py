@@ -183,6 +183,31 @@ def target_errors(rows: list[CleanRow], *, closed_years=frozenset(), staged_rows
                 % {"value": given, "stored": external_id},
             )
         )
+    # One stored line named twice, by its external id on one row and by its `altm-<uuid>` on another: which row
+    # would win is arbitrary, so the file is refused at the second naming.
+    twice = []
+    if staged_rows:
+        twice = Intervention.objects.filter(
+            uuid__in=staged.staged_uuids(), external_id__in=staged.staged_external_ids()
+        ).values_list("external_id", "uuid")
+    elif by_uuid and by_external_id:
+        named = Intervention.objects.filter(external_id__isnull=False)
+        for queryset in _naming_rows(named, [], uuids, staged_rows=False):
+            twice += [
+                (value, key) for value, key in queryset.values_list("external_id", "uuid") if value in by_external_id
+            ]
+    for external_id, key in twice:
+        errors.append(
+            RowError(
+                by_uuid[str(key)],
+                "external_id",
+                _(
+                    "cette ligne vise la même intervention que la ligne %(line)s "
+                    "(identifiant externe « %(value)s ») : gardez-en une seule"
+                )
+                % {"line": by_external_id[external_id], "value": external_id},
+            )
+        )
     return sorted(errors, key=lambda error: error.line)
 
 

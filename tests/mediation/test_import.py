@@ -328,3 +328,19 @@ def test_reimport_updates_different_columns_on_different_rows(world, tmp_path):
         world.manager,
         "après",
     )
+
+
+def test_a_stored_line_named_twice_in_one_file_is_refused(world, tmp_path):
+    line = InterventionFactory(external_id="EXT-9", territory=world.territory_a, author=world.mediator, count=1)
+    path = write(
+        tmp_path,
+        f"{HEADER}\n"
+        "2025-03-04,L8,,mediateur,presence,,5,,,,,,EXT-9\n"
+        f"2025-03-04,L8,,mediateur,presence,,7,,,,,,altm-{line.uuid}\n",
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="rien n'a été importé"):
+        call_command("import_interventions", path, stdout=io.StringIO(), stderr=err)
+    assert "ligne 3, colonne external_id : cette ligne vise la même intervention que la ligne 2" in err.getvalue()
+    line.refresh_from_db()
+    assert line.count == 1  # nothing written

@@ -162,3 +162,21 @@ def test_a_file_of_headers_only_imports_nothing_on_either_path(world, stored):
     summary, errors, _preview, written, journal, _uuids = outcome(world, f"{HEADER}\n", set_based=True)
     assert summary == (0, 0, 0, 0, 0, False) and errors == [] and journal == []
     assert len(written) == len(stored)
+
+
+def test_both_paths_refuse_a_stored_line_named_twice(world, stored):
+    """By its external id on one row and by the `altm-<uuid>` of an export on another: which would win is
+    arbitrary, so the file is refused at the second naming, on either path."""
+    line = stored["changed"]
+    text = (
+        f"{HEADER}\n"
+        "2025-03-04,L8,,mediateur,presence,,5,,,,,,EXT-1\n"
+        f"2025-03-04,L8,,mediateur,presence,,7,,,,,,altm-{line.uuid}\n"
+    )
+    set_based = outcome(world, text, set_based=True)
+    assert set_based == outcome(world, text, set_based=False)
+    assert set_based[1] == [
+        "ligne 3, colonne external_id : cette ligne vise la même intervention que la ligne 2 "
+        "(identifiant externe « EXT-1 ») : gardez-en une seule"
+    ]
+    assert set_based[4] == []
