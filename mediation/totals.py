@@ -16,20 +16,47 @@ from datetime import date, timedelta
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from mediation.models.totals import DIMENSIONS, MEASURES, DailyTotal, MonthlyTotal
+from mediation.models.totals import (
+    AGENCY_DIMENSIONS,
+    DIMENSIONS,
+    MEASURES,
+    AgencyMonthlyTotal,
+    DailyTotal,
+    MonthlyTotal,
+)
 
-TABLES = {"day": DailyTotal._meta.db_table, "month": MonthlyTotal._meta.db_table}
+GRAINS = ("day", "month", "agency")
+TABLES = {
+    "day": DailyTotal._meta.db_table,
+    "month": MonthlyTotal._meta.db_table,
+    "agency": AgencyMonthlyTotal._meta.db_table,
+}
+# The dimensions of each roll-up: the agency-wide monthly one drops the team and the author.
+DIMS = {"day": DIMENSIONS, "month": DIMENSIONS, "agency": AGENCY_DIMENSIONS}
 LINES = "mediation_intervention"
 KEY = ", ".join(DIMENSIONS)
 SUMS = ", ".join(MEASURES)
 # Per roll-up table: how a line's date becomes the row's date (PostgreSQL, SQLite).
-PG_DAY = {"day": "date", "month": "date_trunc('month', date)::date"}
-SQLITE_DAY = {"day": "{row}.date", "month": "strftime('%Y-%m-01', {row}.date)"}
+PG_DAY = {"day": "date", "month": "date_trunc('month', date)::date", "agency": "date_trunc('month', date)::date"}
+SQLITE_DAY = {
+    "day": "{row}.date",
+    "month": "strftime('%Y-%m-01', {row}.date)",
+    "agency": "strftime('%Y-%m-01', {row}.date)",
+}
 
 
-def _pg_upsert(table: str, day: str, source: str) -> str:
-    """Add the signed rows of `source` (columns: s = +1/-1, then the line's) into `table`, one row per key."""
-    dims = ", ".join(day if name == "date" else name for name in DIMENSIONS)
+def _key(grain: str) -> str:
+    return ", ".join(DIMS[grain])
+
+
+def _positions(grain: str) -> str:
+    return ", ".join(str(i) for i in range(1, len(DIMS[grain]) + 1))
+
+
+def _pg_upsert(grain: str, source: str) -> str:
+    """Add the signed rows of `source` (columns: s = +1/-1, then the line's) into the roll-up, one row per key."""
+    table, day = TABLES[grain], PG_DAY[grain]
+    dims = ", ".join(day if name == "date" else name for name in DIMS[grain])
     sums = (
         "sum(s), sum(s * count), sum(s * women), sum(s * men), sum(s * unknown),"
         " sum(s * coalesce(duration_minutes, 0))"
@@ -37,12 +64,12 @@ def _pg_upsert(table: str, day: str, source: str) -> str:
     updates = ", ".join(f"{name} = t.{name} + excluded.{name}" for name in MEASURES)
     nonzero = " OR ".join(f"sum({expr}) <> 0" for expr in ("s", "s * count", "s * women", "s * men", "s * unknown"))
     return f"""
-        INSERT INTO {table} AS t ({KEY}, {SUMS})
+        INSERT INTO {table} AS t ({_key(grain)}, {SUMS})
         SELECT {dims}, {sums} FROM ({source}) AS changed
-        GROUP BY {", ".join(str(i) for i in range(1, len(DIMENSIONS) + 1))}
+        GROUP BY {_positions(grain)}
         HAVING {nonzero} OR sum(s * coalesce(duration_minutes, 0)) <> 0
-        ORDER BY {", ".join(str(i) for i in range(1, len(DIMENSIONS) + 1))}
-        ON CONFLICT ({KEY}) DO UPDATE SET {updates};
+        ORDER BY {_positions(grain)}
+        ON CONFLICT ({_key(grain)}) DO UPDATE SET {updates};
     """
 
 
@@ -56,14 +83,14 @@ _PG_SOURCES = {
 }
 
 
-def _pg_install() -> list[str]:
+def _pg_install(grains) -> list[str]:
     branches = []
     for event, source in _PG_SOURCES.items():
-        body = "".join(_pg_upsert(TABLES[grain], PG_DAY[grain], source) for grain in ("day", "month"))
+        body = "".join(_pg_upsert(grain, source) for grain in grains)
         branches.append(f"{'IF' if not branches else 'ELSIF'} TG_OP = '{event}' THEN {body}")
     statements = [
-        f"CREATE UNIQUE INDEX {TABLES[grain]}_key ON {TABLES[grain]} ({KEY}) NULLS NOT DISTINCT"
-        for grain in ("day", "month")
+        f"CREATE UNIQUE INDEX {TABLES[grain]}_key ON {TABLES[grain]} ({_key(grain)}) NULLS NOT DISTINCT"
+        for grain in grains
     ]
     statements.append(
         f"""
@@ -90,10 +117,10 @@ def _pg_install() -> list[str]:
 
 def _sqlite_add(grain: str, row: str, sign: str) -> str:
     """Statements adding (sign "+") or subtracting (sign "-") the line `row` (NEW or OLD) to its roll-up row."""
-    table = TABLES[grain]
-    values = {name: f"{row}.{name}" for name in DIMENSIONS}
+    table, dimensions = TABLES[grain], DIMS[grain]
+    values = {name: f"{row}.{name}" for name in dimensions}
     values["date"] = SQLITE_DAY[grain].format(row=row)
-    match = " AND ".join(f"{name} IS {values[name]}" for name in DIMENSIONS)
+    match = " AND ".join(f"{name} IS {values[name]}" for name in dimensions)
     measures = {
         "lines": "1",
         "count": f"{row}.count",
@@ -106,20 +133,20 @@ def _sqlite_add(grain: str, row: str, sign: str) -> str:
     create = ""
     if sign == "+":
         create = (
-            f"INSERT INTO {table} ({KEY}, {SUMS}) SELECT {', '.join(values[name] for name in DIMENSIONS)},"
+            f"INSERT INTO {table} ({_key(grain)}, {SUMS}) SELECT {', '.join(values[name] for name in dimensions)},"
             f" 0, 0, 0, 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {match});"
         )
     return f"{create} UPDATE {table} SET {updates} WHERE {match};"
 
 
-def _sqlite_install() -> list[str]:
-    statements = [f"CREATE UNIQUE INDEX {TABLES[grain]}_key ON {TABLES[grain]} ({KEY})" for grain in ("day", "month")]
+def _sqlite_install(grains) -> list[str]:
+    statements = [f"CREATE UNIQUE INDEX {TABLES[grain]}_key ON {TABLES[grain]} ({_key(grain)})" for grain in grains]
     for event, parts in (
         ("INSERT", [("NEW", "+")]),
         ("DELETE", [("OLD", "-")]),
         ("UPDATE", [("OLD", "-"), ("NEW", "+")]),
     ):
-        body = " ".join(_sqlite_add(grain, row, sign) for row, sign in parts for grain in ("day", "month"))
+        body = " ".join(_sqlite_add(grain, row, sign) for row, sign in parts for grain in grains)
         statements.append(
             f"CREATE TRIGGER mediation_line_totals_{event.lower()} AFTER {event} ON {LINES}"
             f" FOR EACH ROW BEGIN {body} END"
@@ -127,15 +154,17 @@ def _sqlite_install() -> list[str]:
     return statements
 
 
-def install_statements(vendor: str) -> list[str]:
+def install_statements(vendor: str, grains=GRAINS) -> list[str]:
+    """The unique indexes of the roll-ups of `grains` and the triggers keeping them (a migration names the roll-ups
+    that existed at its point of the history)."""
     if vendor == "postgresql":
-        return _pg_install()
+        return _pg_install(grains)
     if vendor == "sqlite":
-        return _sqlite_install()
+        return _sqlite_install(grains)
     raise NotImplementedError(f"roll-ups not written for {vendor}")
 
 
-def uninstall_statements(vendor: str) -> list[str]:
+def uninstall_statements(vendor: str, grains=GRAINS) -> list[str]:
     statements = [
         f"DROP TRIGGER IF EXISTS mediation_line_totals_{event} ON {LINES}" for event in ("insert", "delete", "update")
     ]
@@ -143,7 +172,7 @@ def uninstall_statements(vendor: str) -> list[str]:
         statements.append("DROP FUNCTION IF EXISTS mediation_line_totals()")
     else:
         statements = [statement.replace(f" ON {LINES}", "") for statement in statements]
-    statements += [f"DROP INDEX IF EXISTS {TABLES[grain]}_key" for grain in ("day", "month")]
+    statements += [f"DROP INDEX IF EXISTS {TABLES[grain]}_key" for grain in grains]
     return statements
 
 
@@ -174,7 +203,7 @@ def ensure_installed(using=None) -> bool:
     return True
 
 
-def rebuild(using=None) -> dict[str, int]:
+def rebuild(using=None, grains=GRAINS) -> dict[str, int]:
     """Recompute both roll-ups from the lines (exact by construction); the lines are locked against writes
     meanwhile on PostgreSQL. For an operator who loaded lines with the triggers disabled, and for the benchmark."""
     conn = connections[using or DEFAULT_DB_ALIAS]
@@ -182,16 +211,16 @@ def rebuild(using=None) -> dict[str, int]:
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {LINES} IN SHARE MODE")
-        for grain in ("day", "month"):
+        for grain in grains:
             day = PG_DAY[grain] if conn.vendor == "postgresql" else SQLITE_DAY[grain].format(row=LINES)
-            dims = ", ".join(day if name == "date" else name for name in DIMENSIONS)
+            dims = ", ".join(day if name == "date" else name for name in DIMS[grain])
             cursor.execute(f"DELETE FROM {TABLES[grain]}")
             cursor.execute(
                 f"""
-                INSERT INTO {TABLES[grain]} ({KEY}, {SUMS})
+                INSERT INTO {TABLES[grain]} ({_key(grain)}, {SUMS})
                 SELECT {dims}, count(*), sum(count), sum(women), sum(men), sum(unknown),
                        coalesce(sum(duration_minutes), 0)
-                FROM {LINES} GROUP BY {", ".join(str(i) for i in range(1, len(DIMENSIONS) + 1))}
+                FROM {LINES} GROUP BY {_positions(grain)}
                 """
             )
             counts[grain] = cursor.rowcount
@@ -202,9 +231,11 @@ def _last_day(day: date) -> date:
     return day.replace(day=monthrange(day.year, day.month)[1])
 
 
-def pieces(start: date, end: date) -> list[tuple[type, date, date]]:
-    """Cover [start, end] with the fewest roll-up rows: the whole months from `MonthlyTotal`, the days before the
-    first whole month and after the last one from `DailyTotal`. [(model, start, end)], in date order."""
+def pieces(start: date, end: date, *, agency: bool = False) -> list[tuple[type, date, date]]:
+    """Cover [start, end] with the fewest roll-up rows: the whole months from `MonthlyTotal` (`AgencyMonthlyTotal`
+    with `agency`, for a reader who needs neither team nor mediator), the days before the first whole month and
+    after the last one from `DailyTotal`. [(model, start, end)], in date order."""
+    monthly = AgencyMonthlyTotal if agency else MonthlyTotal
     if start > end:
         return []
     # The first day of the first whole month and the last day of the last one (none at the ends of the calendar).
@@ -217,7 +248,7 @@ def pieces(start: date, end: date) -> list[tuple[type, date, date]]:
     result = []
     if start < first:
         result.append((DailyTotal, start, first - timedelta(days=1)))
-    result.append((MonthlyTotal, first, last))
+    result.append((monthly, first, last))
     if last < end:
         result.append((DailyTotal, last + timedelta(days=1), end))
     return result

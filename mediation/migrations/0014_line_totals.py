@@ -9,15 +9,16 @@ def install(apps, schema_editor):
     """The triggers that keep the roll-ups exact, then the roll-ups of the lines already there."""
     from mediation import totals
 
-    for statement in totals.install_statements(schema_editor.connection.vendor):
+    grains = ("day", "month")  # the roll-ups of this point of the history (0016 adds the agency-wide one)
+    for statement in totals.install_statements(schema_editor.connection.vendor, grains):
         schema_editor.execute(statement)
-    totals.rebuild(using=schema_editor.connection.alias)
+    totals.rebuild(using=schema_editor.connection.alias, grains=grains)
 
 
 def uninstall(apps, schema_editor):
     from mediation import totals
 
-    for statement in totals.uninstall_statements(schema_editor.connection.vendor):
+    for statement in totals.uninstall_statements(schema_editor.connection.vendor, ("day", "month")):
         schema_editor.execute(statement)
 
 

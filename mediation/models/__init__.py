@@ -43,9 +43,10 @@ from mediation.models.persons import (
     PersonReadLog,
     active_between,
 )
-from mediation.models.totals import DailyTotal, LineTotal, MonthlyTotal, TotalQuerySet
+from mediation.models.totals import AgencyMonthlyTotal, DailyTotal, LineTotal, MonthlyTotal, TotalQuerySet
 
 __all__ = [
+    "AgencyMonthlyTotal",
     "DailyTotal",
     "LineTotal",
     "MonthlyTotal",

@@ -20,6 +20,8 @@ from mediation.scoping import ScopedQuerySet
 
 # The dimensions of a roll-up row, in the order of its unique index.
 DIMENSIONS = ("date", "territory_id", "activity_type_id", "mode", "site_id", "team_id", "author_id")
+# The agency-wide monthly roll-up (the director's reports): no team, no mediator, far fewer rows.
+AGENCY_DIMENSIONS = ("date", "territory_id", "activity_type_id", "mode", "site_id")
 # The sums it holds: `lines` counts the lines, the others sum the line's field of the same name (a line without a
 # duration adds 0 minutes).
 MEASURES = ("lines", "count", "women", "men", "unknown", "duration_minutes")
@@ -41,12 +43,12 @@ def _dimension(model, name, **options):
     )
 
 
-class LineTotal(models.Model):
+class AgencyTotal(models.Model):
+    """The dimensions every roll-up has, and the sums."""
+
     date = models.DateField(_("date"))
     territory = _dimension(Territory, "territory")
     site = _dimension(Site, "site", null=True)
-    team = _dimension(Team, "team", null=True)
-    author = _dimension(settings.AUTH_USER_MODEL, "author", null=True)
     activity_type = _dimension(ActivityType, "activity_type")
     mode = models.CharField(max_length=10, blank=True)
     lines = models.IntegerField(default=0)
@@ -65,6 +67,16 @@ class LineTotal(models.Model):
         return f"{self.date:%d/%m/%Y} · {self.activity_type_id} × {self.count}"
 
 
+class LineTotal(AgencyTotal):
+    """A roll-up that also keeps who did it: the team and the mediator (dashboards, scoped readers)."""
+
+    team = _dimension(Team, "team", null=True)
+    author = _dimension(settings.AUTH_USER_MODEL, "author", null=True)
+
+    class Meta:
+        abstract = True
+
+
 class DailyTotal(LineTotal):
     """The sums of the lines of one day and one combination of dimensions."""
 
@@ -79,3 +91,12 @@ class MonthlyTotal(LineTotal):
     class Meta:
         verbose_name = _("total mensuel")
         verbose_name_plural = _("totaux mensuels")
+
+
+class AgencyMonthlyTotal(AgencyTotal):
+    """The sums of the lines of one month per place, activity and mode, whoever logged them: what the agency-wide
+    reports read (the evaluation, the service project), a fraction of the rows of `MonthlyTotal`."""
+
+    class Meta:
+        verbose_name = _("total mensuel de l'agence")
+        verbose_name_plural = _("totaux mensuels de l'agence")

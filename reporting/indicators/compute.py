@@ -235,12 +235,12 @@ def _mentions(where: Q, prefix: str) -> bool:
         if isinstance(child, Q):
             if _mentions(child, prefix):
                 return True
-        elif child[0] == prefix or child[0].startswith(f"{prefix}__"):
+        elif child[0].split("__")[0] in (prefix, f"{prefix}_id"):
             return True
     return False
 
 
-def line_sources(period: Period, *, where: Q | None = None, filters=("", "", "")) -> list[tuple]:
+def line_sources(period: Period, *, where: Q | None = None, filters=("", "", ""), by=()) -> list[tuple]:
     """Where to read the lines matching `where` in `period`: [(queryset, sub-period)] whose sums add up.
 
     The roll-ups serve every condition on a line's dimensions (date, territory, site, team, author, activity,
@@ -254,7 +254,9 @@ def line_sources(period: Period, *, where: Q | None = None, filters=("", "", "")
     if _mentions(where, "date"):
         pieces = [(DailyTotal, period.start, period.end)]
     else:
-        pieces = totals.pieces(period.start, period.end)
+        # Nobody's team or mediator asked for: whole months from the agency-wide roll-up.
+        agency = not {"team", "mediator"} & set(by) and not any(_mentions(where, name) for name in ("team", "author"))
+        pieces = totals.pieces(period.start, period.end, agency=agency)
     return [(filtered(model.objects.filter(where), mode, "", qpv), Period(start, end)) for model, start, end in pieces]
 
 
@@ -294,7 +296,7 @@ def compute(
         if interventions is not None:
             sources = [(filtered(interventions.filter(where or Q()), *filters), period)]
         else:
-            sources = line_sources(period, where=where, filters=filters)
+            sources = line_sources(period, where=where, filters=filters, by=by)
         _sum_into(values, group, sources, by, with_totals, territory_codes)
 
     followup_indicators = [indicator for indicator in indicators if indicator.is_followup]

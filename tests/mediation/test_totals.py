@@ -18,6 +18,7 @@ from mediation import totals
 from mediation.interchange import COLUMNS
 from mediation.models import (
     ActivityType,
+    AgencyMonthlyTotal,
     DailyTotal,
     Intervention,
     MonthlyTotal,
@@ -26,6 +27,7 @@ from mediation.models import (
     TallyTap,
 )
 from mediation.models.interventions import QPV_LOOKUP
+from mediation.models.totals import AGENCY_DIMENSIONS
 from mediation.services import delete_intervention, record_intervention, update_intervention
 from mediation.services.interventions import record_tally_tap, undo_tally_tap
 from partners.services.retention import erase_personal_text
@@ -70,18 +72,29 @@ def lines_grouped(month: bool) -> dict:
     return result
 
 
-def totals_grouped(model) -> dict:
+def totals_grouped(model, dimensions=DIMENSIONS) -> dict:
     result = {}
-    for row in model.objects.values(*DIMENSIONS, "lines", "count", "women", "men", "unknown", "duration_minutes"):
+    for row in model.objects.values(*dimensions, "lines", "count", "women", "men", "unknown", "duration_minutes"):
         sums = (row["lines"], row["count"], row["women"], row["men"], row["unknown"], row["duration_minutes"])
         if any(sums):
-            result[tuple(row[name] for name in DIMENSIONS)] = sums
+            result[tuple(row[name] for name in dimensions)] = sums
     return result
+
+
+def agency_grouped(month_lines: dict) -> dict:
+    """The monthly sums folded over team and mediator (what the agency-wide roll-up holds)."""
+    result = {}
+    for key, sums in month_lines.items():
+        folded = key[:5]
+        result[folded] = tuple(a + b for a, b in zip(result.get(folded, (0,) * 6), sums, strict=True))
+    return {key: sums for key, sums in result.items() if any(sums)}
 
 
 def assert_exact():
     assert totals_grouped(DailyTotal) == lines_grouped(month=False)
-    assert totals_grouped(MonthlyTotal) == lines_grouped(month=True)
+    monthly = lines_grouped(month=True)
+    assert totals_grouped(MonthlyTotal) == monthly
+    assert totals_grouped(AgencyMonthlyTotal, AGENCY_DIMENSIONS) == agency_grouped(monthly)
     # No roll-up row ever goes negative.
     assert not DailyTotal.objects.filter(Q(lines__lt=0) | Q(count__lt=0) | Q(women__lt=0)).exists()
 
@@ -314,10 +327,19 @@ def test_rebuild_gives_back_the_same_roll_ups(world):
             writer.entry()
         except ValidationError:
             pass
-    before = totals_grouped(DailyTotal), totals_grouped(MonthlyTotal)
+    before = (
+        totals_grouped(DailyTotal),
+        totals_grouped(MonthlyTotal),
+        totals_grouped(AgencyMonthlyTotal, AGENCY_DIMENSIONS),
+    )
     DailyTotal.objects.all().delete()
+    AgencyMonthlyTotal.objects.all().delete()
     totals.rebuild()
-    assert (totals_grouped(DailyTotal), totals_grouped(MonthlyTotal)) == before
+    assert (
+        totals_grouped(DailyTotal),
+        totals_grouped(MonthlyTotal),
+        totals_grouped(AgencyMonthlyTotal, AGENCY_DIMENSIONS),
+    ) == before
 
 
 def test_pieces_cover_a_period_with_whole_months_and_edge_days():
@@ -345,7 +367,7 @@ def test_the_evaluation_reads_roll_ups_not_lines(world, django_assert_max_num_qu
     with CaptureQueriesContext(connection) as captured:
         build_evaluation(2025, 2026)
     sql = " ".join(query["sql"] for query in captured.captured_queries)
-    assert "mediation_monthlytotal" in sql
+    assert "mediation_agencymonthlytotal" in sql
     assert '"mediation_intervention"' not in sql and " mediation_intervention " not in sql
     assert EVALUATION_CODES
 

@@ -3,7 +3,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
 from mediation import totals
-from mediation.models import DailyTotal, Intervention, MonthlyTotal
+from mediation.models import AgencyMonthlyTotal, DailyTotal, Intervention, MonthlyTotal
 
 
 class Command(BaseCommand):
@@ -21,13 +21,18 @@ class Command(BaseCommand):
             totals.ensure_installed()
             counts = totals.rebuild()
             self.stdout.write(
-                f"Totaux recalculés : {counts['day']} ligne(s) journalière(s), {counts['month']} mensuelle(s)."
+                f"Totaux recalculés : {counts['day']} ligne(s) journalière(s), {counts['month']} mensuelle(s), "
+                f"{counts['agency']} mensuelle(s) pour l'agence."
             )
         lines = Intervention.objects.aggregate(
             lines=Count("id"), acts=Coalesce(Sum("count"), 0), minutes=Coalesce(Sum("duration_minutes"), 0)
         )
         problems = []
-        for model, label in ((DailyTotal, "journaliers"), (MonthlyTotal, "mensuels")):
+        for model, label in (
+            (DailyTotal, "journaliers"),
+            (MonthlyTotal, "mensuels"),
+            (AgencyMonthlyTotal, "mensuels de l'agence"),
+        ):
             found = model.objects.aggregate(
                 lines=Coalesce(Sum("lines"), 0),
                 acts=Coalesce(Sum("count"), 0),
