@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
 
 class DateInput(forms.DateInput):
@@ -15,6 +16,17 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PeriodFilterForm(forms.Form):
+    """A filter form with a `start` and an `end` date: the one rule that the end may not precede the start."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("La fin de période précède le début."))
+        return data
 
 
 class SubmissionForm(forms.Form):

@@ -9,13 +9,12 @@ reach is ignored and its French error shown next to it; the others still apply.
 from datetime import date
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from altm.forms import DateInput
+from altm.forms import DateInput, PeriodFilterForm
 from mediation import totals
 from mediation.daily import sums
 from mediation.models import ActivityFamily, ActivityType, Intervention, Site, Team, Territory
@@ -29,14 +28,7 @@ def _activity_codes():
     return list(ActivityType.objects.order_by("label").values_list("code", "label"))
 
 
-class InterventionFilterForm(forms.Form):
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("La fin de période précède le début."))
-        return data
-
+class InterventionFilterForm(PeriodFilterForm):
     @property
     def is_filtered(self) -> bool:
         return self.is_bound and any(self.data.get(name) for name in self.fields)

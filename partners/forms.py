@@ -488,23 +488,3 @@ class MeetingForm(SubmissionForm):
 
 
 STEP_ROWS = 3
-
-
-class PartnerEventFilterForm(forms.Form):
-    """The partner events behind a report's figure: a period and the kinds it counts."""
-
-    start = forms.DateField(label=_("Du"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Au"), required=False, widget=DateInput())
-    kind = forms.MultipleChoiceField(
-        label=_("Type"),
-        required=False,
-        choices=EventKind.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("La fin de période précède le début."))
-        return data

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Q, Sum, Window
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils.dates import MONTHS_AP
@@ -24,17 +24,14 @@ from mediation import totals as line_totals
 from mediation.filters import NONE
 from mediation.models import (
     ActivityFamily,
-    ConflictCase,
     DailyTotal,
     FollowUp,
     FollowUpKind,
-    TechnicalReport,
-    TechnicalReportStatus,
     active_between,
 )
 from mediation.models.interventions import QPV_LOOKUP
-from partners.models import Referral
 from reporting import charts, periods
+from reporting.open_items import open_items
 from reporting.periods import Span
 
 FAMILIES = [(value, label) for value, label in ActivityFamily.choices]
@@ -470,57 +467,3 @@ def _followup_breakdown(*, user, teams, comparison: periods.Comparison) -> Break
             )
         )
     return Breakdown("suivis", str(_("Suivis actifs (personnes)")), figures, has_total=False)
-
-
-OPEN_ITEMS_SHOWN = 8
-
-
-def open_items(*, user, teams=None, today: date) -> dict[str, dict]:
-    """Lists of what needs attention, each with a total (one query per list: a window count)."""
-    soon = today + timedelta(days=7)
-    followups = FollowUp.objects.for_user(user).due_by(soon)
-    agreements = ConflictCase.objects.for_user(user).agreement_due_by(soon)
-    technical = TechnicalReport.objects.for_user(user).exclude(status=TechnicalReportStatus.RESOLVED)
-    if teams is not None:
-        followups = followups.filter(team__in=teams)
-        agreements = agreements.filter(team__in=teams)
-        technical = technical.filter(team__in=teams)
-    items = {
-        "followups": {
-            "label": _("Suivis à relancer (prochaine action d'ici 7 jours)"),
-            "all_url": reverse("mediation:followup_list") + "?scope=team",
-            "rows": _with_total(followups.select_related("person", "mediator").order_by("next_action_on", "id")),
-        },
-        "agreements": {
-            "label": _("Protocoles d'accord à suivre"),
-            "all_url": reverse("mediation:conflict_list") + "?status=agreement",
-            "rows": _with_total(agreements.select_related("territory").order_by("agreement_followup_on", "id")),
-        },
-        "technical": {
-            "label": _("Signalements de veille technique non résolus"),
-            "all_url": reverse("mediation:technical_list"),
-            "rows": _with_total(technical.select_related("landlord").order_by("reported_on", "id")),
-        },
-    }
-    referrals = _open_referrals(user=user, teams=teams)
-    if referrals is not None:
-        items["referrals"] = {
-            "label": _("Mises en relation en attente de confirmation"),
-            "all_url": reverse("partners:referral_list"),
-            "rows": referrals,
-        }
-    return items
-
-
-def _with_total(queryset) -> dict:
-    """The first rows and the total in one query (a window count over the whole set)."""
-    rows = list(queryset.annotate(total_rows=Window(Count("id")))[:OPEN_ITEMS_SHOWN])
-    return {"items": rows, "total": rows[0].total_rows if rows else 0}
-
-
-def _open_referrals(*, user, teams=None):
-    """Referrals still waiting for the partner's confirmation (proposed or done), overdue first."""
-    queryset = Referral.objects.for_user(user).open()
-    if teams is not None:
-        queryset = queryset.filter(team__in=teams)
-    return _with_total(queryset.overdue_first(date.today()))

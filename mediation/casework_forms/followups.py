@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from altm.forms import DateInput, SubmissionForm, VersionedForm
+from altm.forms import DateInput, PeriodFilterForm, SubmissionForm, VersionedForm
 from mediation.casework_forms.common import (
     CaseworkForm,
     CaseworkSubmissionForm,
@@ -136,7 +136,7 @@ class FollowUpContactEditForm(FollowUpContactFields, VersionedForm):
     """Its author corrects a contact for 7 days."""
 
 
-class FollowUpFilterForm(FilterForm):
+class FollowUpFilterForm(PeriodFilterForm, FilterForm):
     kind = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("Tous les types")), *FollowUpKind.choices]
     )
@@ -161,13 +161,6 @@ class FollowUpFilterForm(FilterForm):
         teams = Team.objects.for_user(user).order_by("name")
         self.fields["team"].queryset = teams
         self.fields["territory"].queryset = Territory.objects.filter(teams__in=teams).distinct().order_by("name")
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("La fin de période précède le début."))
-        return data
 
     @property
     def period(self) -> tuple | None:

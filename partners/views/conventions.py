@@ -16,7 +16,8 @@ from altm.versions import current_version
 from partners import perms
 from partners.alerts import alerts_for
 from partners.commitments import progress_by_convention
-from partners.forms import AmendmentForm, CommitmentForm, ConventionForm, PartnerEventFilterForm, PartnerEventForm
+from partners.event_filters import PartnerEventFilterForm
+from partners.forms import AmendmentForm, CommitmentForm, ConventionForm, PartnerEventForm
 from partners.models import (
     CONVENTION_READERS,
     Convention,
