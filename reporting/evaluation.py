@@ -276,3 +276,21 @@ def compare_figures(frozen: dict, live: dict) -> list[dict]:
                         }
                     )
     return changes
+
+
+def frozen_evaluation(frozen) -> EvaluationReport:
+    """A `FrozenReport`'s figures in the evaluation layout (territories as they were)."""
+    data = frozen.figures
+    values = {}
+    for code, by_territory in data["values"].items():
+        for territory, by_year in by_territory.items():
+            for year, value in by_year.items():
+                values[(code, territory, int(year))] = value
+    return EvaluationReport(
+        first_year=frozen.year,
+        last_year=frozen.year,
+        territories=[tuple(item) for item in data["territories"]],
+        territory=None,
+        values=values,
+        generated_at=frozen.frozen_at,
+    )

@@ -22,7 +22,7 @@ from partners.models import Convention
 from partners.perms import get_convention_or_404
 from reporting import charts, exports, indicators, periods, perms, review_exports, services
 from reporting import dashboard as dashboards
-from reporting.evaluation import EvaluationReport, build_evaluation, compare_figures
+from reporting.evaluation import EvaluationReport, build_evaluation, compare_figures, frozen_evaluation
 from reporting.forms import EvaluationForm, FreezeForm, IndicatorEntryForm, ReviewNoteForm, default_years
 from reporting.models import FrozenReport, IndicatorTarget, IndicatorValue, ServiceProject
 from reporting.partnership import build_convention_review
@@ -121,28 +121,10 @@ def freeze(request):
     return redirect(frozen)
 
 
-def frozen_report_as_evaluation(frozen: FrozenReport) -> EvaluationReport:
-    """The frozen figures in the evaluation layout (territories as they were)."""
-    data = frozen.figures
-    values = {}
-    for code, by_territory in data["values"].items():
-        for territory, by_year in by_territory.items():
-            for year, value in by_year.items():
-                values[(code, territory, int(year))] = value
-    return EvaluationReport(
-        first_year=frozen.year,
-        last_year=frozen.year,
-        territories=[tuple(item) for item in data["territories"]],
-        territory=None,
-        values=values,
-        generated_at=frozen.frozen_at,
-    )
-
-
 @role_required(Role.DIRECTOR)
 def frozen_detail(request, year: int):
     frozen = get_object_or_404(FrozenReport.objects.select_related("frozen_by"), year=year)
-    report = frozen_report_as_evaluation(frozen)
+    report = frozen_evaluation(frozen)
     live = build_evaluation(year, year)
     changes = compare_figures(frozen.figures["values"], live.figures())
     territory_names = dict(report.territories) | dict(live.territories)
